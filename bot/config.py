@@ -1,0 +1,70 @@
+"""Typed core settings, read once at start from the environment (and ``.env``) and passed down.
+
+Our own keys share the prefix ``CONSULTBOT_``; every key is documented in
+``config.example.env``. Platform keys live with their adapters' settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.core.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROMPTS_DIR = PROJECT_ROOT / "prompts"
+MAX_ANSWER_CHARS = 2000
+# Used only by `consultbot demo` and tests when no key is configured: demo data is made up.
+DEMO_IDENTITY_KEY = "demo-only-key-not-for-real-sessions"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    database_path: Path
+    prompts_dir: Path
+    identity_key: bytes  # keys the per-session hash of a platform user id
+    max_answer_chars: int = MAX_ANSWER_CHARS
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, require_identity_key: bool = True
+    ) -> Settings:
+        """Build settings from ``env`` (default: ``os.environ`` after loading ``.env``)."""
+        if env is None:
+            load_dotenv()
+            env = os.environ
+        key = env.get("CONSULTBOT_IDENTITY_KEY", "")
+        if not key:
+            if require_identity_key:
+                raise ConfigError(
+                    "CONSULTBOT_IDENTITY_KEY",
+                    "is not set; generate one with "
+                    "`python -c 'import secrets; print(secrets.token_hex(32))'`",
+                )
+            key = DEMO_IDENTITY_KEY
+        elif len(key) < 16:
+            raise ConfigError("CONSULTBOT_IDENTITY_KEY", "must be at least 16 characters")
+        max_chars_raw = env.get("CONSULTBOT_MAX_ANSWER_CHARS", str(MAX_ANSWER_CHARS))
+        try:
+            max_chars = int(max_chars_raw)
+        except ValueError:
+            raise ConfigError(
+                "CONSULTBOT_MAX_ANSWER_CHARS", f"must be a whole number, not {max_chars_raw!r}"
+            ) from None
+        if not 1 <= max_chars <= 4000:
+            raise ConfigError("CONSULTBOT_MAX_ANSWER_CHARS", "must be between 1 and 4000")
+        level = env.get("CONSULTBOT_LOG_LEVEL", "INFO").upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ConfigError("CONSULTBOT_LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
+        return cls(
+            database_path=Path(env.get("CONSULTBOT_DATABASE", "consultbot.db")),
+            prompts_dir=Path(env.get("CONSULTBOT_PROMPTS_DIR", str(DEFAULT_PROMPTS_DIR))),
+            identity_key=key.encode(),
+            max_answer_chars=max_chars,
+            log_level=level,
+        )

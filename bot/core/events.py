@@ -1,0 +1,96 @@
+"""Inbound events: facts an adapter reports to the core.
+
+Ids are ``str`` (a Discord snowflake becomes ``str`` at the edge); times are aware UTC.
+A ``Person`` carries the platform user id only so the core can derive a keyed hash; the core
+never stores or logs it in clear, and adapters never pass display names or usernames at all.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+class Role(enum.StrEnum):
+    """What a person may do beyond answering. Adapters map platform roles/groups to these."""
+
+    FACILITATOR = "facilitator"
+    STAFF = "staff"
+
+
+class Command(enum.StrEnum):
+    """Commands every adapter offers (slash commands on Discord and Slack)."""
+
+    START_SESSION = "start-session"
+    NEXT_QUESTION = "next-question"
+    END_SESSION = "end-session"
+    SESSIONS = "sessions"
+    DIGEST = "digest"
+    WITHDRAW = "withdraw"
+    PRIVACY = "privacy"
+
+
+class ReactionChange(enum.StrEnum):
+    """A button press toggles; native platform reactions say added or removed."""
+
+    TOGGLE = "toggle"
+    ADDED = "added"
+    REMOVED = "removed"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """Who acted. ``user_id`` is hashed by the core and never stored or logged in clear."""
+
+    platform: str
+    user_id: str
+    roles: frozenset[Role] = frozenset()
+
+    def __repr__(self) -> str:  # keeps ids out of any accidental log line
+        return f"Person(platform={self.platform!r}, roles={sorted(self.roles)!r})"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandInvoked:
+    person: Person
+    channel_id: str
+    command: Command
+    options: Mapping[str, str] = field(default_factory=dict)
+    at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerSubmitted:
+    """An answer to a question. ``session_id``/``question_number`` come from the button the
+    person pressed, so a late submit still lands on the question they saw; ``None`` means
+    "whatever question is open in this channel"."""
+
+    person: Person
+    channel_id: str
+    text: str
+    session_id: str | None = None
+    question_number: int | None = None
+    at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReactionToggled:
+    """A reaction on an answer post: by anonymous button (``answer_id`` known from the
+    button) or by native platform reaction (``message_ref`` of the bot's post)."""
+
+    person: Person
+    channel_id: str
+    emoji: str
+    change: ReactionChange = ReactionChange.TOGGLE
+    answer_id: str | None = None
+    message_ref: str | None = None
+    at: datetime = field(default_factory=utc_now)
+
+
+InboundEvent = CommandInvoked | AnswerSubmitted | ReactionToggled
