@@ -4,6 +4,7 @@
     ├── UserFacingError             message is safe and kind to show a young person or facilitator
     │   ├── NotAllowed              the person lacks the role for a command
     │   ├── InvalidAnswer           empty, too long, or no question open
+    │   ├── ChannelBusy             a session is already running in this channel
     │   └── NotFound                unknown session, question set or answer (lists what exists)
     ├── DataFileError               a prompts/ file is malformed (names file, field, problem)
     ├── ConfigError                 a setting is missing or wrong (names the key)
@@ -30,6 +31,10 @@ class NotAllowed(UserFacingError):
 
 class InvalidAnswer(UserFacingError):
     """The answer cannot be stored (empty, too long, or no question is open)."""
+
+
+class ChannelBusy(UserFacingError):
+    """A second session was started in a channel that has one running."""
 
 
 class NotFound(UserFacingError):

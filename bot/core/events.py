@@ -81,12 +81,18 @@ class AnswerSubmitted:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReactionToggled:
-    """A reaction on an answer post: by anonymous button (``answer_id`` known from the
-    button) or by native platform reaction (``message_ref`` of the bot's post)."""
+    """A reaction on an answer post, in one of two shapes:
+
+    - an anonymous button: ``answer_id`` and ``palette_index`` decoded from the button's
+      action id (``bot.core.actions.ReactAction``), ``change=TOGGLE``;
+    - a native platform reaction: ``message_ref`` of the bot's answer post, the ``emoji``
+      character (Slack names mapped to characters by the adapter), ``ADDED``/``REMOVED``.
+    """
 
     person: Person
     channel_id: str
-    emoji: str
+    emoji: str = ""
+    palette_index: int | None = None
     change: ReactionChange = ReactionChange.TOGGLE
     answer_id: str | None = None
     message_ref: str | None = None

@@ -1,0 +1,141 @@
+"""``consultbot demo``: a whole consultation on the local adapter, start to digest.
+
+A facilitator starts ``case-for-change``; simulated young people answer each question with
+sample answers from ``prompts/demo-answers.toml`` and react to each other's answers (mostly
+with the anonymous buttons, a few with native emoji reactions, some changing their mind); the
+facilitator ends the session and the digest is written in every format.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import Settings
+from bot.core.engine import Engine
+from bot.core.errors import DataFileError
+from bot.core.events import Command, Person, Role
+from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost
+from adapters.local.adapter import LocalChannel
+
+DEMO_SET = "case-for-change"
+DEMO_ANSWERS_FILE = "demo-answers.toml"
+ANSWER_CHANCE = 0.85
+REACT_CHANCE = 0.3
+NATIVE_REACTION_SHARE = 0.15
+CHANGE_OF_MIND_CHANCE = 0.05
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemoResult:
+    session_id: str
+    participants: int
+    answers: int
+    reactions: int
+    files: tuple[Path, ...]
+    rows: tuple[tuple[int, str, int, int], ...]  # question number, text, answers, reactions
+
+
+def load_demo_answers(prompts_dir: Path) -> dict[int, list[str]]:
+    path = prompts_dir / DEMO_ANSWERS_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(str(path), "(file)", str(exc)) from None
+    by_question: dict[int, list[str]] = {}
+    for index, item in enumerate(data.get("answers", []), start=1):
+        number, text = item.get("question"), item.get("text")
+        if not isinstance(number, int) or not isinstance(text, str) or not text.strip():
+            raise DataFileError(str(path), f"answers[{index}]", "needs `question` and `text`")
+        by_question.setdefault(number, []).append(text)
+    if not by_question:
+        raise DataFileError(str(path), "answers", "holds no sample answers")
+    return by_question
+
+
+async def run_demo(
+    engine: Engine,
+    settings: Settings,
+    *,
+    out_dir: Path,
+    participants: int,
+    seed: int,
+    say: Callable[[str], None],
+) -> DemoResult:
+    rng = random.Random(seed)
+    samples = load_demo_answers(settings.prompts_dir)
+    channel = LocalChannel(engine, channel_id="demo-channel")
+    facilitator = channel.person("demo-facilitator", Role.FACILITATOR, Role.STAFF)
+    people = [channel.person(f"demo-young-person-{n:02d}") for n in range(1, participants + 1)]
+
+    await channel.command(facilitator, Command.START_SESSION, **{"question-set": DEMO_SET})
+    question = channel.outbox.of_type(QuestionPost)[-1]
+    say(f"Started session {question.session_id} with {participants} young people.")
+
+    rows = []
+    total_reactions = 0
+    while True:
+        answers_before = len(channel.outbox.of_type(AnswerPost))
+        pool = list(samples.get(question.number, []))
+        rng.shuffle(pool)
+        for person in people:
+            if pool and rng.random() < ANSWER_CHANCE:
+                await channel.answer(person, question, pool.pop())
+        posts = channel.outbox.of_type(AnswerPost)[answers_before:]
+        reactions = await _react(channel, rng, people, posts)
+        total_reactions += reactions
+        rows.append((question.number, question.text, len(posts), reactions))
+        say(f"  Q{question.number}/{question.total}: {len(posts)} answers, {reactions} reactions")
+        if question.number == question.total:
+            break
+        await channel.command(facilitator, Command.NEXT_QUESTION)
+        question = channel.outbox.of_type(QuestionPost)[-1]
+
+    await channel.command(facilitator, Command.END_SESSION)
+    deliveries = channel.outbox.of_type(FileDelivery)
+    if not deliveries:
+        raise RuntimeError("the session ended without a digest")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for file in deliveries[-1].files:
+        path = out_dir / file.name
+        path.write_bytes(file.content)
+        paths.append(path)
+    answered = {p.alias for p in channel.outbox.of_type(AnswerPost)}
+    return DemoResult(
+        session_id=question.session_id,
+        participants=len(answered),
+        answers=len(channel.outbox.of_type(AnswerPost)),
+        reactions=total_reactions,
+        files=tuple(paths),
+        rows=tuple(rows),
+    )
+
+
+async def _react(
+    channel: LocalChannel, rng: random.Random, people: list[Person], posts: list[AnswerPost]
+) -> int:
+    """Young people react to answers they feel the same about; returns reactions left on."""
+    appeal = {post.answer_id: rng.random() for post in posts}
+    refs = {msg.answer_id: ref for ref, msg in channel.outbox.refs.items() if isinstance(msg, AnswerPost)}
+    for person in people:
+        for post in posts:
+            if rng.random() >= REACT_CHANCE * 2 * appeal[post.answer_id]:
+                continue
+            buttons = channel.outbox.buttons[post.answer_id]
+            # Mostly "me too" (the first button); sometimes another reaction.
+            button = buttons[0] if rng.random() < 0.7 else rng.choice(buttons)
+            if rng.random() < NATIVE_REACTION_SHARE:
+                await channel.native_reaction(person, refs[post.answer_id], button.emoji)
+            else:
+                await channel.press(person, button)
+                if rng.random() < CHANGE_OF_MIND_CHANCE:
+                    await channel.press(person, button)  # pressed again: taken back
+    return sum(
+        Counter({b.emoji: b.count for b in channel.outbox.buttons[post.answer_id]}).total()
+        for post in posts
+    )

@@ -1,0 +1,84 @@
+"""The composition root: the only module that wires the core to ``db/`` and ``adapters/``."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from bot.config import Settings
+from bot.core.engine import Engine
+from bot.core.events import utc_now
+from bot.questions.loader import load_question_sets
+from bot.sessions.notices import load_notices
+from bot.tagging.codebook import load_codebook
+from bot.tagging.tagger import Tagger
+from db.store import SqliteStore
+
+THEMES_FILE = "themes.toml"
+
+
+@asynccontextmanager
+async def open_engine(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    rng: random.Random | None = None,
+) -> AsyncIterator[Engine]:
+    """Load and validate every data file, open the store, and yield a ready engine.
+
+    Data files are checked before the database is touched, so a malformed file fails fast
+    with nothing half-written."""
+    question_sets = load_question_sets(settings.prompts_dir)
+    codebook = load_codebook(settings.prompts_dir / THEMES_FILE)
+    notices = load_notices(settings.prompts_dir)
+    store = await SqliteStore.open(settings.database_path)
+    try:
+        yield Engine(
+            store=store,
+            question_sets=question_sets,
+            tagger=Tagger(codebook),
+            theme_labels={theme.id: theme.label for theme in codebook.themes},
+            notices=notices,
+            identity_key=settings.identity_key,
+            max_answer_chars=settings.max_answer_chars,
+            clock=clock,
+            rng=rng,
+        )
+    finally:
+        await store.close()
+
+
+def configure_logging(level: str) -> None:
+    """Plain log lines to stderr. The engine never logs answer text or user ids at any level."""
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Library loggers can echo request bodies at DEBUG; keep them at INFO or above.
+    for noisy in ("discord", "slack_bolt", "slack_sdk", "aiosqlite", "apscheduler"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
+
+
+async def run_platform(settings: Settings, platform: str, *, http: bool, port: int) -> None:
+    """Serve one platform until cancelled. Platform settings are read (and checked) first."""
+    import os
+
+    if platform == "discord":
+        from adapters.discord.adapter import serve as serve_discord
+        from adapters.discord.settings import DiscordSettings
+
+        discord_settings = DiscordSettings.from_env(os.environ)
+        async with open_engine(settings) as engine:
+            await serve_discord(engine, discord_settings)
+    elif platform == "slack":
+        from adapters.slack.adapter import serve as serve_slack
+        from adapters.slack.settings import SlackSettings
+
+        slack_settings = SlackSettings.from_env(os.environ)
+        async with open_engine(settings) as engine:
+            await serve_slack(engine, slack_settings, http=http, port=port)
+    else:
+        raise ValueError(f"unknown platform {platform!r}")

@@ -1,0 +1,168 @@
+"""The ``consultbot`` command line.
+
+Every expected failure (a malformed data file, a bad setting, an unknown id) prints one clear
+line to stderr and exits 2; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import configure_logging, open_engine, run_platform
+from bot.config import Settings
+from bot.core.errors import ConfigError, ConsultbotError, DataFileError, NotFound
+from bot.digest.render import DigestFormat, render
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="consultbot",
+        description="Facilitated consultation sessions with young people, and tagged digests.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run a whole consultation locally and write a digest")
+    demo.add_argument("--out", type=Path, default=Path("digests"), help="folder for the digest")
+    demo.add_argument("--participants", type=int, default=12, help="simulated young people")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (same seed, same run)")
+
+    run = sub.add_parser("run", help="run the bot on Discord or Slack")
+    run.add_argument("--platform", choices=["discord", "slack"], required=True)
+    run.add_argument("--http", action="store_true", help="Slack: HTTP mode instead of Socket Mode")
+    run.add_argument("--port", type=int, default=3000, help="Slack HTTP mode: port to listen on")
+
+    sub.add_parser("sessions", help="list sessions")
+
+    digest = sub.add_parser("digest", help="write the digest of a session")
+    digest.add_argument("session", help="session id (see `consultbot sessions`)")
+    digest.add_argument("--format", choices=[f.value for f in DigestFormat], default="md")
+    digest.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
+    tag = sub.add_parser("tag", help="tag answers in a JSONL or CSV file with themes")
+    tag.add_argument("file", type=Path, help="JSONL ({\"text\": ...} per line) or CSV with `text`")
+    tag.add_argument("--eval", action="store_true", help="FILE is labelled: print P/R/F1")
+    tag.add_argument("--codebook", type=Path, help="theme codebook (default prompts/themes.toml)")
+
+    retag = sub.add_parser("retag", help="add or remove a theme on one answer")
+    retag.add_argument("answer", help="answer id (the comment-id column of the CSV digest)")
+    retag.add_argument("--add", action="append", default=[], metavar="THEME")
+    retag.add_argument("--remove", action="append", default=[], metavar="THEME")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return asyncio.run(_run(args, sys.stdout))
+    except (ConfigError, DataFileError, NotFound, ConsultbotError) as exc:
+        print(f"consultbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(args: argparse.Namespace, out: TextIO) -> int:
+    command: str = args.command
+    if command == "tag":
+        return _tag(args, out)
+    if command == "demo":
+        return await _demo(args, out)
+    settings = Settings.from_env(require_identity_key=command == "run")
+    configure_logging(settings.log_level)
+    if command == "run":
+        await run_platform(settings, args.platform, http=args.http, port=args.port)
+        return 0
+    async with open_engine(settings) as engine:
+        if command == "sessions":
+            from bot.core.events import Command, CommandInvoked, Person, Role
+
+            staff = Person(platform="cli", user_id="cli", roles=frozenset({Role.STAFF}))
+            replies = await engine.handle(
+                CommandInvoked(person=staff, channel_id="cli", command=Command.SESSIONS)
+            )
+            for reply in replies:
+                print(getattr(reply, "text", ""), file=out)
+            return 0
+        if command == "digest":
+            digest = await engine.digest(args.session)
+            data = render(digest, DigestFormat(args.format))
+            if args.out is None:
+                out.write(data.decode("utf-8-sig"))
+            else:
+                _write_atomically(args.out, data)
+                print(f"Wrote {args.out}", file=out)
+            return 0
+        if command == "retag":
+            await engine.retag_answer(args.answer, add=args.add, remove=args.remove)
+            print(f"Updated the themes of answer {args.answer}.", file=out)
+            return 0
+    raise AssertionError(f"unhandled command {command}")
+
+
+def _tag(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.config import DEFAULT_PROMPTS_DIR
+    from bot.tagging.command import run_eval, run_tag
+
+    codebook = args.codebook or DEFAULT_PROMPTS_DIR / "themes.toml"
+    if args.eval:
+        run_eval(args.file, codebook, out)
+    else:
+        run_tag(args.file, codebook, out)
+    return 0
+
+
+async def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    import tempfile
+
+    from adapters.local.demo import run_demo
+
+    if not 2 <= args.participants <= 200:
+        raise ConfigError("--participants", "must be between 2 and 200")
+    env = {"CONSULTBOT_DATABASE": "unused"}
+    base = Settings.from_env(env, require_identity_key=False)
+    with tempfile.TemporaryDirectory(prefix="consultbot-demo-") as tmp:
+        settings = Settings(
+            database_path=Path(tmp) / "demo.db",
+            prompts_dir=base.prompts_dir,
+            identity_key=base.identity_key,
+            max_answer_chars=base.max_answer_chars,
+        )
+        async with open_engine(settings) as engine:
+            result = await run_demo(
+                engine,
+                settings,
+                out_dir=args.out,
+                participants=args.participants,
+                seed=args.seed,
+                say=lambda line: print(line, file=out, flush=True),
+            )
+    print("", file=out)
+    print(f"Session {result.session_id}: {result.participants} young people, "
+          f"{result.answers} answers, {result.reactions} reactions", file=out)
+    print(f"{'Q':>2}  {'answers':>7}  {'reactions':>9}  question", file=out)
+    for number, text, answers, reactions in result.rows:
+        print(f"{number:>2}  {answers:>7}  {reactions:>9}  {text}", file=out)
+    print("", file=out)
+    print("Digest written to:", file=out)
+    for path in result.files:
+        print(f"  {path}", file=out)
+    return 0
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename, so a failure leaves nothing half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

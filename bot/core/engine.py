@@ -1,0 +1,472 @@
+"""The engine: turns inbound events into outbound messages. The single error boundary.
+
+``handle`` is the reactive path (returns what to send, so tests assert on return values);
+``dispatch`` sends those through an adapter's ``Outbox`` and remembers where answers were
+posted, so native platform reactions can be mapped back to answers.
+
+Logs carry session ids, answer ids and counts only: never answer text, never user ids.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.actions import answer_action_id, react_action_id
+from bot.core.errors import DeliveryFailed, InvalidAnswer, NotAllowed, NotFound, UserFacingError
+from bot.core.events import (
+    AnswerSubmitted,
+    Command,
+    CommandInvoked,
+    InboundEvent,
+    Person,
+    ReactionChange,
+    ReactionToggled,
+    Role,
+    utc_now,
+)
+from bot.core.outbound import (
+    AnswerPost,
+    Audience,
+    ChannelNotice,
+    DeliveryFile,
+    FileDelivery,
+    Outbound,
+    PrivateNotice,
+    QuestionPost,
+    ReactionButton,
+    ReactionCountsChanged,
+)
+from bot.core.ports import Outbox, Store
+from bot.core.records import AnswerRecord, Participant, SessionRecord, SessionStatus
+from bot.digest.build import build_digest
+from bot.digest.model import Digest
+from bot.digest.render import MIME_TYPES, DigestFormat, file_name, render
+from bot.questions.loader import pick_question_set
+from bot.questions.model import PaletteEntry, Question, QuestionSet
+from bot.sessions.alias import alias_candidates, person_key
+from bot.sessions.notices import Notices
+from bot.tagging.tagger import Tagger
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+_SESSION_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (l/1, o/0, i)
+_FACILITATOR_COMMANDS = {Command.START_SESSION, Command.NEXT_QUESTION, Command.END_SESSION}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerForm:
+    """What an adapter needs to show the answer form for one question."""
+
+    session_id: str
+    question_number: int
+    question_text: str
+    help_text: str | None
+    max_chars: int
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        question_sets: Mapping[str, QuestionSet],
+        tagger: Tagger,
+        theme_labels: Mapping[str, str],
+        notices: Notices,
+        identity_key: bytes,
+        max_answer_chars: int,
+        clock: Callable[[], datetime] = utc_now,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._store = store
+        self._sets = dict(question_sets)
+        self._tagger = tagger
+        self._theme_labels = dict(theme_labels)
+        self._notices = notices
+        self._identity_key = identity_key
+        self.max_answer_chars = max_answer_chars
+        self._clock = clock
+        self._rng = rng or random.Random(secrets.randbits(64))
+
+    # -- the adapter-facing API -------------------------------------------------------------
+
+    async def handle(self, event: InboundEvent) -> list[Outbound]:
+        """What to send in response to ``event``. Never raises for a user's mistake."""
+        try:
+            match event:
+                case CommandInvoked():
+                    return await self._command(event)
+                case AnswerSubmitted():
+                    return await self._answer(event)
+                case ReactionToggled():
+                    return await self._reaction(event)
+        except UserFacingError as exc:
+            return [PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=str(exc))]
+        except Exception:
+            log.exception("could not handle %s in channel %s", type(event).__name__, event.channel_id)
+            return [PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=APOLOGY)]
+
+    async def dispatch(self, event: InboundEvent, outbox: Outbox) -> list[Outbound]:
+        """Handle ``event`` and send every resulting message through ``outbox``."""
+        messages = await self.handle(event)
+        await self.send_all(messages, outbox, actor=event.person, channel_id=event.channel_id)
+        return messages
+
+    async def send_all(
+        self, messages: Sequence[Outbound], outbox: Outbox, *, actor: Person, channel_id: str
+    ) -> None:
+        for message in messages:
+            try:
+                ref = await outbox.send(message)
+            except DeliveryFailed as exc:
+                log.warning("delivery of %s failed: %s", type(message).__name__, exc.hint)
+                if isinstance(message, PrivateNotice):
+                    continue
+                notice = PrivateNotice(channel_id=channel_id, recipient=actor, text=exc.hint)
+                try:
+                    await outbox.send(notice)
+                except DeliveryFailed:
+                    log.warning("could not tell the actor about a failed delivery either")
+                continue
+            if isinstance(message, AnswerPost) and ref:
+                await self._store.record_answer_post(message.answer_id, ref)
+
+    async def answer_form(self, session_id: str, question_number: int) -> AnswerForm:
+        """The form for answering a question; refuses if the session has finished."""
+        session = await self._session_by_id(session_id)
+        question = self._question_open_for_answers(session, question_number)
+        return AnswerForm(
+            session_id=session.id,
+            question_number=question.number,
+            question_text=question.text,
+            help_text=question.help_text,
+            max_chars=self.max_answer_chars,
+        )
+
+    def question_set_choices(self) -> list[tuple[str, str]]:
+        """(id, title) of every question set, for autocomplete."""
+        return [(qs.id, qs.title) for qs in sorted(self._sets.values(), key=lambda q: q.id)]
+
+    async def digest(self, session_id: str) -> Digest:
+        session = await self._session_by_id(session_id)
+        question_set = pick_question_set(self._sets, session.question_set_id)
+        answers = await self._store.answers_for_session(session.id)
+        return build_digest(session, question_set, answers, self._theme_labels)
+
+    async def digest_files(
+        self, session_id: str, formats: Sequence[DigestFormat] = tuple(DigestFormat)
+    ) -> tuple[DeliveryFile, ...]:
+        digest = await self.digest(session_id)
+        return tuple(
+            DeliveryFile(name=file_name(digest, fmt), content=render(digest, fmt), mime_type=MIME_TYPES[fmt])
+            for fmt in formats
+        )
+
+    async def retag_answer(self, answer_id: str, *, add: Sequence[str], remove: Sequence[str]) -> None:
+        """A facilitator's correction of an answer's tags; it wins over the automatic tagger."""
+        if await self._store.answer(answer_id) is None:
+            raise NotFound(f"There's no answer with id '{answer_id}'.")
+        for theme_id in (*add, *remove):
+            if theme_id not in self._theme_labels:
+                known = ", ".join(self._theme_labels)
+                raise NotFound(f"There's no theme called '{theme_id}'. Themes: {known}.")
+        for theme_id in add:
+            await self._store.set_tag(answer_id, theme_id, active=True)
+        for theme_id in remove:
+            await self._store.set_tag(answer_id, theme_id, active=False)
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def _command(self, event: CommandInvoked) -> list[Outbound]:
+        self._check_allowed(event.person, event.command)
+        match event.command:
+            case Command.START_SESSION:
+                return await self._start_session(event)
+            case Command.NEXT_QUESTION:
+                return await self._next_question(event)
+            case Command.END_SESSION:
+                return await self._end_session(event)
+            case Command.SESSIONS:
+                return [self._private(event, await self._sessions_text())]
+            case Command.DIGEST:
+                return await self._digest_command(event)
+            case Command.WITHDRAW:
+                return await self._withdraw(event)
+            case Command.PRIVACY:
+                return [self._private(event, self._notices.privacy)]
+
+    @staticmethod
+    def _check_allowed(person: Person, command: Command) -> None:
+        if command in _FACILITATOR_COMMANDS and Role.FACILITATOR not in person.roles:
+            raise NotAllowed(f"Only facilitators can use /{command}. Nothing has changed.")
+        if command is Command.SESSIONS and not person.roles & {Role.FACILITATOR, Role.STAFF}:
+            raise NotAllowed("Only facilitators and staff can list sessions.")
+        if command is Command.DIGEST and Role.STAFF not in person.roles:
+            raise NotAllowed("Only staff can download a session digest.")
+
+    async def _start_session(self, event: CommandInvoked) -> list[Outbound]:
+        set_id = (event.options.get("question-set") or "").strip()
+        if not set_id:
+            known = ", ".join(sorted(self._sets))
+            raise NotFound(f"Please choose a question set. Sets you can use: {known}.")
+        question_set = pick_question_set(self._sets, set_id)
+        session = SessionRecord(
+            id="".join(secrets.choice(_SESSION_ID_ALPHABET) for _ in range(6)),
+            platform=event.person.platform,
+            channel_id=event.channel_id,
+            question_set_id=question_set.id,
+            status=SessionStatus.OPEN,
+            current_question=1,
+            started_at=self._clock(),
+            closed_at=None,
+        )
+        await self._store.create_session(session)
+        log.info("session %s started with %s", session.id, question_set.id)
+        started = self._notices.session_started_for_facilitator.format(
+            session_id=session.id, title=question_set.title
+        )
+        return [
+            ChannelNotice(channel_id=event.channel_id, text=f"**{question_set.title}**\n{question_set.intro}"),
+            self._question_post(session, question_set, question_set.question(1)),
+            self._private(event, started),
+        ]
+
+    async def _next_question(self, event: CommandInvoked) -> list[Outbound]:
+        session = await self._open_session(event)
+        question_set = pick_question_set(self._sets, session.question_set_id)
+        number = session.current_question + 1
+        if number > len(question_set.questions):
+            return [
+                self._private(
+                    event, "That was the last question. Use /end-session when the group is ready."
+                )
+            ]
+        await self._store.move_to_question(session.id, number)
+        log.info("session %s moved to question %d", session.id, number)
+        return [self._question_post(session, question_set, question_set.question(number))]
+
+    async def _end_session(self, event: CommandInvoked) -> list[Outbound]:
+        session = await self._open_session(event)
+        await self._store.close_session(session.id, self._clock())
+        files = await self.digest_files(session.id)
+        log.info("session %s closed", session.id)
+        return [
+            ChannelNotice(channel_id=event.channel_id, text=self._notices.session_ended),
+            FileDelivery(
+                channel_id=event.channel_id,
+                audience=Audience.STAFF,
+                requester=event.person,
+                text=f"The digest for session {session.id} is ready.",
+                files=files,
+            ),
+        ]
+
+    async def _digest_command(self, event: CommandInvoked) -> list[Outbound]:
+        session_id = (event.options.get("session") or "").strip()
+        if not session_id:
+            raise NotFound("Please say which session. " + await self._sessions_text())
+        fmt = (event.options.get("format") or "all").strip().lower()
+        if fmt == "all":
+            formats: tuple[DigestFormat, ...] = tuple(DigestFormat)
+        else:
+            try:
+                formats = (DigestFormat(fmt),)
+            except ValueError:
+                raise NotFound(
+                    f"There's no digest format '{fmt}'. Formats: md, html, csv, json, all."
+                ) from None
+        session = await self._session_by_id(session_id)
+        files = await self.digest_files(session.id, formats)
+        return [
+            FileDelivery(
+                channel_id=event.channel_id,
+                audience=Audience.REQUESTER,
+                requester=event.person,
+                text=f"Here is the digest for session {session.id}.",
+                files=files,
+            )
+        ]
+
+    async def _withdraw(self, event: CommandInvoked) -> list[Outbound]:
+        removed = 0
+        found = False
+        for session_id in await self._store.all_session_ids():
+            key = self._person_key(session_id, event.person)
+            participant = await self._store.find_participant(session_id, key)
+            if participant is not None:
+                found = True
+                removed += await self._store.withdraw_participant(participant.id)
+        log.info("a participant withdrew %d answers", removed)
+        if not found:
+            return [self._private(event, self._notices.nothing_to_withdraw)]
+        return [self._private(event, self._notices.withdrawn.format(count=removed))]
+
+    async def _sessions_text(self) -> str:
+        summaries = await self._store.session_summaries()
+        if not summaries:
+            return "There are no sessions yet."
+        lines = ["Sessions:"]
+        for s in summaries[:25]:
+            lines.append(
+                f"• {s.session.id} · {s.session.question_set_id} · {s.session.status} · "
+                f"{s.session.started_at:%d %b %Y} · {s.answer_count} answers from "
+                f"{s.participant_count} people"
+            )
+        return "\n".join(lines)
+
+    # -- answers and reactions --------------------------------------------------------------
+
+    async def _answer(self, event: AnswerSubmitted) -> list[Outbound]:
+        if event.session_id is not None:
+            session = await self._session_by_id(event.session_id)
+        else:
+            session = await self._open_session(event)
+        number = event.question_number or session.current_question
+        question = self._question_open_for_answers(session, number)
+        text = event.text.strip()
+        if not text:
+            raise InvalidAnswer("Your answer was empty, so nothing was shared. Have another go?")
+        if len(text) > self.max_answer_chars:
+            raise InvalidAnswer(
+                f"Your answer is {len(text)} characters long, and the limit is "
+                f"{self.max_answer_chars}. Could you make it a bit shorter? Nothing was shared yet."
+            )
+        participant = await self._participant(session.id, event.person)
+        matches = self._tagger.tag(text)
+        answer = await self._store.record_answer(
+            answer_id=secrets.token_hex(5),
+            session_id=session.id,
+            question_number=question.number,
+            participant=participant,
+            text=text,
+            auto_tags=[(m.theme_id, ", ".join(m.evidence)) for m in matches],
+        )
+        log.info("session %s: answer %s stored for question %d", session.id, answer.id, question.number)
+        post = AnswerPost(
+            channel_id=session.channel_id,
+            session_id=session.id,
+            answer_id=answer.id,
+            question_number=question.number,
+            alias=answer.alias,
+            text=answer.text,
+            reactions=self._buttons(answer.id, question.palette, {}),
+        )
+        thanks = self._notices.answer_received.format(alias=answer.alias)
+        return [post, PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=thanks)]
+
+    async def _reaction(self, event: ReactionToggled) -> list[Outbound]:
+        answer = await self._reacted_answer(event)
+        if answer is None:
+            return []  # not one of our answer posts: ignore quietly
+        session = await self._session_by_id(answer.session_id)
+        question_set = pick_question_set(self._sets, session.question_set_id)
+        palette = question_set.question(answer.question_number).palette
+        entry = _palette_entry(palette, event)
+        if entry is None:
+            return []  # an emoji outside the question's palette is not counted
+        if session.status is not SessionStatus.OPEN:
+            if event.change is ReactionChange.TOGGLE:
+                raise InvalidAnswer("This session has finished, so reactions are closed now.")
+            return []
+        participant = await self._participant(session.id, event.person)
+        if event.change is ReactionChange.TOGGLE:
+            on = not await self._store.has_reaction(answer.id, participant.id, entry.emoji)
+        else:
+            on = event.change is ReactionChange.ADDED
+        if not await self._store.set_reaction(answer.id, participant.id, entry.emoji, on):
+            return []
+        counts = await self._store.reaction_counts(answer.id)
+        return [
+            ReactionCountsChanged(
+                channel_id=session.channel_id,
+                answer_id=answer.id,
+                message_ref=event.message_ref,
+                reactions=self._buttons(answer.id, palette, counts),
+            )
+        ]
+
+    async def _reacted_answer(self, event: ReactionToggled) -> AnswerRecord | None:
+        if event.answer_id is not None:
+            return await self._store.answer(event.answer_id)
+        if event.message_ref is not None:
+            return await self._store.answer_for_message(event.message_ref)
+        return None
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    async def _participant(self, session_id: str, person: Person) -> Participant:
+        key = self._person_key(session_id, person)
+        return await self._store.participant(session_id, key, alias_candidates(self._rng))
+
+    def _person_key(self, session_id: str, person: Person) -> str:
+        return person_key(self._identity_key, session_id, person.platform, person.user_id)
+
+    async def _session_by_id(self, session_id: str) -> SessionRecord:
+        session = await self._store.session(session_id)
+        if session is None:
+            ids = [s.session.id for s in (await self._store.session_summaries())[:10]]
+            known = ", ".join(ids) if ids else "none yet"
+            raise NotFound(f"There's no session '{session_id}'. Recent sessions: {known}.")
+        return session
+
+    async def _open_session(self, event: CommandInvoked | AnswerSubmitted) -> SessionRecord:
+        session = await self._store.open_session_in_channel(event.person.platform, event.channel_id)
+        if session is None:
+            raise NotFound("There's no session running in this channel right now.")
+        return session
+
+    def _question_open_for_answers(self, session: SessionRecord, number: int) -> Question:
+        if session.status is not SessionStatus.OPEN:
+            raise InvalidAnswer("This session has finished, so answers are closed now. Thank you!")
+        question_set = pick_question_set(self._sets, session.question_set_id)
+        if not 1 <= number <= session.current_question:
+            raise InvalidAnswer("That question isn't open yet.")
+        return question_set.question(number)
+
+    def _question_post(
+        self, session: SessionRecord, question_set: QuestionSet, question: Question
+    ) -> QuestionPost:
+        return QuestionPost(
+            channel_id=session.channel_id,
+            session_id=session.id,
+            number=question.number,
+            total=len(question_set.questions),
+            text=question.text,
+            help_text=question.help_text,
+            answer_action_id=answer_action_id(session.id, question.number),
+        )
+
+    @staticmethod
+    def _buttons(
+        answer_id: str, palette: Sequence[PaletteEntry], counts: Mapping[str, int]
+    ) -> tuple[ReactionButton, ...]:
+        return tuple(
+            ReactionButton(
+                emoji=p.emoji,
+                label=p.label,
+                count=counts.get(p.emoji, 0),
+                action_id=react_action_id(answer_id, index),
+            )
+            for index, p in enumerate(palette)
+        )
+
+    @staticmethod
+    def _private(event: CommandInvoked, text: str) -> PrivateNotice:
+        return PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=text)
+
+
+def _palette_entry(palette: Sequence[PaletteEntry], event: ReactionToggled) -> PaletteEntry | None:
+    """The palette entry a reaction means: by button index, or by emoji ignoring the
+    variation selector (❤ and ❤️ are the same reaction)."""
+    if event.palette_index is not None:
+        return palette[event.palette_index] if 0 <= event.palette_index < len(palette) else None
+    wanted = event.emoji.replace("\ufe0f", "")
+    if not wanted:
+        return None
+    return next((p for p in palette if p.emoji.replace("\ufe0f", "") == wanted), None)

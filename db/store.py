@@ -1,0 +1,333 @@
+"""The SQLite store: one serialized writer connection, WAL, ``synchronous=FULL``.
+
+Every write runs in ``BEGIN IMMEDIATE … COMMIT`` and returns only after the commit, so anything
+the engine acknowledges to a young person is already durable. Methods are named for use cases
+and return ``bot.core.records`` dataclasses, never rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.core.errors import ChannelBusy
+from bot.core.records import (
+    AnswerForDigest,
+    AnswerRecord,
+    Participant,
+    SessionRecord,
+    SessionStatus,
+    SessionSummary,
+    TagRecord,
+)
+from db.migrate import migrate
+
+
+class SqliteStore:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> SqliteStore:
+        db = await aiosqlite.connect(str(path), isolation_level=None)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=FULL")
+        await db.execute("PRAGMA busy_timeout=5000")
+        await db.execute("PRAGMA foreign_keys=ON")
+        db.row_factory = sqlite3.Row
+        await migrate(db)
+        return cls(db)
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            else:
+                await self._db.execute("COMMIT")
+
+    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        async with self._lock, self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    async def create_session(self, session: SessionRecord) -> None:
+        try:
+            async with self._write() as db:
+                await db.execute(
+                    "INSERT INTO sessions (id, platform, channel_id, question_set_id, status,"
+                    " current_question, started_at) VALUES (?, ?, ?, ?, 'open', ?, ?)",
+                    (
+                        session.id,
+                        session.platform,
+                        session.channel_id,
+                        session.question_set_id,
+                        session.current_question,
+                        session.started_at.isoformat(),
+                    ),
+                )
+        except sqlite3.IntegrityError:
+            raise ChannelBusy(
+                "A session is already running in this channel. End it with /end-session "
+                "before starting a new one."
+            ) from None
+
+    async def open_session_in_channel(self, platform: str, channel_id: str) -> SessionRecord | None:
+        rows = await self._rows(
+            "SELECT * FROM sessions WHERE platform = ? AND channel_id = ? AND status = 'open'",
+            (platform, channel_id),
+        )
+        return _session(rows[0]) if rows else None
+
+    async def session(self, session_id: str) -> SessionRecord | None:
+        rows = await self._rows("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return _session(rows[0]) if rows else None
+
+    async def session_summaries(self) -> list[SessionSummary]:
+        rows = await self._rows(
+            "SELECT s.*,"
+            " (SELECT COUNT(DISTINCT a.participant_id) FROM answers a WHERE a.session_id = s.id)"
+            "   AS participant_count,"
+            " (SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answer_count"
+            " FROM sessions s ORDER BY s.started_at DESC"
+        )
+        return [
+            SessionSummary(
+                session=_session(r),
+                participant_count=r["participant_count"],
+                answer_count=r["answer_count"],
+            )
+            for r in rows
+        ]
+
+    async def all_session_ids(self) -> list[str]:
+        return [r["id"] for r in await self._rows("SELECT id FROM sessions")]
+
+    async def move_to_question(self, session_id: str, number: int) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE sessions SET current_question = ? WHERE id = ? AND status = 'open'",
+                (number, session_id),
+            )
+
+    async def close_session(self, session_id: str, at: datetime) -> bool:
+        """Close an open session; ``False`` if it was not open (already closed)."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE sessions SET status = 'closed', closed_at = ? "
+                "WHERE id = ? AND status = 'open'",
+                (at.isoformat(), session_id),
+            )
+            return cursor.rowcount == 1
+
+    # -- participants -----------------------------------------------------------------------
+
+    async def participant(
+        self, session_id: str, person_key: str, alias_candidates: Iterable[str]
+    ) -> Participant:
+        """The participant for ``person_key`` in a session, created with the first free alias."""
+        async with self._write() as db:
+            async with db.execute(
+                "SELECT id, alias FROM participants WHERE session_id = ? AND person_key = ?",
+                (session_id, person_key),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row:
+                return Participant(id=row[0], session_id=session_id, alias=row[1])
+            async with db.execute(
+                "SELECT alias FROM participants WHERE session_id = ?", (session_id,)
+            ) as cursor:
+                taken = {r[0] for r in await cursor.fetchall()}
+            alias = next(a for a in alias_candidates if a not in taken)
+            cursor = await db.execute(
+                "INSERT INTO participants (session_id, person_key, alias) VALUES (?, ?, ?)",
+                (session_id, person_key, alias),
+            )
+            assert cursor.lastrowid is not None
+            return Participant(id=cursor.lastrowid, session_id=session_id, alias=alias)
+
+    async def find_participant(self, session_id: str, person_key: str) -> Participant | None:
+        rows = await self._rows(
+            "SELECT id, alias FROM participants WHERE session_id = ? AND person_key = ?",
+            (session_id, person_key),
+        )
+        if not rows:
+            return None
+        return Participant(id=rows[0]["id"], session_id=session_id, alias=rows[0]["alias"])
+
+    async def withdraw_participant(self, participant_id: int) -> int:
+        """Delete a participant with their answers and reactions; return answers deleted."""
+        async with self._write() as db:
+            async with db.execute(
+                "SELECT COUNT(*) FROM answers WHERE participant_id = ?", (participant_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            await db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
+            return int(row[0]) if row else 0
+
+    # -- answers ----------------------------------------------------------------------------
+
+    async def record_answer(
+        self,
+        *,
+        answer_id: str,
+        session_id: str,
+        question_number: int,
+        participant: Participant,
+        text: str,
+        auto_tags: Sequence[tuple[str, str]],
+    ) -> AnswerRecord:
+        """Store an answer and its automatic tags ((theme id, evidence)); committed on return."""
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO answers (id, session_id, question_number, participant_id, text)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (answer_id, session_id, question_number, participant.id, text),
+            )
+            await db.executemany(
+                "INSERT INTO answer_tags (answer_id, theme_id, origin, active, evidence)"
+                " VALUES (?, ?, 'auto', 1, ?)",
+                [(answer_id, theme, evidence) for theme, evidence in auto_tags],
+            )
+        return AnswerRecord(
+            id=answer_id,
+            session_id=session_id,
+            question_number=question_number,
+            participant_id=participant.id,
+            alias=participant.alias,
+            text=text,
+        )
+
+    async def answer(self, answer_id: str) -> AnswerRecord | None:
+        rows = await self._rows(_ANSWER_SELECT + " WHERE a.id = ?", (answer_id,))
+        return _answer(rows[0]) if rows else None
+
+    async def record_answer_post(self, answer_id: str, message_ref: str) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO answer_posts (answer_id, message_ref) VALUES (?, ?)",
+                (answer_id, message_ref),
+            )
+
+    async def answer_for_message(self, message_ref: str) -> AnswerRecord | None:
+        rows = await self._rows(
+            _ANSWER_SELECT + " JOIN answer_posts ap ON ap.answer_id = a.id WHERE ap.message_ref = ?",
+            (message_ref,),
+        )
+        return _answer(rows[0]) if rows else None
+
+    async def answers_for_session(self, session_id: str) -> list[AnswerForDigest]:
+        answers = [
+            _answer(r)
+            for r in await self._rows(
+                _ANSWER_SELECT + " WHERE a.session_id = ? ORDER BY a.seq", (session_id,)
+            )
+        ]
+        tags: dict[str, list[TagRecord]] = {}
+        for r in await self._rows(
+            "SELECT t.answer_id, t.theme_id, t.origin, t.evidence FROM answer_tags t"
+            " JOIN answers a ON a.id = t.answer_id WHERE a.session_id = ? AND t.active = 1",
+            (session_id,),
+        ):
+            tags.setdefault(r["answer_id"], []).append(
+                TagRecord(theme_id=r["theme_id"], origin=r["origin"], evidence=r["evidence"])
+            )
+        counts: dict[str, dict[str, int]] = {}
+        for r in await self._rows(
+            "SELECT r.answer_id, r.emoji, COUNT(*) AS n FROM reactions r"
+            " JOIN answers a ON a.id = r.answer_id WHERE a.session_id = ?"
+            " GROUP BY r.answer_id, r.emoji",
+            (session_id,),
+        ):
+            counts.setdefault(r["answer_id"], {})[r["emoji"]] = r["n"]
+        return [
+            AnswerForDigest(
+                answer=a, tags=tuple(tags.get(a.id, ())), reaction_counts=counts.get(a.id, {})
+            )
+            for a in answers
+        ]
+
+    # -- reactions --------------------------------------------------------------------------
+
+    async def set_reaction(self, answer_id: str, participant_id: int, emoji: str, on: bool) -> bool:
+        """Turn one person's reaction on or off; ``True`` if anything changed."""
+        async with self._write() as db:
+            if on:
+                sql = "INSERT OR IGNORE INTO reactions (answer_id, participant_id, emoji) VALUES (?, ?, ?)"
+            else:
+                sql = "DELETE FROM reactions WHERE answer_id = ? AND participant_id = ? AND emoji = ?"
+            cursor = await db.execute(sql, (answer_id, participant_id, emoji))
+            return cursor.rowcount == 1
+
+    async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
+        rows = await self._rows(
+            "SELECT 1 FROM reactions WHERE answer_id = ? AND participant_id = ? AND emoji = ?",
+            (answer_id, participant_id, emoji),
+        )
+        return bool(rows)
+
+    async def reaction_counts(self, answer_id: str) -> dict[str, int]:
+        rows = await self._rows(
+            "SELECT emoji, COUNT(*) AS n FROM reactions WHERE answer_id = ? GROUP BY emoji",
+            (answer_id,),
+        )
+        return {r["emoji"]: r["n"] for r in rows}
+
+    # -- tags -------------------------------------------------------------------------------
+
+    async def set_tag(self, answer_id: str, theme_id: str, active: bool) -> None:
+        """A facilitator adds or removes a tag; it overrides the automatic one."""
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO answer_tags (answer_id, theme_id, origin, active)"
+                " VALUES (?, ?, 'facilitator', ?)"
+                " ON CONFLICT (answer_id, theme_id)"
+                " DO UPDATE SET origin = 'facilitator', active = excluded.active",
+                (answer_id, theme_id, int(active)),
+            )
+
+
+_ANSWER_SELECT = (
+    "SELECT a.id, a.session_id, a.question_number, a.participant_id, p.alias, a.text"
+    " FROM answers a JOIN participants p ON p.id = a.participant_id"
+)
+
+
+def _session(row: sqlite3.Row) -> SessionRecord:
+    return SessionRecord(
+        id=row["id"],
+        platform=row["platform"],
+        channel_id=row["channel_id"],
+        question_set_id=row["question_set_id"],
+        status=SessionStatus(row["status"]),
+        current_question=row["current_question"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
+    )
+
+
+def _answer(row: sqlite3.Row) -> AnswerRecord:
+    return AnswerRecord(
+        id=row["id"],
+        session_id=row["session_id"],
+        question_number=row["question_number"],
+        participant_id=row["participant_id"],
+        alias=row["alias"],
+        text=row["text"],
+    )

@@ -1,0 +1,29 @@
+"""Fixtures shared by every test package: settings on a temp SQLite file, a ready engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_engine
+from bot.config import DEFAULT_PROMPTS_DIR, Settings
+from bot.core.engine import Engine
+
+TEST_IDENTITY_KEY = b"test-key-0123456789"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_path=tmp_path / "consultbot.db",
+        prompts_dir=DEFAULT_PROMPTS_DIR,
+        identity_key=TEST_IDENTITY_KEY,
+    )
+
+
+@pytest.fixture
+async def engine(settings: Settings) -> AsyncIterator[Engine]:
+    async with open_engine(settings) as ready:
+        yield ready
