@@ -68,6 +68,7 @@ async def run_platform(settings: Settings, platform: str, *, http: bool, port: i
 
     if platform == "discord":
         from adapters.discord.adapter import serve as serve_discord
+
         from adapters.discord.settings import DiscordSettings
 
         discord_settings = DiscordSettings.from_env(os.environ)

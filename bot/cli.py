@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--out", type=Path, help="file to write (default: standard output)")
 
     tag = sub.add_parser("tag", help="tag answers in a JSONL or CSV file with themes")
-    tag.add_argument("file", type=Path, help="JSONL ({\"text\": ...} per line) or CSV with `text`")
+    tag.add_argument("file", type=Path, help='JSONL ({"text": ...} per line) or CSV with `text`')
     tag.add_argument("--eval", action="store_true", help="FILE is labelled: print P/R/F1")
     tag.add_argument("--codebook", type=Path, help="theme codebook (default prompts/themes.toml)")
 
@@ -144,8 +144,11 @@ async def _demo(args: argparse.Namespace, out: TextIO) -> int:
                 say=lambda line: print(line, file=out, flush=True),
             )
     print("", file=out)
-    print(f"Session {result.session_id}: {result.participants} young people, "
-          f"{result.answers} answers, {result.reactions} reactions", file=out)
+    print(
+        f"Session {result.session_id}: {result.participants} young people, "
+        f"{result.answers} answers, {result.reactions} reactions",
+        file=out,
+    )
     print(f"{'Q':>2}  {'answers':>7}  {'reactions':>9}  question", file=out)
     for number, text, answers, reactions in result.rows:
         print(f"{number:>2}  {answers:>7}  {reactions:>9}  {text}", file=out)
@@ -157,7 +160,7 @@ async def _demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename, so a failure leaves nothing half-written."""
+    """Write beside ``path`` and rename, so a failure leaves nothing half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)

@@ -227,7 +227,8 @@ class SqliteStore:
 
     async def answer_for_message(self, message_ref: str) -> AnswerRecord | None:
         rows = await self._rows(
-            _ANSWER_SELECT + " JOIN answer_posts ap ON ap.answer_id = a.id WHERE ap.message_ref = ?",
+            _ANSWER_SELECT
+            + " JOIN answer_posts ap ON ap.answer_id = a.id WHERE ap.message_ref = ?",
             (message_ref,),
         )
         return _answer(rows[0]) if rows else None
@@ -269,9 +270,14 @@ class SqliteStore:
         """Turn one person's reaction on or off; ``True`` if anything changed."""
         async with self._write() as db:
             if on:
-                sql = "INSERT OR IGNORE INTO reactions (answer_id, participant_id, emoji) VALUES (?, ?, ?)"
+                sql = (
+                    "INSERT OR IGNORE INTO reactions (answer_id, participant_id, emoji)"
+                    " VALUES (?, ?, ?)"
+                )
             else:
-                sql = "DELETE FROM reactions WHERE answer_id = ? AND participant_id = ? AND emoji = ?"
+                sql = (
+                    "DELETE FROM reactions WHERE answer_id = ? AND participant_id = ? AND emoji = ?"
+                )
             cursor = await db.execute(sql, (answer_id, participant_id, emoji))
             return cursor.rowcount == 1
 

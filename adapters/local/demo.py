@@ -8,6 +8,7 @@ facilitator ends the session and the digest is written in every format.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import tomllib
 from collections import Counter
@@ -15,12 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from adapters.local.adapter import LocalChannel
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.errors import DataFileError
 from bot.core.events import Command, Person, Role
 from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost
-from adapters.local.adapter import LocalChannel
 
 DEMO_SET = "case-for-change"
 DEMO_ANSWERS_FILE = "demo-answers.toml"
@@ -99,12 +100,7 @@ async def run_demo(
     deliveries = channel.outbox.of_type(FileDelivery)
     if not deliveries:
         raise RuntimeError("the session ended without a digest")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for file in deliveries[-1].files:
-        path = out_dir / file.name
-        path.write_bytes(file.content)
-        paths.append(path)
+    paths = await asyncio.to_thread(_write_files, out_dir, deliveries[-1])
     answered = {p.alias for p in channel.outbox.of_type(AnswerPost)}
     return DemoResult(
         session_id=question.session_id,
@@ -116,12 +112,26 @@ async def run_demo(
     )
 
 
+def _write_files(out_dir: Path, delivery: FileDelivery) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for file in delivery.files:
+        path = out_dir / file.name
+        path.write_bytes(file.content)
+        paths.append(path)
+    return paths
+
+
 async def _react(
     channel: LocalChannel, rng: random.Random, people: list[Person], posts: list[AnswerPost]
 ) -> int:
     """Young people react to answers they feel the same about; returns reactions left on."""
     appeal = {post.answer_id: rng.random() for post in posts}
-    refs = {msg.answer_id: ref for ref, msg in channel.outbox.refs.items() if isinstance(msg, AnswerPost)}
+    refs = {
+        msg.answer_id: ref
+        for ref, msg in channel.outbox.refs.items()
+        if isinstance(msg, AnswerPost)
+    }
     for person in people:
         for post in posts:
             if rng.random() >= REACT_CHANCE * 2 * appeal[post.answer_id]:

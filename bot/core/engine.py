@@ -107,10 +107,16 @@ class Engine:
                 case ReactionToggled():
                     return await self._reaction(event)
         except UserFacingError as exc:
-            return [PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=str(exc))]
+            return [
+                PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=str(exc))
+            ]
         except Exception:
-            log.exception("could not handle %s in channel %s", type(event).__name__, event.channel_id)
-            return [PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=APOLOGY)]
+            log.exception(
+                "could not handle %s in channel %s", type(event).__name__, event.channel_id
+            )
+            return [
+                PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=APOLOGY)
+            ]
 
     async def dispatch(self, event: InboundEvent, outbox: Outbox) -> list[Outbound]:
         """Handle ``event`` and send every resulting message through ``outbox``."""
@@ -164,11 +170,15 @@ class Engine:
     ) -> tuple[DeliveryFile, ...]:
         digest = await self.digest(session_id)
         return tuple(
-            DeliveryFile(name=file_name(digest, fmt), content=render(digest, fmt), mime_type=MIME_TYPES[fmt])
+            DeliveryFile(
+                name=file_name(digest, fmt), content=render(digest, fmt), mime_type=MIME_TYPES[fmt]
+            )
             for fmt in formats
         )
 
-    async def retag_answer(self, answer_id: str, *, add: Sequence[str], remove: Sequence[str]) -> None:
+    async def retag_answer(
+        self, answer_id: str, *, add: Sequence[str], remove: Sequence[str]
+    ) -> None:
         """A facilitator's correction of an answer's tags; it wins over the automatic tagger."""
         if await self._store.answer(answer_id) is None:
             raise NotFound(f"There's no answer with id '{answer_id}'.")
@@ -232,7 +242,9 @@ class Engine:
             session_id=session.id, title=question_set.title
         )
         return [
-            ChannelNotice(channel_id=event.channel_id, text=f"**{question_set.title}**\n{question_set.intro}"),
+            ChannelNotice(
+                channel_id=event.channel_id, text=f"**{question_set.title}**\n{question_set.intro}"
+            ),
             self._question_post(session, question_set, question_set.question(1)),
             self._private(event, started),
         ]
@@ -347,7 +359,9 @@ class Engine:
             text=text,
             auto_tags=[(m.theme_id, ", ".join(m.evidence)) for m in matches],
         )
-        log.info("session %s: answer %s stored for question %d", session.id, answer.id, question.number)
+        log.info(
+            "session %s: answer %s stored for question %d", session.id, answer.id, question.number
+        )
         post = AnswerPost(
             channel_id=session.channel_id,
             session_id=session.id,
@@ -358,7 +372,10 @@ class Engine:
             reactions=self._buttons(answer.id, question.palette, {}),
         )
         thanks = self._notices.answer_received.format(alias=answer.alias)
-        return [post, PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=thanks)]
+        return [
+            post,
+            PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=thanks),
+        ]
 
     async def _reaction(self, event: ReactionToggled) -> list[Outbound]:
         answer = await self._reacted_answer(event)

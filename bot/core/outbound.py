@@ -103,10 +103,5 @@ class FileDelivery:
 
 
 Outbound = (
-    QuestionPost
-    | AnswerPost
-    | ReactionCountsChanged
-    | ChannelNotice
-    | PrivateNotice
-    | FileDelivery
+    QuestionPost | AnswerPost | ReactionCountsChanged | ChannelNotice | PrivateNotice | FileDelivery
 )

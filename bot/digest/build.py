@@ -26,7 +26,9 @@ def build_digest(
         given = [a for a in digest_answers if a.question_number == question.number]
         # sorted() is stable: ties keep the order the answers were given in.
         given.sort(key=lambda a: -a.agreement)
-        questions.append(DigestQuestion(number=question.number, text=question.text, answers=tuple(given)))
+        questions.append(
+            DigestQuestion(number=question.number, text=question.text, answers=tuple(given))
+        )
 
     themes = []
     for theme_id, label in theme_labels.items():

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 _ADJECTIVES = (
     "Brave", "Bright", "Calm", "Clever", "Cosy", "Curious", "Gentle", "Golden", "Happy", "Hopeful",
     "Jolly", "Kind", "Lively", "Lucky", "Mellow", "Mighty", "Patient", "Quick", "Quiet", "Silver",
-    "Sunny", "Swift", "Thoughtful", "Warm", "Wise", "Bold", "Cheerful", "Steady", "Sparkly", "Breezy",
+    "Sunny", "Swift", "Thoughtful", "Warm", "Wise", "Bold", "Cheerful", "Steady", "Sparkly",
+    "Breezy",
 )  # fmt: skip
 _ANIMALS = (
     "Badger", "Bear", "Crane", "Dolphin", "Eagle", "Falcon", "Fox", "Hare", "Hedgehog", "Heron",

@@ -53,8 +53,6 @@ def load_notices(prompts_dir: Path) -> Notices:
         used = {f for _, f, _, _ in string.Formatter().parse(value) if f}
         allowed = _PLACEHOLDERS.get(name, set())
         if not used <= allowed:
-            raise DataFileError(
-                where, name, f"uses unknown placeholders {sorted(used - allowed)}"
-            )
+            raise DataFileError(where, name, f"uses unknown placeholders {sorted(used - allowed)}")
         values[name] = value.strip()
     return Notices(**values)

@@ -1,0 +1,52 @@
+"""The one entry point for turning a digest into a file: pick a format, get bytes and a name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+from bot.digest.csv_export import render_csv
+from bot.digest.html import render_html
+from bot.digest.json_export import render_json
+from bot.digest.markdown import render_markdown
+from bot.digest.model import Digest
+
+
+class DigestFormat(StrEnum):
+    MD = "md"
+    HTML = "html"
+    CSV = "csv"
+    JSON = "json"
+
+
+MIME_TYPES: Mapping[DigestFormat, str] = MappingProxyType(
+    {
+        DigestFormat.MD: "text/markdown; charset=utf-8",
+        DigestFormat.HTML: "text/html; charset=utf-8",
+        DigestFormat.CSV: "text/csv; charset=utf-8",
+        DigestFormat.JSON: "application/json",
+    }
+)
+
+_RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
+    {
+        DigestFormat.MD: lambda digest: render_markdown(digest).encode("utf-8"),
+        DigestFormat.HTML: lambda digest: render_html(digest).encode("utf-8"),
+        DigestFormat.CSV: render_csv,
+        DigestFormat.JSON: lambda digest: render_json(digest).encode("utf-8"),
+    }
+)
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def render(digest: Digest, fmt: DigestFormat) -> bytes:
+    """The digest as the bytes of a file in ``fmt``."""
+    return _RENDERERS[fmt](digest)
+
+
+def file_name(digest: Digest, fmt: DigestFormat) -> str:
+    """A safe file name such as ``digest-<session_id>.md``."""
+    session = _UNSAFE_IN_NAME.sub("-", digest.session_id).strip("-") or "session"
+    return f"digest-{session}.{fmt.value}"

@@ -1,0 +1,99 @@
+"""The command line: digests, sessions and clear one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from adapters.local.adapter import LocalChannel
+from bot.app import open_engine
+from bot.cli import main
+from bot.config import Settings
+from bot.core.events import Command, Role
+from bot.core.outbound import QuestionPost
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("CONSULTBOT_DATABASE", str(settings.database_path))
+    monkeypatch.setenv("CONSULTBOT_PROMPTS_DIR", str(settings.prompts_dir))
+    monkeypatch.setenv("CONSULTBOT_IDENTITY_KEY", settings.identity_key.decode())
+    return settings
+
+
+async def _session_with_one_answer(settings: Settings) -> str:
+    async with open_engine(settings) as engine:
+        channel = LocalChannel(engine)
+        facilitator = channel.person("f", Role.FACILITATOR)
+        await channel.command(facilitator, Command.START_SESSION, **{"question-set": "check-in"})
+        question = channel.outbox.of_type(QuestionPost)[-1]
+        await channel.answer(channel.person("u"), question, "my foster carer is great")
+        await channel.command(facilitator, Command.END_SESSION)
+        return question.session_id
+
+
+def test_digest_command_writes_the_requested_format(
+    cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    session_id = asyncio.run(_session_with_one_answer(cli_env))
+    out = tmp_path / "out" / "d.json"
+    assert main(["digest", session_id, "--format", "json", "--out", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    answers = data["questions"][0]["answers"]
+    assert answers[0]["text"] == "my foster carer is great"
+    assert "foster-carers" in answers[0]["themes"]
+    assert main(["sessions"]) == 0
+    assert session_id in capsys.readouterr().out
+
+
+def test_unknown_session_is_one_clear_line_and_exit_2(
+    cli_env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["digest", "nosuch", "--format", "md"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "no session 'nosuch'" in err
+
+
+def test_malformed_question_set_fails_before_touching_the_database(
+    cli_env: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import shutil
+
+    prompts = tmp_path / "prompts"
+    shutil.copytree(cli_env.prompts_dir, prompts)
+    bad = prompts / "question-sets" / "check-in.toml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("title =", "titel ="), encoding="utf-8")
+    db = tmp_path / "fresh.db"
+    monkeypatch.setenv("CONSULTBOT_PROMPTS_DIR", str(prompts))
+    monkeypatch.setenv("CONSULTBOT_DATABASE", str(db))
+    assert main(["sessions"]) == 2
+    err = capsys.readouterr().err
+    assert "check-in.toml: titel: is not a known key" in err
+    assert not db.exists()
+
+
+def test_demo_runs_a_whole_session_and_prints_the_paths(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "digests"
+    assert main(["demo", "--out", str(out), "--participants", "6", "--seed", "3"]) == 0
+    printed = capsys.readouterr().out
+    files = sorted(p.name for p in out.iterdir())
+    assert [name.rsplit(".", 1)[1] for name in files] == ["csv", "html", "json", "md"]
+    last_lines = printed.strip().splitlines()[-4:]
+    assert sorted(line.strip() for line in last_lines) == [str(out / name) for name in files]
+    digest = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+    assert digest["answer_count"] >= 6
+    assert sum(len(q["answers"]) for q in digest["questions"]) == digest["answer_count"]
+    # The simulated young people's ids never reach an export.
+    for path in out.iterdir():
+        assert b"demo-young-person" not in path.read_bytes()
+        assert b"demo-facilitator" not in path.read_bytes()

@@ -1,0 +1,94 @@
+"""A whole consultation through the local adapter, checked in the digest it produces."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+from adapters.local.adapter import LocalChannel
+from bot.config import Settings
+from bot.core.engine import Engine
+from bot.core.events import Command, Role
+from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost
+
+USER_IDS = ["user-id-918273645", "user-id-564738291", "user-id-102938475"]
+ANSWERS = {
+    1: [
+        "Honestly I felt angry, it doesn't say anything about leaving care at 18",
+        "It made me think about my brother and sister who I never see",
+        "I was relieved someone is finally listening",
+    ],
+    4: [
+        "Moving homes 9 times and nobody asked me what I wanted",
+        "When adults call my family time 'contact' like its a business meeting",
+        '=HYPERLINK("http://evil") <script>alert(1)</script> @everyone',
+    ],
+}
+
+
+async def test_whole_session_digest_has_answers_aliases_tags_and_counts_and_no_ids(
+    engine: Engine, settings: Settings
+) -> None:
+    channel = LocalChannel(engine)
+    facilitator = channel.person("facilitator-id-55555", Role.FACILITATOR)
+    people = [channel.person(uid) for uid in USER_IDS]
+
+    await channel.command(facilitator, Command.START_SESSION, **{"question-set": "case-for-change"})
+    posts: dict[str, AnswerPost] = {}
+    for number in range(1, 7):
+        question = channel.outbox.of_type(QuestionPost)[-1]
+        assert question.number == number
+        for person, text in zip(people, ANSWERS.get(number, []), strict=False):
+            post = (await channel.answer(person, question, text))[0]
+            assert isinstance(post, AnswerPost)
+            posts[text] = post
+        if number < 6:
+            await channel.command(facilitator, Command.NEXT_QUESTION)
+
+    leaving = posts[ANSWERS[1][0]]
+    moving = posts[ANSWERS[4][0]]
+    # Two "me too" buttons and one native 💡 on the leaving-care answer; one toggled off again.
+    await channel.press(people[1], leaving.reactions[0])
+    await channel.press(people[2], leaving.reactions[0])
+    ref = next(r for r, m in channel.outbox.refs.items() if m == leaving)
+    await channel.native_reaction(people[1], ref, "💡")
+    await channel.press(people[0], moving.reactions[0])
+    await channel.press(people[0], moving.reactions[0])  # changed their mind
+    await channel.press(people[2], moving.reactions[1])
+
+    await channel.command(facilitator, Command.END_SESSION)
+    delivery = channel.outbox.of_type(FileDelivery)[-1]
+    files = {f.name.rsplit(".", 1)[1]: f.content for f in delivery.files}
+
+    digest = json.loads(files["json"])
+    q1 = digest["questions"][0]
+    assert q1["answers"][0]["text"] == ANSWERS[1][0]  # most agreed first
+    first = q1["answers"][0]
+    assert first["alias"] == leaving.alias
+    assert {r["emoji"]: r["count"] for r in first["reactions"]} == {"👍": 2, "💡": 1, "❤️": 0}
+    assert "leaving-care" in first["themes"]
+    q4 = {a["text"]: a for a in digest["questions"][3]["answers"]}
+    moving_counts = {r["emoji"]: r["count"] for r in q4[ANSWERS[4][0]]["reactions"]}
+    assert moving_counts == {"👍": 0, "😤": 1, "❤️": 0}
+    assert "stability-moves" in q4[ANSWERS[4][0]]["themes"]
+    assert "siblings-family" in {t for a in q1["answers"] for t in a["themes"]}
+    aliases = {a["alias"] for q in digest["questions"] for a in q["answers"]}
+    assert len(aliases) == 3
+
+    # The CSV keeps the hostile answer's exact text but defuses the formula.
+    rows = list(csv.DictReader(io.StringIO(files["csv"].decode("utf-8-sig"))))
+    hostile = next(r for r in rows if "HYPERLINK" in r["comment-body"])
+    assert hostile["comment-body"].startswith("'=")
+    assert b"<script>" not in files["html"]
+
+    # Anonymity: no platform id anywhere in any export, nor anywhere in the database.
+    everything = b"".join(files.values())
+    db_dump = "\n".join(sqlite3.connect(settings.database_path).iterdump()).encode()
+    for secret in [*USER_IDS, "facilitator-id-55555"]:
+        assert secret.encode() not in everything
+        assert secret.encode() not in db_dump
+    with sqlite3.connect(settings.database_path) as db:  # the answer itself is stored, once
+        stored = db.execute("SELECT COUNT(*) FROM answers WHERE text = ?", (ANSWERS[4][1],))
+        assert stored.fetchone()[0] == 1

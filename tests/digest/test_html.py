@@ -1,0 +1,171 @@
+"""The HTML digest is one inert, self-contained, phone-friendly page."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import replace
+from fnmatch import fnmatch
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bot.digest.html import render_html, theme_chart
+from bot.digest.model import Digest
+
+from .sample import TRICKY_TEXTS, all_answers
+
+ALLOWED_TAGS = {
+    *("html", "head", "meta", "title", "style", "body", "main", "header", "section"),
+    *("h1", "h2", "h3", "p", "dl", "dt", "dd", "ul", "ol", "li", "blockquote", "span"),
+    *("svg", "desc", "text", "rect"),
+}
+
+
+class Page(HTMLParser):
+    """Records every tag and attribute, and the text of each answer element."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.answer_texts: list[str] = []
+        self.answer_dirs: list[str | None] = []
+        self._in_answer = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if attributes.get("class") == "text":
+            self._in_answer = True
+            self.answer_texts.append("")
+            self.answer_dirs.append(attributes.get("dir"))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_answer = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_answer:
+            self.answer_texts[-1] += data
+
+
+def without_answers(digest: Digest) -> Digest:
+    """The same digest with harmless text, to check the page's own markup."""
+    questions = tuple(
+        replace(q, answers=tuple(replace(a, text="fine") for a in q.answers))
+        for q in digest.questions
+    )
+    themes = tuple(
+        replace(t, quotes=tuple(replace(a, text="fine") for a in t.quotes)) for t in digest.themes
+    )
+    return replace(digest, questions=questions, themes=themes)
+
+
+def test_answer_text_is_escaped_and_inert(digest: Digest) -> None:
+    html = render_html(digest)
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    page = Page(html)
+    assert {tag for tag, _ in page.tags} <= ALLOWED_TAGS
+    attributes = {name for _, attrs in page.tags for name in attrs}
+    assert not {name for name in attributes if name.startswith("on")}
+    assert not attributes & {"src", "href", "srcset", "action", "style", "xmlns"}
+
+
+def test_every_answer_reads_back_exactly_under_dir_auto(digest: Digest) -> None:
+    page = Page(render_html(digest))
+    quoted = [quote.text for theme in digest.themes for quote in theme.quotes]
+    expected = quoted + [answer.text for answer in all_answers(digest)]
+    assert page.answer_texts == expected
+    assert set(page.answer_dirs) == {"auto"}
+
+
+def test_page_has_no_external_references(digest: Digest) -> None:
+    html = render_html(without_answers(digest))
+    for needle in ("http://", "https://", "src=", "href=", "url(", "@import", "//"):
+        assert needle not in html
+    # Even with hostile answers, no attribute points anywhere.
+    page = Page(render_html(digest))
+    values = [value or "" for _, attrs in page.tags for value in attrs.values()]
+    assert not [value for value in values if "http" in value or "//" in value]
+
+
+def test_page_is_readable_on_a_phone(digest: Digest) -> None:
+    html = render_html(digest)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert '<meta charset="utf-8">' in html
+    assert "max-width: 46rem" in html
+    assert re.search(r"font: 1\.0625rem", html)
+
+
+def test_themes_chart_is_an_accessible_inline_svg(digest: Digest) -> None:
+    html = render_html(digest)
+    assert '<svg class="chart" role="img" aria-labelledby="chart-title chart-desc"' in html
+    assert '<title id="chart-title">Answers per theme</title>' in html
+    assert (
+        '<desc id="chart-desc">Answers per theme. Words adults use: 3 answers; Cliff edge at 18: '
+        "2 answers; Relationships &amp; trust: 2 answers; Mental health waiting lists: 2 answers."
+        "</desc>"
+    ) in html
+    page = Page(html)
+    assert len([tag for tag, _ in page.tags if tag == "rect"]) == len(digest.themes)
+    for theme in digest.themes:
+        assert f">{theme.label.replace('&', '&amp;')}</text>" in html
+
+
+def test_chart_bars_are_proportional_to_answers(digest: Digest) -> None:
+    chart = theme_chart(digest)
+    assert [(bar.label, bar.count) for bar in chart.bars] == [
+        (t.label, t.answer_count) for t in digest.themes
+    ]
+    assert [bar.width for bar in chart.bars] == [260, 173, 173, 173]
+    assert chart.height == 4 * 40
+
+
+def test_chart_without_themes_says_so(digest: Digest) -> None:
+    html = render_html(replace(digest, themes=()))
+    assert "No themes were tagged." in html
+    assert "<rect" not in html
+
+
+def test_answers_keep_the_digest_order_with_aliases(digest: Digest) -> None:
+    html = render_html(digest)
+    section = html[html.index('id="questions"') :]
+    aliases = re.findall(r'<p class="alias">([^<]*) <span', section)
+    assert aliases == [answer.alias for answer in all_answers(digest)]
+
+
+def test_reactions_and_theme_tags_are_shown(digest: Digest) -> None:
+    html = render_html(digest)
+    assert "<li>👍 me too: 4</li>" in html
+    assert "<li>❤️ sending support: 2</li>" in html
+    assert '<li class="tag">Relationships &amp; trust</li>' in html
+    assert ": 0</li>" not in html
+
+
+def test_only_the_session_times_appear(digest: Digest) -> None:
+    assert re.findall(r"\d\d:\d\d", render_html(digest)) == ["18:05", "19:35"]
+
+
+def test_template_is_found_from_any_working_directory(
+    digest: Digest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert render_html(digest).startswith("<!doctype html>")
+
+
+def test_right_to_left_answers_are_present(digest: Digest) -> None:
+    texts = Page(render_html(digest)).answer_texts
+    assert TRICKY_TEXTS["a2"] in texts
+    assert TRICKY_TEXTS["a3"] in texts
+
+
+def test_template_ships_in_the_package_data() -> None:
+    """An editable install finds the template anyway; a built wheel only if this is declared."""
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    setuptools = tomllib.loads(pyproject.read_text("utf-8"))["tool"]["setuptools"]
+    patterns = setuptools.get("package-data", {}).get("bot", [])
+    assert any(fnmatch("digest/templates/digest.html.j2", pattern) for pattern in patterns)

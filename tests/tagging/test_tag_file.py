@@ -1,0 +1,105 @@
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.core.errors import DataFileError
+from bot.tagging.codebook import Codebook, Theme
+from bot.tagging.command import run_eval, run_tag
+from bot.tagging.tag_file import tag_records, write_jsonl
+from bot.tagging.tagger import Tagger
+
+SHIPPED = Path(__file__).parents[2] / "prompts" / "themes.toml"
+TAGGER = Tagger(
+    Codebook(
+        (
+            Theme(id="moves", label="Moves", description="d", keywords=("move",)),
+            Theme(id="school", label="School", description="d", keywords=("school",)),
+        )
+    )
+)
+
+
+def test_jsonl_records_keep_their_fields_and_gain_themes(tmp_path: Path) -> None:
+    path = tmp_path / "answers.jsonl"
+    path.write_text(
+        '{"id": 1, "text": "Moved school again 😡 – it’s rubbish"}\n\n{"id": 2, "text": "ok"}\n',
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    write_jsonl(tag_records(path, TAGGER), out)
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"id": 1, "text": "Moved school again 😡 – it’s rubbish", "themes": ["moves", "school"]},
+        {"id": 2, "text": "ok", "themes": []},
+    ]
+    assert "😡" in lines[0]  # written as UTF-8, not \\u escapes
+
+
+def test_csv_with_excel_bom_is_read_by_its_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "answers.csv"
+    path.write_bytes(
+        '\ufeffalias,text\r\nFox,"moving, again"\r\nOwl,"two\nlines at school"\r\n'.encode()
+    )
+    assert list(tag_records(path, TAGGER)) == [
+        {"alias": "Fox", "text": "moving, again", "themes": ["moves"]},
+        {"alias": "Owl", "text": "two\nlines at school", "themes": ["school"]},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "field"),
+    [
+        ("a.jsonl", '{"text": "ok"}\n{"txt": "no"}\n', "line 2"),
+        ("a.jsonl", '{"text": "ok"}\n\n{"text": 3}\n', "line 3"),
+        ("a.jsonl", '{"text": "ok"}\n{"text": "unclosed\n', "line 2"),
+        ("a.json", '[{"text": "a"},\n {"text": "b"}]\n', "line 1"),
+        ("a.jsonl", '"just a string"\n', "line 1"),
+        ("a.csv", "alias,answer\nFox,hello\n", "column text"),
+        ("a.csv", "alias,text\nFox,hello,extra\n", "line 2"),
+        ("a.csv", "alias,text\nFox,ok\nOwl\n", "line 3"),
+        ("a.txt", "hello\n", "(extension)"),
+    ],
+)
+def test_bad_input_names_file_and_line_or_column(
+    tmp_path: Path, name: str, content: str, field: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError) as info:
+        list(tag_records(path, TAGGER))
+    assert (info.value.path, info.value.field) == (str(path), field)
+
+
+def test_missing_input_file_is_a_data_file_error(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError) as info:
+        list(tag_records(tmp_path / "absent.csv", TAGGER))
+    assert info.value.field == "(file)"
+
+
+def test_run_tag_writes_nothing_when_a_later_line_is_bad(tmp_path: Path) -> None:
+    path = tmp_path / "answers.jsonl"
+    path.write_text('{"text": "I moved"}\n{"nope": 1}\n', encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(DataFileError):
+        run_tag(path, SHIPPED, out)
+    assert out.getvalue() == ""
+
+
+def test_run_tag_uses_the_shipped_codebook(tmp_path: Path) -> None:
+    path = tmp_path / "answers.jsonl"
+    path.write_text('{"text": "I got moved 6 times"}\n', encoding="utf-8")
+    out = io.StringIO()
+    run_tag(path, SHIPPED, out)
+    assert json.loads(out.getvalue())["themes"] == ["stability-moves"]
+
+
+def test_run_eval_prints_the_table_and_returns_the_report(tmp_path: Path) -> None:
+    path = tmp_path / "labelled.jsonl"
+    path.write_text('{"text": "I got moved 6 times", "themes": ["stability-moves"]}\n')
+    out = io.StringIO()
+    report = run_eval(path, SHIPPED, out)
+    assert report.macro_f1 == 1.0
+    assert "macro average" in out.getvalue()
+    assert "stability-moves" in out.getvalue()
