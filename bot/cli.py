@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     tag = sub.add_parser("tag", help="tag answers in a JSONL or CSV file with themes")
     tag.add_argument("file", type=Path, help='JSONL ({"text": ...} per line) or CSV with `text`')
     tag.add_argument("--eval", action="store_true", help="FILE is labelled: print P/R/F1")
+    tag.add_argument("--explain", action="store_true", help="add the words behind each theme")
     tag.add_argument("--codebook", type=Path, help="theme codebook (default prompts/themes.toml)")
 
     retag = sub.add_parser("retag", help="add or remove a theme on one answer")
@@ -114,7 +115,7 @@ def _tag(args: argparse.Namespace, out: TextIO) -> int:
     if args.eval:
         run_eval(args.file, codebook, out)
     else:
-        run_tag(args.file, codebook, out)
+        run_tag(args.file, codebook, out, explain=args.explain)
     return 0
 
 

@@ -14,14 +14,14 @@ from bot.tagging.tag_file import tag_records, write_jsonl
 from bot.tagging.tagger import Tagger
 
 
-def run_tag(path: Path, codebook_path: Path, out: TextIO) -> None:
+def run_tag(path: Path, codebook_path: Path, out: TextIO, *, explain: bool = False) -> None:
     """Write each record of ``path`` with its themes to ``out`` as JSON Lines.
 
     The whole file is read and checked before anything is written, so a bad line never
     leaves half an output behind.
     """
     tagger = Tagger(load_codebook(codebook_path))
-    write_jsonl(list(tag_records(path, tagger)), out)
+    write_jsonl(list(tag_records(path, tagger, explain=explain)), out)
 
 
 def run_eval(path: Path, codebook_path: Path, out: TextIO) -> EvalReport:

@@ -20,8 +20,9 @@ from bot.tagging.tagger import Tagger
 Record = dict[str, Any]
 
 
-def tag_records(path: Path, tagger: Tagger) -> Iterator[Record]:
-    """Yield each input record with its ``themes``; raise ``DataFileError`` on bad input."""
+def tag_records(path: Path, tagger: Tagger, *, explain: bool = False) -> Iterator[Record]:
+    """Yield each input record with its ``themes`` (and, with ``explain``, ``"why"``: the
+    words that triggered each theme); raise ``DataFileError`` on bad input."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json"):
         records = _read_jsonl(path)
@@ -30,7 +31,11 @@ def tag_records(path: Path, tagger: Tagger) -> Iterator[Record]:
     else:
         raise DataFileError(str(path), "(extension)", "must be .jsonl, .json or .csv")
     for record in records:
-        yield {**record, "themes": list(tagger.tag_ids(record["text"]))}
+        matches = tagger.tag(record["text"])
+        tagged = {**record, "themes": [m.theme_id for m in matches]}
+        if explain:
+            tagged["why"] = {m.theme_id: list(m.evidence) for m in matches}
+        yield tagged
 
 
 def write_jsonl(records: Iterable[Record], out: TextIO) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.errors import DataFileError
-from bot.tagging.codebook import Codebook, Theme
+from bot.tagging.codebook import Codebook, Theme, load_codebook
 from bot.tagging.command import run_eval, run_tag
 from bot.tagging.tag_file import tag_records, write_jsonl
 from bot.tagging.tagger import Tagger
@@ -103,3 +103,12 @@ def test_run_eval_prints_the_table_and_returns_the_report(tmp_path: Path) -> Non
     assert report.macro_f1 == 1.0
     assert "macro average" in out.getvalue()
     assert "stability-moves" in out.getvalue()
+
+
+def test_explain_shows_the_words_behind_each_theme(tmp_path: Path) -> None:
+    path = tmp_path / "notes.jsonl"
+    path.write_text('{"text": "I was moved to a new foster home again"}\n', encoding="utf-8")
+    (record,) = list(tag_records(path, Tagger(load_codebook(SHIPPED)), explain=True))
+    assert set(record["why"]) == set(record["themes"])
+    assert "stability-moves" in record["why"]
+    assert any("moved" in words for words in record["why"]["stability-moves"])
