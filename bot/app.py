@@ -6,12 +6,16 @@ import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.events import utc_now
+from bot.core.ports import Store
 from bot.questions.loader import load_question_sets
+from bot.scheduling.runner import JobRunner
+from bot.scheduling.timers import JobWaker, NoWaker, Timers
 from bot.sessions.notices import load_notices
 from bot.tagging.codebook import load_codebook
 from bot.tagging.tagger import Tagger
@@ -20,14 +24,23 @@ from db.store import SqliteStore
 THEMES_FILE = "themes.toml"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Runtime:
+    engine: Engine
+    jobs: JobRunner
+    store: Store
+
+
 @asynccontextmanager
-async def open_engine(
+async def open_runtime(
     settings: Settings,
     *,
     clock: Callable[[], datetime] = utc_now,
     rng: random.Random | None = None,
-) -> AsyncIterator[Engine]:
-    """Load and validate every data file, open the store, and yield a ready engine.
+    waker: JobWaker | None = None,
+) -> AsyncIterator[Runtime]:
+    """Load and validate every data file, open the store, and yield a ready engine and the
+    runner of its timed jobs.
 
     Data files are checked before the database is touched, so a malformed file fails fast
     with nothing half-written."""
@@ -35,8 +48,16 @@ async def open_engine(
     codebook = load_codebook(settings.prompts_dir / THEMES_FILE)
     notices = load_notices(settings.prompts_dir)
     store = await SqliteStore.open(settings.database_path)
+    timers = Timers(
+        store=store,
+        zone=settings.time_zone,
+        reminders=settings.reminders,
+        clock=clock,
+        waker=waker or NoWaker(),
+    )
     try:
-        yield Engine(
+        engine = Engine(
+            timers=timers,
             store=store,
             question_sets=question_sets,
             tagger=Tagger(codebook),
@@ -47,8 +68,22 @@ async def open_engine(
             clock=clock,
             rng=rng,
         )
+        jobs = JobRunner(engine=engine, store=store, timers=timers, clock=clock)
+        yield Runtime(engine=engine, jobs=jobs, store=store)
     finally:
         await store.close()
+
+
+@asynccontextmanager
+async def open_engine(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    rng: random.Random | None = None,
+) -> AsyncIterator[Engine]:
+    """Just the engine (tests, the command line): see ``open_runtime``."""
+    async with open_runtime(settings, clock=clock, rng=rng) as runtime:
+        yield runtime.engine
 
 
 def configure_logging(level: str) -> None:
@@ -68,7 +103,6 @@ async def run_platform(settings: Settings, platform: str, *, http: bool, port: i
 
     if platform == "discord":
         from adapters.discord.adapter import serve as serve_discord
-
         from adapters.discord.settings import DiscordSettings
 
         discord_settings = DiscordSettings.from_env(os.environ)

@@ -51,6 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--explain", action="store_true", help="add the words behind each theme")
     tag.add_argument("--codebook", type=Path, help="theme codebook (default prompts/themes.toml)")
 
+    schedule = sub.add_parser("schedule", help="plan sessions ahead: add, list, cancel")
+    plans = schedule.add_subparsers(dest="action", required=True)
+    add = plans.add_parser("add", help="schedule a session (times in CONSULTBOT_TIMEZONE)")
+    add.add_argument("--question-set", required=True)
+    add.add_argument("--start", required=True, help="YYYY-MM-DD HH:MM, local time")
+    add.add_argument("--platform", choices=["discord", "slack"], required=True)
+    add.add_argument("--channel", required=True, help="channel id on that platform")
+    add.add_argument("--repeat", choices=["none", "weekly", "fortnightly"], default="none")
+    add.add_argument("--length", type=int, default=60, help="minutes (default 60)")
+    add.add_argument("--question-minutes", type=int, help="time limit per question")
+    plans.add_parser("list", help="list scheduled sessions")
+    cancel = plans.add_parser("cancel", help="cancel a scheduled session and its reminders")
+    cancel.add_argument("schedule_id")
+
     retag = sub.add_parser("retag", help="add or remove a theme on one answer")
     retag.add_argument("answer", help="answer id (the comment-id column of the CSV digest)")
     retag.add_argument("--add", action="append", default=[], metavar="THEME")
@@ -80,6 +94,8 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
     if command == "run":
         await run_platform(settings, args.platform, http=args.http, port=args.port)
         return 0
+    if command == "schedule":
+        return await _schedule(args, settings, out)
     async with open_engine(settings) as engine:
         if command == "sessions":
             from bot.core.events import Command, CommandInvoked, Person, Role
@@ -105,6 +121,57 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
             print(f"Updated the themes of answer {args.answer}.", file=out)
             return 0
     raise AssertionError(f"unhandled command {command}")
+
+
+async def _schedule(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from bot.app import open_runtime
+    from bot.core.events import Command, CommandInvoked, Person, Role
+    from bot.core.outbound import PrivateNotice
+    from bot.scheduling.plan import occurrence
+
+    async with open_runtime(settings) as runtime:
+        if args.action == "add":
+            person = Person(
+                platform=args.platform, user_id="cli", roles=frozenset({Role.FACILITATOR})
+            )
+            options = {
+                "question-set": args.question_set,
+                "start": args.start,
+                "channel": args.channel,
+                "repeat": args.repeat,
+                "length": str(args.length),
+            }
+            if args.question_minutes is not None:
+                options["question-minutes"] = str(args.question_minutes)
+            event = CommandInvoked(
+                person=person,
+                channel_id=args.channel,
+                command=Command.SCHEDULE_SESSION,
+                options=options,
+            )
+            reply = await runtime.engine.handle(event)
+            text = reply[0].text if reply and isinstance(reply[0], PrivateNotice) else ""
+            if not text.startswith("Scheduled"):
+                print(f"consultbot: {text}", file=sys.stderr)
+                return EXIT_USAGE
+            print(text, file=out)
+            return 0
+        if args.action == "list":
+            schedules = await runtime.store.schedules()
+            if not schedules:
+                print("Nothing is scheduled.", file=out)
+            for s in schedules:
+                first = occurrence(s, 0).starts_at.astimezone(settings.time_zone)
+                print(
+                    f"{s.id}  {s.question_set_id}  {s.platform}:{s.channel_id}  "
+                    f"first {first:%a %d %b %Y %H:%M}  {s.repeat}  {s.length_minutes} min",
+                    file=out,
+                )
+            return 0
+        if await runtime.store.cancel_schedule(args.schedule_id):
+            print(f"Cancelled {args.schedule_id} and its reminders.", file=out)
+            return 0
+        raise NotFound(f"There's no scheduled session '{args.schedule_id}' to cancel.")
 
 
 def _tag(args: argparse.Namespace, out: TextIO) -> int:

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
 from bot.core.errors import ConfigError
+from bot.scheduling.plan import parse_reminders
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROMPTS_DIR = PROJECT_ROOT / "prompts"
 MAX_ANSWER_CHARS = 2000
 # Used only by `consultbot demo` and tests when no key is configured: demo data is made up.
 DEMO_IDENTITY_KEY = "demo-only-key-not-for-real-sessions"
+DEFAULT_TIME_ZONE = "Europe/London"
+DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(minutes=15))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,6 +34,8 @@ class Settings:
     identity_key: bytes  # keys the per-session hash of a platform user id
     max_answer_chars: int = MAX_ANSWER_CHARS
     log_level: str = "INFO"
+    time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIME_ZONE))
+    reminders: tuple[timedelta, ...] = DEFAULT_REMINDERS
 
     @classmethod
     def from_env(
@@ -61,7 +68,20 @@ class Settings:
         level = env.get("CONSULTBOT_LOG_LEVEL", "INFO").upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError("CONSULTBOT_LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
+        zone_name = env.get("CONSULTBOT_TIMEZONE", DEFAULT_TIME_ZONE)
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                "CONSULTBOT_TIMEZONE", f"{zone_name!r} is not a time zone (try Europe/London)"
+            ) from None
+        try:
+            reminders = parse_reminders(env.get("CONSULTBOT_REMINDERS", "24h,15m"))
+        except ValueError as exc:
+            raise ConfigError("CONSULTBOT_REMINDERS", str(exc)) from None
         return cls(
+            time_zone=zone,
+            reminders=reminders,
             database_path=Path(env.get("CONSULTBOT_DATABASE", "consultbot.db")),
             prompts_dir=Path(env.get("CONSULTBOT_PROMPTS_DIR", str(DEFAULT_PROMPTS_DIR))),
             identity_key=key.encode(),

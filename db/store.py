@@ -21,7 +21,12 @@ from bot.core.errors import ChannelBusy
 from bot.core.records import (
     AnswerForDigest,
     AnswerRecord,
+    JobKind,
+    JobRecord,
+    JobState,
     Participant,
+    Repeat,
+    ScheduleRecord,
     SessionRecord,
     SessionStatus,
     SessionSummary,
@@ -38,12 +43,16 @@ class SqliteStore:
     @classmethod
     async def open(cls, path: Path | str) -> SqliteStore:
         db = await aiosqlite.connect(str(path), isolation_level=None)
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=FULL")
-        await db.execute("PRAGMA busy_timeout=5000")
-        await db.execute("PRAGMA foreign_keys=ON")
-        db.row_factory = sqlite3.Row
-        await migrate(db)
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=FULL")
+            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA foreign_keys=ON")
+            db.row_factory = sqlite3.Row
+            await migrate(db)
+        except BaseException:
+            await db.close()
+            raise
         return cls(db)
 
     async def close(self) -> None:
@@ -72,7 +81,8 @@ class SqliteStore:
             async with self._write() as db:
                 await db.execute(
                     "INSERT INTO sessions (id, platform, channel_id, question_set_id, status,"
-                    " current_question, started_at) VALUES (?, ?, ?, ?, 'open', ?, ?)",
+                    " current_question, started_at, ends_at, question_seconds, schedule_id,"
+                    " occurrence) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)",
                     (
                         session.id,
                         session.platform,
@@ -80,6 +90,10 @@ class SqliteStore:
                         session.question_set_id,
                         session.current_question,
                         session.started_at.isoformat(),
+                        _iso(session.ends_at),
+                        session.question_seconds,
+                        session.schedule_id,
+                        session.occurrence,
                     ),
                 )
         except sqlite3.IntegrityError:
@@ -308,11 +322,174 @@ class SqliteStore:
                 (answer_id, theme_id, int(active)),
             )
 
+    # -- schedules and jobs -----------------------------------------------------------------
+
+    async def create_schedule(self, schedule: ScheduleRecord, jobs: Sequence[JobRecord]) -> None:
+        """Store a schedule and its first jobs in one transaction."""
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO schedules (id, platform, channel_id, question_set_id, first_start,"
+                " time_zone, repeat, length_minutes, question_minutes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    schedule.id,
+                    schedule.platform,
+                    schedule.channel_id,
+                    schedule.question_set_id,
+                    schedule.first_start.isoformat(),
+                    schedule.time_zone,
+                    schedule.repeat.value,
+                    schedule.length_minutes,
+                    schedule.question_minutes,
+                ),
+            )
+            await _insert_jobs(db, jobs)
+
+    async def schedule(self, schedule_id: str) -> ScheduleRecord | None:
+        rows = await self._rows("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
+        return _schedule(rows[0]) if rows else None
+
+    async def schedules(self) -> list[ScheduleRecord]:
+        rows = await self._rows("SELECT * FROM schedules WHERE cancelled = 0 ORDER BY first_start")
+        return [_schedule(r) for r in rows]
+
+    async def cancel_schedule(self, schedule_id: str) -> bool:
+        """Cancel a schedule and its pending jobs; ``False`` if there was none to cancel."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE schedules SET cancelled = 1 WHERE id = ? AND cancelled = 0", (schedule_id,)
+            )
+            if cursor.rowcount != 1:
+                return False
+            await db.execute(
+                "UPDATE jobs SET state = 'cancelled' WHERE schedule_id = ? AND state = 'pending'",
+                (schedule_id,),
+            )
+            return True
+
+    async def add_jobs(self, jobs: Sequence[JobRecord]) -> None:
+        """Add jobs; a job whose id already exists is left as it is (ids are stable)."""
+        async with self._write() as db:
+            await _insert_jobs(db, jobs)
+
+    async def due_jobs(self, now: datetime) -> list[JobRecord]:
+        rows = await self._rows(
+            "SELECT * FROM jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id",
+            (now.isoformat(),),
+        )
+        return [_job(r) for r in rows]
+
+    async def pending_jobs(self) -> list[JobRecord]:
+        rows = await self._rows("SELECT * FROM jobs WHERE state = 'pending' ORDER BY due_at")
+        return [_job(r) for r in rows]
+
+    async def claim_job(self, job_id: str) -> bool:
+        """Mark a pending job running; ``True`` only for the one caller that got it."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE jobs SET state = 'running' WHERE id = ? AND state = 'pending'", (job_id,)
+            )
+            return cursor.rowcount == 1
+
+    async def finish_job(self, job_id: str, state: JobState) -> None:
+        async with self._write() as db:
+            await db.execute("UPDATE jobs SET state = ? WHERE id = ?", (state.value, job_id))
+
+    async def recover_interrupted_jobs(self, rerun: frozenset[JobKind]) -> tuple[int, int]:
+        """After a restart: jobs left 'running' are run again if their kind is in ``rerun``
+        (their effects are guarded by the store, so a second run changes nothing), else
+        dropped (at most once). Returns (requeued, dropped)."""
+        kinds = sorted(k.value for k in rerun)
+        marks = ",".join("?" * len(kinds))
+        async with self._write() as db:
+            requeued = await db.execute(
+                f"UPDATE jobs SET state = 'pending' WHERE state = 'running' AND kind IN ({marks})",
+                kinds,
+            )
+            dropped = await db.execute("UPDATE jobs SET state = 'dropped' WHERE state = 'running'")
+            return requeued.rowcount, dropped.rowcount
+
+    async def session_jobs(self, session_id: str, kinds: Iterable[JobKind]) -> list[JobRecord]:
+        wanted = [k.value for k in kinds]
+        rows = await self._rows(
+            f"SELECT * FROM jobs WHERE session_id = ? AND state = 'pending'"
+            f" AND kind IN ({','.join('?' * len(wanted))}) ORDER BY due_at",
+            (session_id, *wanted),
+        )
+        return [_job(r) for r in rows]
+
+    async def cancel_jobs(self, job_ids: Iterable[str]) -> None:
+        async with self._write() as db:
+            await db.executemany(
+                "UPDATE jobs SET state = 'cancelled' WHERE id = ? AND state = 'pending'",
+                [(job_id,) for job_id in job_ids],
+            )
+
+    async def reschedule_jobs(self, moves: Sequence[tuple[str, datetime]]) -> None:
+        async with self._write() as db:
+            await db.executemany(
+                "UPDATE jobs SET due_at = ? WHERE id = ? AND state = 'pending'",
+                [(due.isoformat(), job_id) for job_id, due in moves],
+            )
+
+    async def set_timer_pause(self, session_id: str, seconds_left: int | None) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE sessions SET paused_seconds_left = ? WHERE id = ?",
+                (seconds_left, session_id),
+            )
+
+    async def session_for_occurrence(
+        self, schedule_id: str, occurrence: int
+    ) -> SessionRecord | None:
+        rows = await self._rows(
+            "SELECT * FROM sessions WHERE schedule_id = ? AND occurrence = ?",
+            (schedule_id, occurrence),
+        )
+        return _session(rows[0]) if rows else None
+
+    async def mark_digest_delivered(self, session_id: str) -> bool:
+        """``True`` for the one caller that gets to deliver this session's digest."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE sessions SET digest_delivered = 1 WHERE id = ? AND digest_delivered = 0",
+                (session_id,),
+            )
+            return cursor.rowcount == 1
+
+
+async def _insert_jobs(db: aiosqlite.Connection, jobs: Sequence[JobRecord]) -> None:
+    await db.executemany(
+        "INSERT OR IGNORE INTO jobs (id, kind, due_at, schedule_id, occurrence, session_id,"
+        " question_number, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                j.id,
+                j.kind.value,
+                j.due_at.isoformat(),
+                j.schedule_id,
+                j.occurrence,
+                j.session_id,
+                j.question_number,
+                j.state.value,
+            )
+            for j in jobs
+        ],
+    )
+
 
 _ANSWER_SELECT = (
     "SELECT a.id, a.session_id, a.question_number, a.participant_id, p.alias, a.text"
     " FROM answers a JOIN participants p ON p.id = a.participant_id"
 )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _session(row: sqlite3.Row) -> SessionRecord:
@@ -324,7 +501,41 @@ def _session(row: sqlite3.Row) -> SessionRecord:
         status=SessionStatus(row["status"]),
         current_question=row["current_question"],
         started_at=datetime.fromisoformat(row["started_at"]),
-        closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
+        closed_at=_time(row["closed_at"]),
+        ends_at=_time(row["ends_at"]),
+        question_seconds=row["question_seconds"],
+        paused_seconds_left=row["paused_seconds_left"],
+        schedule_id=row["schedule_id"],
+        occurrence=row["occurrence"],
+        digest_delivered=bool(row["digest_delivered"]),
+    )
+
+
+def _schedule(row: sqlite3.Row) -> ScheduleRecord:
+    return ScheduleRecord(
+        id=row["id"],
+        platform=row["platform"],
+        channel_id=row["channel_id"],
+        question_set_id=row["question_set_id"],
+        first_start=datetime.fromisoformat(row["first_start"]),
+        time_zone=row["time_zone"],
+        repeat=Repeat(row["repeat"]),
+        length_minutes=row["length_minutes"],
+        question_minutes=row["question_minutes"],
+        cancelled=bool(row["cancelled"]),
+    )
+
+
+def _job(row: sqlite3.Row) -> JobRecord:
+    return JobRecord(
+        id=row["id"],
+        kind=JobKind(row["kind"]),
+        due_at=datetime.fromisoformat(row["due_at"]),
+        state=JobState(row["state"]),
+        schedule_id=row["schedule_id"],
+        occurrence=row["occurrence"],
+        session_id=row["session_id"],
+        question_number=row["question_number"],
     )
 
 

@@ -14,10 +14,17 @@ import random
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.actions import answer_action_id, react_action_id
-from bot.core.errors import DeliveryFailed, InvalidAnswer, NotAllowed, NotFound, UserFacingError
+from bot.core.errors import (
+    ChannelBusy,
+    DeliveryFailed,
+    InvalidAnswer,
+    NotAllowed,
+    NotFound,
+    UserFacingError,
+)
 from bot.core.events import (
     AnswerSubmitted,
     Command,
@@ -42,12 +49,20 @@ from bot.core.outbound import (
     ReactionCountsChanged,
 )
 from bot.core.ports import Outbox, Store
-from bot.core.records import AnswerRecord, Participant, SessionRecord, SessionStatus
+from bot.core.records import (
+    AnswerRecord,
+    Participant,
+    ScheduleRecord,
+    SessionRecord,
+    SessionStatus,
+)
 from bot.digest.build import build_digest
 from bot.digest.model import Digest
 from bot.digest.render import MIME_TYPES, DigestFormat, file_name, render
 from bot.questions.loader import pick_question_set
 from bot.questions.model import PaletteEntry, Question, QuestionSet
+from bot.scheduling.plan import check_question_minutes, occurrence, parse_minutes
+from bot.scheduling.timers import Timers, describe_duration
 from bot.sessions.alias import alias_candidates, person_key
 from bot.sessions.notices import Notices
 from bot.tagging.tagger import Tagger
@@ -56,7 +71,25 @@ log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 _SESSION_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (l/1, o/0, i)
-_FACILITATOR_COMMANDS = {Command.START_SESSION, Command.NEXT_QUESTION, Command.END_SESSION}
+FACILITATOR_COMMANDS = frozenset(
+    {
+        Command.START_SESSION,
+        Command.NEXT_QUESTION,
+        Command.END_SESSION,
+        Command.SCHEDULE_SESSION,
+        Command.PAUSE_QUESTION,
+        Command.EXTEND_QUESTION,
+    }
+)
+ONE_MINUTE_LEFT = "⏳ One minute left on this question."
+SYSTEM_USER_ID = ""  # the scheduler acting on its own: no platform user behind it
+
+
+def system_person(platform: str) -> Person:
+    """Who a timed job acts as. Adapters can't message it; the runner drops notes to it."""
+    return Person(
+        platform=platform, user_id=SYSTEM_USER_ID, roles=frozenset({Role.FACILITATOR, Role.STAFF})
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,6 +114,7 @@ class Engine:
         notices: Notices,
         identity_key: bytes,
         max_answer_chars: int,
+        timers: Timers,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
     ) -> None:
@@ -93,6 +127,7 @@ class Engine:
         self.max_answer_chars = max_answer_chars
         self._clock = clock
         self._rng = rng or random.Random(secrets.randbits(64))
+        self._timers = timers
 
     # -- the adapter-facing API -------------------------------------------------------------
 
@@ -199,9 +234,11 @@ class Engine:
             case Command.START_SESSION:
                 return await self._start_session(event)
             case Command.NEXT_QUESTION:
-                return await self._next_question(event)
+                session = await self._open_session(event)
+                return await self._move_on(session, private_to=event)
             case Command.END_SESSION:
-                return await self._end_session(event)
+                session = await self._open_session(event)
+                return await self._close(session, requester=event.person)
             case Command.SESSIONS:
                 return [self._private(event, await self._sessions_text())]
             case Command.DIGEST:
@@ -210,10 +247,20 @@ class Engine:
                 return await self._withdraw(event)
             case Command.PRIVACY:
                 return [self._private(event, self._notices.privacy)]
+            case Command.SCHEDULE_SESSION:
+                text = await self._timers.schedule_session(event, self._sets)
+                return [self._private(event, text)]
+            case Command.PAUSE_QUESTION:
+                session = await self._open_session(event)
+                return [self._private(event, await self._timers.toggle_pause(session))]
+            case Command.EXTEND_QUESTION:
+                session = await self._open_session(event)
+                minutes = event.options.get("minutes", "")
+                return [self._private(event, await self._timers.extend(session, minutes))]
 
     @staticmethod
     def _check_allowed(person: Person, command: Command) -> None:
-        if command in _FACILITATOR_COMMANDS and Role.FACILITATOR not in person.roles:
+        if command in FACILITATOR_COMMANDS and Role.FACILITATOR not in person.roles:
             raise NotAllowed(f"Only facilitators can use /{command}. Nothing has changed.")
         if command is Command.SESSIONS and not person.roles & {Role.FACILITATOR, Role.STAFF}:
             raise NotAllowed("Only facilitators and staff can list sessions.")
@@ -226,58 +273,164 @@ class Engine:
             known = ", ".join(sorted(self._sets))
             raise NotFound(f"Please choose a question set. Sets you can use: {known}.")
         question_set = pick_question_set(self._sets, set_id)
-        session = SessionRecord(
-            id="".join(secrets.choice(_SESSION_ID_ALPHABET) for _ in range(6)),
+        minutes = check_question_minutes(
+            parse_minutes(event.options.get("question-minutes"), "time limit per question")
+        )
+        session, messages = await self._start(
             platform=event.person.platform,
             channel_id=event.channel_id,
+            question_set=question_set,
+            question_seconds=minutes * 60 if minutes else None,
+        )
+        started = self._notices.session_started_for_facilitator.format(
+            session_id=session.id, title=question_set.title
+        )
+        return [*messages, self._private(event, started)]
+
+    async def _start(
+        self,
+        *,
+        platform: str,
+        channel_id: str,
+        question_set: QuestionSet,
+        question_seconds: int | None = None,
+        ends_at: datetime | None = None,
+        schedule_id: str | None = None,
+        occurrence: int | None = None,
+    ) -> tuple[SessionRecord, list[Outbound]]:
+        session = SessionRecord(
+            id="".join(secrets.choice(_SESSION_ID_ALPHABET) for _ in range(6)),
+            platform=platform,
+            channel_id=channel_id,
             question_set_id=question_set.id,
             status=SessionStatus.OPEN,
             current_question=1,
             started_at=self._clock(),
             closed_at=None,
+            ends_at=ends_at,
+            question_seconds=question_seconds,
+            schedule_id=schedule_id,
+            occurrence=occurrence,
         )
         await self._store.create_session(session)
         log.info("session %s started with %s", session.id, question_set.id)
-        started = self._notices.session_started_for_facilitator.format(
-            session_id=session.id, title=question_set.title
+        intro = ChannelNotice(
+            channel_id=channel_id, text=f"**{question_set.title}**\n{question_set.intro}"
         )
-        return [
-            ChannelNotice(
-                channel_id=event.channel_id, text=f"**{question_set.title}**\n{question_set.intro}"
-            ),
-            self._question_post(session, question_set, question_set.question(1)),
-            self._private(event, started),
-        ]
+        first = await self._post_question(session, question_set, 1)
+        return session, [intro, first]
 
-    async def _next_question(self, event: CommandInvoked) -> list[Outbound]:
-        session = await self._open_session(event)
+    async def _post_question(
+        self, session: SessionRecord, question_set: QuestionSet, number: int
+    ) -> QuestionPost:
+        """Make question ``number`` the open one and start its timer, if the session has one."""
+        if number != session.current_question:
+            await self._store.move_to_question(session.id, number)
+        if session.question_seconds:
+            await self._timers.question_posted(session, number)
+        log.info("session %s: question %d posted", session.id, number)
+        return self._question_post(session, question_set, question_set.question(number))
+
+    async def _move_on(
+        self, session: SessionRecord, *, private_to: CommandInvoked | None
+    ) -> list[Outbound]:
         question_set = pick_question_set(self._sets, session.question_set_id)
         number = session.current_question + 1
         if number > len(question_set.questions):
+            if private_to is None:
+                return []
             return [
                 self._private(
-                    event, "That was the last question. Use /end-session when the group is ready."
+                    private_to,
+                    "That was the last question. Use /end-session when the group is ready.",
                 )
             ]
-        await self._store.move_to_question(session.id, number)
-        log.info("session %s moved to question %d", session.id, number)
-        return [self._question_post(session, question_set, question_set.question(number))]
+        return [await self._post_question(session, question_set, number)]
 
-    async def _end_session(self, event: CommandInvoked) -> list[Outbound]:
-        session = await self._open_session(event)
-        await self._store.close_session(session.id, self._clock())
-        files = await self.digest_files(session.id)
-        log.info("session %s closed", session.id)
-        return [
-            ChannelNotice(channel_id=event.channel_id, text=self._notices.session_ended),
-            FileDelivery(
-                channel_id=event.channel_id,
-                audience=Audience.STAFF,
-                requester=event.person,
-                text=f"The digest for session {session.id} is ready.",
-                files=files,
+    async def _close(self, session: SessionRecord, *, requester: Person) -> list[Outbound]:
+        """Close a session (if open) and send its digest to staff, once, whatever closed it."""
+        closed = await self._store.close_session(session.id, self._clock())
+        await self._timers.session_closed(session)
+        messages: list[Outbound] = []
+        if closed:
+            log.info("session %s closed", session.id)
+            messages.append(
+                ChannelNotice(channel_id=session.channel_id, text=self._notices.session_ended)
+            )
+        if await self._store.mark_digest_delivered(session.id):
+            files = await self.digest_files(session.id)
+            messages.append(
+                FileDelivery(
+                    channel_id=session.channel_id,
+                    audience=Audience.STAFF,
+                    requester=requester,
+                    text=f"The digest for session {session.id} is ready.",
+                    files=files,
+                )
+            )
+        return messages
+
+    # -- what timed jobs ask for (bot.scheduling.runner) ------------------------------------
+
+    async def start_scheduled(self, schedule: ScheduleRecord, number: int) -> list[Outbound]:
+        """Start one occurrence of a schedule, unless it already started or the channel is busy."""
+        if await self._store.session_for_occurrence(schedule.id, number) is not None:
+            return []
+        question_set = pick_question_set(self._sets, schedule.question_set_id)
+        occ = occurrence(schedule, number)
+        try:
+            _, messages = await self._start(
+                platform=schedule.platform,
+                channel_id=schedule.channel_id,
+                question_set=question_set,
+                question_seconds=schedule.question_minutes * 60
+                if schedule.question_minutes
+                else None,
+                ends_at=occ.ends_at,
+                schedule_id=schedule.id,
+                occurrence=number,
+            )
+        except ChannelBusy:
+            log.warning("schedule %s: channel busy, occurrence %d not started", schedule.id, number)
+            return []
+        return messages
+
+    async def close_scheduled(self, schedule_id: str, number: int) -> list[Outbound]:
+        session = await self._store.session_for_occurrence(schedule_id, number)
+        if session is None:
+            return []
+        return await self._close(session, requester=system_person(session.platform))
+
+    async def advance_timed_question(self, session_id: str, number: int) -> list[Outbound]:
+        """A question's time ran out: move on, unless someone already did."""
+        session = await self._store.session(session_id)
+        if session is None or session.status is not SessionStatus.OPEN:
+            return []
+        if session.current_question != number or session.paused_seconds_left is not None:
+            return []
+        return await self._move_on(session, private_to=None)
+
+    async def one_minute_left(self, session_id: str, number: int) -> list[Outbound]:
+        session = await self._store.session(session_id)
+        if session is None or session.status is not SessionStatus.OPEN:
+            return []
+        if session.current_question != number:
+            return []
+        return [ChannelNotice(channel_id=session.channel_id, text=ONE_MINUTE_LEFT)]
+
+    def reminder(self, schedule: ScheduleRecord, number: int, before: timedelta) -> ChannelNotice:
+        question_set = pick_question_set(self._sets, schedule.question_set_id)
+        starts = occurrence(schedule, number).starts_at.astimezone(self._timers.zone)
+        return ChannelNotice(
+            channel_id=schedule.channel_id,
+            text=(
+                f'⏰ Reminder: our session "{question_set.title}" starts in '
+                f"{describe_duration(before)}, at {starts:%H:%M} on {starts:%A %d %B}. "
+                "See you there!"
             ),
-        ]
+        )
+
+    # -- other commands ---------------------------------------------------------------------
 
     async def _digest_command(self, event: CommandInvoked) -> list[Outbound]:
         session_id = (event.options.get("session") or "").strip()

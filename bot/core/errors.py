@@ -5,6 +5,7 @@
     │   ├── NotAllowed              the person lacks the role for a command
     │   ├── InvalidAnswer           empty, too long, or no question open
     │   ├── ChannelBusy             a session is already running in this channel
+    │   ├── InvalidRequest          a command's options don't make sense (bad time, length…)
     │   └── NotFound                unknown session, question set or answer (lists what exists)
     ├── DataFileError               a prompts/ file is malformed (names file, field, problem)
     ├── ConfigError                 a setting is missing or wrong (names the key)
@@ -35,6 +36,10 @@ class InvalidAnswer(UserFacingError):
 
 class ChannelBusy(UserFacingError):
     """A second session was started in a channel that has one running."""
+
+
+class InvalidRequest(UserFacingError):
+    """A command's options are wrong: the message says which and how to fix it."""
 
 
 class NotFound(UserFacingError):

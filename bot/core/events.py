@@ -30,6 +30,9 @@ class Command(enum.StrEnum):
     DIGEST = "digest"
     WITHDRAW = "withdraw"
     PRIVACY = "privacy"
+    SCHEDULE_SESSION = "schedule-session"
+    PAUSE_QUESTION = "pause-question"
+    EXTEND_QUESTION = "extend-question"
 
 
 class ReactionChange(enum.StrEnum):

@@ -22,6 +22,60 @@ class SessionRecord:
     current_question: int
     started_at: datetime
     closed_at: datetime | None
+    ends_at: datetime | None = None  # auto-close time, when scheduled with a length
+    question_seconds: int | None = None  # time limit per question, when set
+    paused_seconds_left: int | None = None  # set while the question timer is paused
+    schedule_id: str | None = None
+    occurrence: int | None = None
+    digest_delivered: bool = False
+
+
+class Repeat(enum.StrEnum):
+    NONE = "none"
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleRecord:
+    id: str
+    platform: str
+    channel_id: str
+    question_set_id: str
+    first_start: datetime  # naive wall-clock time in ``time_zone``
+    time_zone: str
+    repeat: Repeat
+    length_minutes: int
+    question_minutes: int | None
+    cancelled: bool = False
+
+
+class JobKind(enum.StrEnum):
+    REMIND = "remind"  # a reminder in the channel before a scheduled session
+    START = "start"  # a scheduled session starts
+    CLOSE = "close"  # a session reaches its end time
+    NUDGE = "nudge"  # "one minute left" on a timed question
+    ADVANCE = "advance"  # a timed question ran out: move on
+
+
+class JobState(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    DROPPED = "dropped"  # missed and not worth doing late (see bot.scheduling.runner)
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobRecord:
+    id: str
+    kind: JobKind
+    due_at: datetime  # aware UTC
+    state: JobState = JobState.PENDING
+    schedule_id: str | None = None
+    occurrence: int | None = None
+    session_id: str | None = None
+    question_number: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

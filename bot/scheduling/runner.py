@@ -1,0 +1,154 @@
+"""Runs due jobs, exactly once each, under a stated misfire policy.
+
+Misfire policy (a job that fell due while the bot was down, or is run late):
+- a reminder or a "one minute left" nudge more than ``LATE_GRACE`` late is dropped: a late
+  reminder is noise;
+- a start runs late only while its session would still be going (before its end time);
+  otherwise it is dropped;
+- a close or a question move-on always runs, however late: a session must not stay open and
+  its digest must reach staff.
+
+Exactly once: a job is claimed (``pending`` → ``running``, committed) before it runs, and only
+the one claimer runs it. If the process dies while a job is ``running``, at the next start a
+close, start or move-on is run again (each is guarded by the store: a session already closed,
+started or moved on is left alone, and a digest is sent once), while a reminder or nudge is
+dropped (at most once: never posted twice).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core.engine import SYSTEM_USER_ID, Engine, system_person
+from bot.core.outbound import Outbound, PrivateNotice
+from bot.core.ports import Outbox, Store
+from bot.core.records import JobKind, JobRecord, JobState, ScheduleRecord
+from bot.scheduling.plan import occurrence, occurrence_jobs
+from bot.scheduling.timers import Timers
+
+log = logging.getLogger(__name__)
+
+LATE_GRACE = timedelta(minutes=2)
+RERUN_AFTER_CRASH = frozenset({JobKind.START, JobKind.CLOSE, JobKind.ADVANCE})
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutcome:
+    job_id: str
+    kind: JobKind
+    state: JobState
+
+
+class _SystemOutbox:
+    """Passes messages on, but drops private notes addressed to the scheduler itself."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+
+    async def send(self, message: Outbound) -> str | None:
+        if isinstance(message, PrivateNotice) and message.recipient.user_id == SYSTEM_USER_ID:
+            log.info("scheduler note not delivered (no person to tell): %s", message.text[:80])
+            return None
+        return await self._outbox.send(message)
+
+
+class JobRunner:
+    def __init__(
+        self, *, engine: Engine, store: Store, timers: Timers, clock: Callable[[], datetime]
+    ) -> None:
+        self._engine = engine
+        self._store = store
+        self._timers = timers
+        self._clock = clock
+
+    async def recover(self) -> None:
+        """At start: settle jobs a previous process left running (see the module docstring)."""
+        requeued, dropped = await self._store.recover_interrupted_jobs(RERUN_AFTER_CRASH)
+        if requeued or dropped:
+            log.warning("after restart: %d jobs to run again, %d dropped", requeued, dropped)
+
+    async def run_due(self, outbox: Outbox) -> list[JobOutcome]:
+        """Run every job due by now, oldest first. Jobs that come due while running (a
+        move-on that posts a timed question) wait for the next call."""
+        outcomes = []
+        for job in await self._store.due_jobs(self._clock()):
+            if not await self._store.claim_job(job.id):
+                continue  # someone else got it
+            try:
+                state = await self._run(job, _SystemOutbox(outbox))
+            except Exception:
+                log.exception("job %s (%s) failed", job.id, job.kind)
+                state = JobState.DROPPED
+            await self._store.finish_job(job.id, state)
+            outcomes.append(JobOutcome(job.id, job.kind, state))
+            log.info("job %s (%s): %s", job.id, job.kind, state)
+        return outcomes
+
+    async def _run(self, job: JobRecord, outbox: Outbox) -> JobState:
+        lateness = self._clock() - job.due_at
+        match job.kind:
+            case JobKind.REMIND | JobKind.NUDGE if lateness > LATE_GRACE:
+                return JobState.DROPPED
+            case JobKind.REMIND:
+                schedule = await self._schedule_of(job)
+                if schedule is None:
+                    return JobState.DROPPED
+                before = timedelta(seconds=int(job.id.rsplit(":", 1)[1]))
+                messages: list[Outbound] = [self._engine.reminder(schedule, _occ(job), before)]
+            case JobKind.START:
+                schedule = await self._schedule_of(job)
+                if schedule is None or self._clock() >= occurrence(schedule, _occ(job)).ends_at:
+                    return JobState.DROPPED
+                messages = await self._engine.start_scheduled(schedule, _occ(job))
+                await self._plan_next(schedule, _occ(job))
+            case JobKind.CLOSE:
+                assert job.schedule_id is not None
+                messages = await self._engine.close_scheduled(job.schedule_id, _occ(job))
+            case JobKind.NUDGE:
+                assert job.session_id and job.question_number
+                messages = await self._engine.one_minute_left(job.session_id, job.question_number)
+            case JobKind.ADVANCE:
+                assert job.session_id and job.question_number
+                messages = await self._engine.advance_timed_question(
+                    job.session_id, job.question_number
+                )
+        platform = await self._platform_of(job)
+        await self._engine.send_all(messages, outbox, actor=system_person(platform), channel_id="")
+        return JobState.DONE
+
+    async def _plan_next(self, schedule: ScheduleRecord, number: int) -> None:
+        if schedule.repeat.value == "none":
+            return
+        jobs = [
+            job
+            for job in occurrence_jobs(schedule, number + 1, self._timers.reminders)
+            if job.due_at > self._clock()
+        ]
+        await self._store.add_jobs(jobs)
+        for job in jobs:
+            self._timers.waker.wake(job.due_at)
+
+    async def _schedule_of(self, job: JobRecord) -> ScheduleRecord | None:
+        if job.schedule_id is None:
+            return None
+        schedule = await self._store.schedule(job.schedule_id)
+        return None if schedule is None or schedule.cancelled else schedule
+
+    async def _platform_of(self, job: JobRecord) -> str:
+        if job.session_id:
+            session = await self._store.session(job.session_id)
+            if session:
+                return session.platform
+        if job.schedule_id:
+            schedule = await self._store.schedule(job.schedule_id)
+            if schedule:
+                return schedule.platform
+        return "unknown"
+
+
+def _occ(job: JobRecord) -> int:
+    assert job.occurrence is not None
+    return job.occurrence
