@@ -82,6 +82,10 @@ FACILITATOR_COMMANDS = frozenset(
     }
 )
 ONE_MINUTE_LEFT = "⏳ One minute left on this question."
+ANSWER_NOT_SHOWN = (
+    "Your answer is saved, but I couldn't show it to the group just now. "
+    "The facilitator has been told."
+)
 SYSTEM_USER_ID = ""  # the scheduler acting on its own: no platform user behind it
 
 
@@ -128,6 +132,9 @@ class Engine:
         self._clock = clock
         self._rng = rng or random.Random(secrets.randbits(64))
         self._timers = timers
+        # Who started each session in this process, to tell them about delivery trouble.
+        # Kept in memory only: no platform identity is stored.
+        self._facilitators: dict[str, Person] = {}
 
     # -- the adapter-facing API -------------------------------------------------------------
 
@@ -162,6 +169,17 @@ class Engine:
     async def send_all(
         self, messages: Sequence[Outbound], outbox: Outbox, *, actor: Person, channel_id: str
     ) -> None:
+        told: set[tuple[str, str]] = set()  # (user, text): say each problem once per person
+
+        async def tell(person: Person, text: str) -> None:
+            if (person.user_id, text) in told:
+                return
+            told.add((person.user_id, text))
+            try:
+                await outbox.send(PrivateNotice(channel_id=channel_id, recipient=person, text=text))
+            except DeliveryFailed:
+                log.warning("could not tell anyone about a failed delivery either")
+
         for message in messages:
             try:
                 ref = await outbox.send(message)
@@ -169,11 +187,17 @@ class Engine:
                 log.warning("delivery of %s failed: %s", type(message).__name__, exc.hint)
                 if isinstance(message, PrivateNotice):
                     continue
-                notice = PrivateNotice(channel_id=channel_id, recipient=actor, text=exc.hint)
-                try:
-                    await outbox.send(notice)
-                except DeliveryFailed:
-                    log.warning("could not tell the actor about a failed delivery either")
+                if isinstance(message, AnswerPost):
+                    # The answer is safe in the store; the facilitator can fix the channel.
+                    await tell(actor, ANSWER_NOT_SHOWN)
+                    facilitator = self._facilitators.get(message.session_id)
+                    if facilitator is not None:
+                        await tell(facilitator, f"An answer couldn't be shown: {exc.hint}")
+                    continue
+                if isinstance(message, QuestionPost) and message.number > 1:
+                    # Step back, so /next-question tries this question again, not the next.
+                    await self._store.move_to_question(message.session_id, message.number - 1)
+                await tell(actor, exc.hint)
                 continue
             if isinstance(message, AnswerPost) and ref:
                 await self._store.record_answer_post(message.answer_id, ref)
@@ -282,6 +306,7 @@ class Engine:
             question_set=question_set,
             question_seconds=minutes * 60 if minutes else None,
         )
+        self._facilitators[session.id] = event.person
         started = self._notices.session_started_for_facilitator.format(
             session_id=session.id, title=question_set.title
         )

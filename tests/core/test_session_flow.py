@@ -6,6 +6,7 @@ import pytest
 
 from adapters.local.adapter import LocalChannel
 from bot.core.engine import Engine
+from bot.core.errors import DeliveryFailed
 from bot.core.events import Command, Role
 from bot.core.outbound import (
     AnswerPost,
@@ -237,3 +238,63 @@ async def test_facilitator_can_add_and_remove_tags(channel: LocalChannel, engine
     digest = await engine.digest(question.session_id)
     themes = digest.questions[0].answers[0].themes
     assert "relationships" in themes and "social-workers" not in themes
+
+
+class _RefusingOutbox:
+    """Refuses every public post, as a channel without the bot's permissions would."""
+
+    def __init__(self) -> None:
+        self.private: list[PrivateNotice] = []
+
+    async def send(self, message: object) -> str | None:
+        if isinstance(message, PrivateNotice):
+            self.private.append(message)
+            return None
+        raise DeliveryFailed("I need the 'Send Messages' permission in this channel.")
+
+
+async def test_a_failed_answer_post_keeps_the_answer_and_tells_both_people_once(
+    engine: Engine,
+) -> None:
+    from bot.core.events import AnswerSubmitted, CommandInvoked
+
+    outbox = _RefusingOutbox()
+    start = CommandInvoked(
+        person=FACILITATOR,
+        channel_id="c",
+        command=Command.START_SESSION,
+        options={"question-set": "check-in"},
+    )
+    sent = await engine.dispatch(start, outbox)
+    session_id = next(m for m in sent if isinstance(m, QuestionPost)).session_id
+    # The intro and the first question both failed: the facilitator hears about it once.
+    hints = [n.text for n in outbox.private if n.recipient == FACILITATOR]
+    assert hints.count("I need the 'Send Messages' permission in this channel.") == 1
+    outbox.private.clear()
+    answer = AnswerSubmitted(person=AMY, channel_id="c", text="kept safe", session_id=session_id)
+    await engine.dispatch(answer, outbox)
+    to_amy = [n.text for n in outbox.private if n.recipient == AMY]
+    to_facilitator = [n.text for n in outbox.private if n.recipient == FACILITATOR]
+    assert any("saved" in t for t in to_amy)
+    assert not any("permission" in t for t in to_amy)  # no admin talk for a young person
+    assert to_facilitator == [
+        "An answer couldn't be shown: I need the 'Send Messages' permission in this channel."
+    ]
+    digest = await engine.digest(session_id)
+    assert [a.text for a in digest.questions[0].answers] == ["kept safe"]
+
+
+async def test_a_question_that_could_not_be_posted_is_tried_again_by_next_question(
+    channel: LocalChannel, engine: Engine
+) -> None:
+    await start(channel)
+    refusing = _RefusingOutbox()
+    from bot.core.events import CommandInvoked
+
+    move = CommandInvoked(
+        person=FACILITATOR, channel_id=channel.channel_id, command=Command.NEXT_QUESTION
+    )
+    await engine.dispatch(move, refusing)
+    assert "permission" in refusing.private[-1].text
+    sent = await channel.command(FACILITATOR, Command.NEXT_QUESTION)  # the channel is fixed
+    assert isinstance(sent[0], QuestionPost) and sent[0].number == 2

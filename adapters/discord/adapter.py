@@ -1,0 +1,662 @@
+"""The Discord adapter: discord.py client wiring, acknowledgements, and the Outbox.
+
+Inbound. Slash commands (``/start-session`` … ``/privacy``) are deferred ephemerally with
+"thinking" before the engine runs, so Discord always gets its first response within 3 s and
+nobody else in the channel sees who ran a command (``/withdraw`` stays private). Buttons and
+modal submits are routed by ``custom_id`` in ``on_interaction`` (not by in-memory views), so
+a press after a restart still maps to an event: "Answer anonymously" opens the answer modal
+as the first response; a reaction button is acknowledged with a silent deferred update; a
+modal submit is deferred (ephemeral, thinking) before the answer is stored. Native emoji
+reactions arrive as raw gateway events; the bot's own are ignored and the core ignores
+reactions on messages that are not answer posts. Only the member's role ids (mapped to core
+roles) and snowflake reach the core: never a username or display name.
+
+Outbound, kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interaction):
+- ``QuestionPost``: a channel message, question text plus an "Answer anonymously" button.
+- ``AnswerPost``: a channel message (not a thread: sessions are short and facilitated, a
+  single stream reads like the room, and threads would need two more permissions), the
+  alias in bold and the answer escaped in a block quote, link previews suppressed, and one
+  anonymous button per palette emoji ("👍 me too · 3"). Too long after escaping: shortened
+  with a note, never split. The bot adds no native reactions: pressing one shows your name.
+- ``ReactionCountsChanged``: an edit of the post's buttons, coalesced per message to at most
+  one edit per ``edit_interval`` (first edit at once, the latest counts at the end).
+- ``ChannelNotice``: a channel message, split at line breaks past 2000 characters.
+- ``PrivateNotice``: an ephemeral follow-up when it is for the person who caused the
+  interaction; otherwise (timers, reactions) a direct message.
+- ``FileDelivery``: REQUESTER → ephemeral follow-up with the files (DM when proactive);
+  STAFF → an upload to ``DISCORD_STAFF_CHANNEL_ID``, or a DM to the requester when unset.
+Every send goes through ``DiscordOutbox.deliver``: discord.py retries 429s itself; 5xx and
+connection errors are retried a bounded number of times (channel posts carry a nonce, so a
+retry cannot post twice); every Discord error becomes one ``DeliveryFailed`` whose hint
+names the missing permission (``convert.delivery_failure``). No mention can ping anyone:
+``allowed_mentions`` is empty on the client and on every send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any, Generic, Literal, TypeVar, cast
+
+import aiohttp
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+
+from adapters.discord import convert
+from adapters.discord.convert import ButtonSpec, ButtonStyle, ModalSpec, Needs
+from adapters.discord.settings import DiscordSettings
+from bot.core.actions import AnswerAction, ReactAction, parse_action_id
+from bot.core.engine import Engine
+from bot.core.errors import ConfigError, DeliveryFailed, UserFacingError
+from bot.core.events import (
+    AnswerSubmitted,
+    Command,
+    CommandInvoked,
+    InboundEvent,
+    Person,
+    ReactionChange,
+    ReactionToggled,
+)
+from bot.core.outbound import (
+    AnswerPost,
+    Audience,
+    ChannelNotice,
+    DeliveryFile,
+    FileDelivery,
+    Outbound,
+    PrivateNotice,
+    QuestionPost,
+    ReactionCountsChanged,
+)
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+DEFAULT_RETRY_DELAYS: tuple[float, ...] = (0.5, 2.0)
+DEFAULT_EDIT_INTERVAL = 1.0
+ANSWER_FORM_DEADLINE = 2.0  # the modal must be the first response, inside Discord's 3 s
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+SLOW = "Sorry, that took too long. Please press the button again."
+DONE = "Done."
+
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+Interaction = discord.Interaction[discord.Client]
+
+_STYLES = {
+    ButtonStyle.PRIMARY: discord.ButtonStyle.primary,
+    ButtonStyle.SECONDARY: discord.ButtonStyle.secondary,
+}
+
+
+def bot_intents() -> discord.Intents:
+    """Least privilege: nothing privileged (no message content, members or presences)."""
+    intents = discord.Intents.none()
+    intents.guilds = True  # channels and roles, so a member's role ids resolve
+    intents.guild_reactions = True  # native reactions on answer posts
+    return intents
+
+
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(
+        application_id, permissions=convert.BOT_PERMISSIONS, scopes=convert.BOT_SCOPES
+    )
+
+
+@contextlib.contextmanager
+def api_endpoints(settings: DiscordSettings) -> Iterator[None]:
+    """Point discord.py at ``settings``' API and gateway; these are process-wide globals in
+    discord.py, so they are restored on exit."""
+    old_base, old_gateway = discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    discord.http.Route.BASE = settings.api_base
+    if settings.gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+    try:
+        yield
+    finally:
+        discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
+
+
+class EditCoalescer(Generic[K, V]):
+    """At most one edit per key per ``interval``: the first at once, then the latest value
+    at the end of each interval. A burst of presses becomes two edits, not N."""
+
+    def __init__(self, edit: Callable[[K, V], Awaitable[None]], interval: float) -> None:
+        self._edit = edit
+        self._interval = interval
+        self._pending: dict[K, V] = {}
+        self._tasks: dict[K, asyncio.Task[None]] = {}
+        self._closing = asyncio.Event()
+
+    def submit(self, key: K, value: V) -> None:
+        self._pending[key] = value
+        if key not in self._tasks:
+            self._tasks[key] = asyncio.create_task(self._drain(key))
+
+    async def _drain(self, key: K) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while key in self._pending:
+                value = self._pending.pop(key)
+                started = loop.time()
+                try:
+                    await self._edit(key, value)
+                except Exception:
+                    log.exception("could not update a message's reaction counts")
+                wait = self._interval - (loop.time() - started)
+                if wait > 0 and not self._closing.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._closing.wait(), wait)
+        finally:
+            self._tasks.pop(key, None)
+
+    async def aclose(self) -> None:
+        """Send what is pending now (no more waiting), then stop."""
+        self._closing.set()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+
+class DiscordOutbox:
+    """The Outbox for messages with no interaction to answer through."""
+
+    def __init__(
+        self,
+        client: discord.Client,
+        settings: DiscordSettings,
+        *,
+        retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
+        edit_interval: float = DEFAULT_EDIT_INTERVAL,
+    ) -> None:
+        self._client = client
+        self._settings = settings
+        self._retry_delays = tuple(retry_delays)
+        self.edits: EditCoalescer[tuple[str, str], ReactionCountsChanged] = EditCoalescer(
+            self._edit_counts, edit_interval
+        )
+
+    async def send(self, message: Outbound) -> str | None:
+        match message:
+            case QuestionPost():
+                content = convert.question_content(message)
+                return await self._post(
+                    message.channel_id, content, convert.question_buttons(message)
+                )
+            case AnswerPost():
+                content = convert.answer_content(message)
+                buttons = convert.reaction_buttons(message.reactions)
+                return await self._post(message.channel_id, content, buttons)
+            case ReactionCountsChanged():
+                if message.message_ref is None:
+                    log.warning("counts changed for answer %s, post unknown", message.answer_id)
+                    return None
+                self.edits.submit((message.channel_id, message.message_ref), message)
+                return None
+            case ChannelNotice():
+                refs = [
+                    await self._post(message.channel_id, chunk)
+                    for chunk in convert.split_text(message.text)
+                ]
+                return refs[0]
+            case PrivateNotice():
+                await self.direct(message.recipient, message.text)
+                return None
+            case FileDelivery():
+                staff_channel = self._settings.staff_channel_id
+                if message.audience is Audience.STAFF and staff_channel is not None:
+                    return await self._post(str(staff_channel), message.text, files=message.files)
+                await self.direct(message.requester, message.text, message.files)
+                return None
+        return None  # pragma: no cover - the match is exhaustive
+
+    async def deliver(
+        self, attempt: Callable[[], Awaitable[T]], *, needs: Needs, channel_id: str | None
+    ) -> T:
+        """Run ``attempt``, retrying transient failures; the one place Discord errors become
+        ``DeliveryFailed``."""
+        delays: tuple[float | None, ...] = (*self._retry_delays, None)
+        for delay in delays:
+            cause: Exception
+            try:
+                return await attempt()
+            except discord.HTTPException as exc:
+                cause = exc
+                failure = convert.delivery_failure(
+                    status=exc.status, code=exc.code, needs=needs, channel_id=channel_id
+                )
+            except discord.RateLimited as exc:
+                cause = exc
+                failure = convert.delivery_failure(
+                    status=429, code=0, needs=needs, channel_id=channel_id
+                )
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                cause = exc
+                failure = convert.delivery_failure(
+                    status=None, code=0, needs=needs, channel_id=channel_id
+                )
+            if not failure.transient or delay is None:
+                raise failure from cause
+            log.warning("Discord failed transiently (%s); retrying in %.1fs", cause, delay)
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _post(
+        self,
+        channel_id: str,
+        content: str,
+        rows: list[list[ButtonSpec]] | None = None,
+        *,
+        files: Sequence[DeliveryFile] = (),
+    ) -> str:
+        channel = self._client.get_partial_messageable(int(channel_id))
+        content = convert.truncate(content, convert.MESSAGE_LIMIT)
+        nonce = secrets.token_hex(8)  # the same on every try: Discord drops a repeat
+
+        async def attempt() -> discord.Message:
+            if files:
+                return await channel.send(
+                    content,
+                    files=_files(files),
+                    allowed_mentions=NO_MENTIONS,
+                    nonce=nonce,
+                )
+            return await channel.send(
+                content,
+                view=_view(rows or []),
+                allowed_mentions=NO_MENTIONS,
+                suppress_embeds=True,
+                nonce=nonce,
+            )
+
+        needs = Needs.FILE_POST if files else Needs.CHANNEL_POST
+        message = await self.deliver(attempt, needs=needs, channel_id=channel_id)
+        return str(message.id)
+
+    async def direct(self, person: Person, text: str, files: Sequence[DeliveryFile] = ()) -> None:
+        """A direct message: the only private channel Discord offers without an interaction."""
+        user = discord.Object(int(person.user_id))
+
+        async def open_dm() -> discord.DMChannel:
+            return await self._client.create_dm(user)
+
+        dm = await self.deliver(open_dm, needs=Needs.DIRECT_MESSAGE, channel_id=None)
+        chunks = convert.split_text(text)
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+
+            async def attempt(chunk: str = chunk, last: bool = last) -> discord.Message:
+                if files and last:
+                    return await dm.send(chunk, files=_files(files), allowed_mentions=NO_MENTIONS)
+                return await dm.send(chunk, allowed_mentions=NO_MENTIONS)
+
+            await self.deliver(attempt, needs=Needs.DIRECT_MESSAGE, channel_id=None)
+
+    async def _edit_counts(self, key: tuple[str, str], change: ReactionCountsChanged) -> None:
+        channel_id, message_ref = key
+        channel = self._client.get_partial_messageable(int(channel_id))
+        message = channel.get_partial_message(int(message_ref))
+
+        async def attempt() -> discord.Message:
+            return await message.edit(view=_view(convert.reaction_buttons(change.reactions)))
+
+        try:
+            await self.deliver(attempt, needs=Needs.CHANNEL_POST, channel_id=channel_id)
+        except DeliveryFailed as exc:  # nobody to tell: the counts are stored all the same
+            log.warning("could not update counts for answer %s: %s", change.answer_id, exc.hint)
+
+
+class InteractionOutbox:
+    """The Outbox while answering one interaction: the actor's private notices and the files
+    they asked for become ephemeral follow-ups; everything else goes to ``DiscordOutbox``."""
+
+    def __init__(self, base: DiscordOutbox, interaction: Interaction) -> None:
+        self._base = base
+        self._interaction = interaction
+        self.replied = False
+
+    def _is_actor(self, person: Person) -> bool:
+        return person.user_id == str(self._interaction.user.id)
+
+    async def send(self, message: Outbound) -> str | None:
+        if isinstance(message, PrivateNotice) and self._is_actor(message.recipient):
+            for chunk in convert.split_text(message.text):
+                await self.reply(chunk)
+            return None
+        if (
+            isinstance(message, FileDelivery)
+            and message.audience is Audience.REQUESTER
+            and self._is_actor(message.requester)
+        ):
+            await self.reply(message.text, message.files)
+            return None
+        return await self._base.send(message)
+
+    async def reply(self, text: str, files: Sequence[DeliveryFile] = ()) -> None:
+        followup = self._interaction.followup
+
+        async def attempt() -> discord.WebhookMessage:
+            if files:
+                return await followup.send(
+                    text,
+                    files=_files(files),
+                    ephemeral=True,
+                    allowed_mentions=NO_MENTIONS,
+                    wait=True,
+                )
+            return await followup.send(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+            )
+
+        await self._base.deliver(attempt, needs=Needs.INTERACTION_REPLY, channel_id=None)
+        self.replied = True
+
+    async def finish(self) -> None:
+        """Resolve a "thinking…" response that the engine left without a private reply."""
+        thinking = self._interaction.response.type is (
+            discord.InteractionResponseType.deferred_channel_message
+        )
+        if thinking and not self.replied:
+            try:
+                await self.reply(DONE)
+            except DeliveryFailed as exc:
+                log.warning("could not resolve an interaction: %s", exc.hint)
+
+
+class ConsultClient(discord.Client):
+    """The discord.py client: commands, buttons, modals and reactions → engine events."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: DiscordSettings,
+        *,
+        retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
+        edit_interval: float = DEFAULT_EDIT_INTERVAL,
+        **options: Any,
+    ) -> None:
+        super().__init__(intents=bot_intents(), allowed_mentions=NO_MENTIONS, **options)
+        self.engine = engine
+        self.settings = settings
+        self.outbox = DiscordOutbox(
+            self, settings, retry_delays=retry_delays, edit_interval=edit_interval
+        )
+        self.tree: app_commands.CommandTree[ConsultClient] = app_commands.CommandTree(self)
+        _add_commands(self.tree, self)
+
+    async def setup_hook(self) -> None:
+        if self.application_id is not None:
+            log.info("invite link: %s", invite_url(self.application_id))
+        if not self.settings.sync_commands:
+            log.info("DISCORD_SYNC_COMMANDS is false: slash commands were not synced")
+            return
+        guild_id = self.settings.guild_id
+        try:
+            if guild_id is not None:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+            else:
+                synced = await self.tree.sync()
+        except discord.Forbidden as exc:
+            raise ConfigError(
+                "DISCORD_GUILD_ID" if guild_id is not None else "DISCORD_TOKEN",
+                "Discord refused to register the slash commands; invite the bot with the "
+                "'applications.commands' scope (see docs/discord.md)",
+            ) from exc
+        where = f"server {guild_id}" if guild_id is not None else "all servers (global)"
+        log.info("synced %d slash commands to %s", len(synced), where)
+
+    async def on_ready(self) -> None:
+        log.info("connected to Discord as %s, in %d server(s)", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        await self.outbox.edits.aclose()
+        await super().close()
+
+    def person(self, user: discord.User | discord.Member) -> Person:
+        roles = [role.id for role in user.roles] if isinstance(user, discord.Member) else []
+        return convert.person(
+            user.id,
+            roles,
+            facilitator_role_ids=self.settings.facilitator_role_ids,
+            staff_role_ids=self.settings.staff_role_ids,
+        )
+
+    # -- commands ----------------------------------------------------------------------
+
+    async def run_command(
+        self, interaction: Interaction, command: Command, options: Mapping[str, str]
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        event = CommandInvoked(
+            person=self.person(interaction.user),
+            channel_id=str(interaction.channel_id),
+            command=command,
+            options=dict(options),
+        )
+        await self._dispatch(event, InteractionOutbox(self.outbox, interaction))
+
+    async def question_set_choices(self, current: str) -> list[app_commands.Choice[str]]:
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(name=convert.truncate(f"{title} ({set_id})", 100), value=set_id)
+            for set_id, title in self.engine.question_set_choices()
+            if wanted in set_id.lower() or wanted in title.lower()
+        ][:25]
+
+    # -- buttons and modals ------------------------------------------------------------
+
+    async def on_interaction(self, interaction: Interaction) -> None:
+        data = cast(Mapping[str, Any], interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        action = parse_action_id(custom_id)
+        if action is None:
+            return  # slash commands are the tree's; other components are not ours
+        if interaction.type is discord.InteractionType.component:
+            if isinstance(action, AnswerAction):
+                await self._open_answer_form(interaction, action, custom_id)
+            else:
+                await self._press_reaction(interaction, action)
+        elif interaction.type is discord.InteractionType.modal_submit and isinstance(
+            action, AnswerAction
+        ):
+            await self._submit_answer(interaction, action, data.get("components", []))
+
+    async def _open_answer_form(
+        self, interaction: Interaction, action: AnswerAction, custom_id: str
+    ) -> None:
+        try:
+            form = await asyncio.wait_for(
+                self.engine.answer_form(action.session_id, action.question_number),
+                ANSWER_FORM_DEADLINE,
+            )
+        except UserFacingError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True)
+            return
+        except TimeoutError:
+            await interaction.response.send_message(SLOW, ephemeral=True)
+            return
+        except Exception:
+            log.exception("could not open the answer form for session %s", action.session_id)
+            await interaction.response.send_message(APOLOGY, ephemeral=True)
+            return
+        await interaction.response.send_modal(_modal(convert.answer_modal(form, custom_id)))
+
+    async def _press_reaction(self, interaction: Interaction, action: ReactAction) -> None:
+        await interaction.response.defer()  # a silent "update": the count edit follows
+        message = interaction.message
+        event = ReactionToggled(
+            person=self.person(interaction.user),
+            channel_id=str(interaction.channel_id),
+            palette_index=action.palette_index,
+            change=ReactionChange.TOGGLE,
+            answer_id=action.answer_id,
+            message_ref=str(message.id) if message is not None else None,
+        )
+        await self._dispatch(event, InteractionOutbox(self.outbox, interaction))
+
+    async def _submit_answer(
+        self, interaction: Interaction, action: AnswerAction, components: Any
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = convert.modal_answer_text(components if isinstance(components, list) else [])
+        event = AnswerSubmitted(
+            person=self.person(interaction.user),
+            channel_id=str(interaction.channel_id),
+            text=text or "",
+            session_id=action.session_id,
+            question_number=action.question_number,
+        )
+        await self._dispatch(event, InteractionOutbox(self.outbox, interaction))
+
+    async def _dispatch(self, event: InboundEvent, outbox: InteractionOutbox) -> None:
+        try:
+            await self.engine.dispatch(event, outbox)
+        except Exception:  # the engine catches its own; this is an adapter bug: say sorry
+            log.exception("could not deliver the reply to %s", type(event).__name__)
+            with contextlib.suppress(Exception):
+                await outbox.reply(APOLOGY)
+        await outbox.finish()
+
+    # -- native reactions --------------------------------------------------------------
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._native_reaction(payload, ReactionChange.ADDED)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._native_reaction(payload, ReactionChange.REMOVED)
+
+    async def _native_reaction(
+        self, payload: discord.RawReactionActionEvent, change: ReactionChange
+    ) -> None:
+        if payload.guild_id is None or self.user is None or payload.user_id == self.user.id:
+            return
+        member = payload.member  # present on add only; reactions need no roles
+        person = convert.person(
+            payload.user_id,
+            [role.id for role in member.roles] if member is not None else [],
+            facilitator_role_ids=self.settings.facilitator_role_ids,
+            staff_role_ids=self.settings.staff_role_ids,
+        )
+        event = ReactionToggled(
+            person=person,
+            channel_id=str(payload.channel_id),
+            emoji=str(payload.emoji),
+            change=change,
+            message_ref=str(payload.message_id),
+        )
+        try:
+            await self.engine.dispatch(event, self.outbox)
+        except Exception:
+            log.exception("could not handle a native reaction")
+
+
+DigestFormatChoice = Literal["all", "md", "html", "csv", "json"]
+Choice = app_commands.Choice[str]
+
+
+def _add_commands(tree: app_commands.CommandTree[ConsultClient], client: ConsultClient) -> None:
+    """The seven slash commands; each hands straight to the engine, which decides who may."""
+
+    @tree.command(name="start-session", description="Start a session (facilitators)")
+    @app_commands.rename(question_set="question-set")
+    @app_commands.describe(question_set="Which set of questions to ask")
+    @app_commands.guild_only()
+    async def start_session(interaction: Interaction, question_set: str) -> None:
+        await client.run_command(interaction, Command.START_SESSION, {"question-set": question_set})
+
+    @start_session.autocomplete("question_set")
+    async def question_sets(interaction: Interaction, current: str) -> list[Choice]:
+        return await client.question_set_choices(current)
+
+    @tree.command(name="next-question", description="Post the next question (facilitators)")
+    @app_commands.guild_only()
+    async def next_question(interaction: Interaction) -> None:
+        await client.run_command(interaction, Command.NEXT_QUESTION, {})
+
+    @tree.command(name="end-session", description="Finish the session and send the digest")
+    @app_commands.guild_only()
+    async def end_session(interaction: Interaction) -> None:
+        await client.run_command(interaction, Command.END_SESSION, {})
+
+    @tree.command(name="sessions", description="List sessions (facilitators and staff)")
+    @app_commands.guild_only()
+    async def sessions(interaction: Interaction) -> None:
+        await client.run_command(interaction, Command.SESSIONS, {})
+
+    @tree.command(name="digest", description="Download a session's digest (staff)")
+    @app_commands.rename(digest_format="format")
+    @app_commands.describe(session="The session id, from /sessions", digest_format="File type")
+    @app_commands.guild_only()
+    async def digest(
+        interaction: Interaction, session: str, digest_format: DigestFormatChoice = "all"
+    ) -> None:
+        options = {"session": session, "format": digest_format}
+        await client.run_command(interaction, Command.DIGEST, options)
+
+    @tree.command(name="withdraw", description="Take your answers back")
+    @app_commands.guild_only()
+    async def withdraw(interaction: Interaction) -> None:
+        await client.run_command(interaction, Command.WITHDRAW, {})
+
+    @tree.command(name="privacy", description="How your answers are kept private")
+    @app_commands.guild_only()
+    async def privacy(interaction: Interaction) -> None:
+        await client.run_command(interaction, Command.PRIVACY, {})
+
+
+def _files(files: Sequence[DeliveryFile]) -> list[discord.File]:
+    return [discord.File(io.BytesIO(f.content), filename=f.name) for f in files]
+
+
+def _view(rows: Sequence[Sequence[ButtonSpec]]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for index, row in enumerate(rows):
+        for spec in row:
+            view.add_item(
+                discord.ui.Button(
+                    custom_id=spec.custom_id,
+                    label=spec.label,
+                    emoji=spec.emoji,
+                    style=_STYLES[spec.style],
+                    row=index,
+                )
+            )
+    view.stop()  # presses are routed by custom_id in on_interaction, not by this object
+    return view
+
+
+def _modal(spec: ModalSpec) -> discord.ui.Modal:
+    modal = discord.ui.Modal(title=spec.title, custom_id=spec.custom_id, timeout=None)
+    modal.add_item(
+        discord.ui.TextInput(
+            label=spec.input_label,
+            style=discord.TextStyle.paragraph,
+            custom_id=convert.ANSWER_INPUT_ID,
+            placeholder=spec.placeholder,
+            max_length=spec.max_length,
+            required=True,
+        )
+    )
+    modal.stop()  # the submit is routed by custom_id in on_interaction, even after a restart
+    return modal
+
+
+async def serve(engine: Engine, settings: DiscordSettings) -> None:
+    """Run the Discord bot until cancelled (or the connection closes for good)."""
+    with api_endpoints(settings):
+        client = ConsultClient(engine, settings)
+        async with client:
+            try:
+                await client.start(settings.token)
+            except discord.LoginFailure as exc:
+                raise ConfigError(
+                    "DISCORD_TOKEN",
+                    "was refused by Discord; copy it again from the Bot page of your application",
+                ) from exc

@@ -1,0 +1,304 @@
+"""The Discord adapter end to end: real discord.py, real engine and store, fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.discord.harness import EVERYONE, Room, buttons, open_room
+from tests.fakes.discord_server import EPHEMERAL, RecordedRequest
+
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+@pytest.fixture
+async def room(tmp_path: Path) -> AsyncIterator[Room]:
+    async with open_room(tmp_path) as room:
+        yield room
+
+
+def shown_text(content: str) -> str:
+    """What Discord shows for an escaped answer body (after the alias line and ``>>> ``)."""
+    body = content.split("\n>>> ", 1)[1]
+    return _UNESCAPE.sub(r"\1", body).replace("\u200b", "")
+
+
+def mentions_nobody(request: RecordedRequest) -> bool:
+    allowed = (request.json or {}).get("allowed_mentions")
+    return (
+        allowed is not None
+        and allowed.get("parse") == []
+        and not allowed.get("users")
+        and not allowed.get("roles")
+        and not allowed.get("replied_user")
+    )
+
+
+async def start(room: Room, question_set: str = "case-for-change") -> None:
+    handle = await room.command(room.facilitator, "start-session", **{"question-set": question_set})
+    assert any("has started" in text for text in room.private_replies(handle))
+
+
+async def test_a_whole_session_reaches_staff_with_aliases_and_counts_only(room: Room) -> None:
+    await start(room)
+    (q1,) = room.questions()
+    assert "What was your initial response?" in q1["content"]
+    assert buttons(q1)[0]["label"] == "Answer anonymously"
+
+    first, second, third = room.young[:3]
+    said = {
+        first: "I felt angry that nobody asked us first.",
+        second: "Relieved, honestly. Someone is finally listening.",
+        third: "It made me think about my little brother.",
+    }
+    for person, text in said.items():
+        reply = await room.answer(person, q1, text)
+        assert any("shared anonymously" in t for t in room.private_replies(reply))
+    posts = {shown_text(m["content"]): m["id"] for m in room.answers()}
+    assert set(posts) == set(said.values())
+    a, b, c = (posts[said[p]] for p in (first, second, third))
+
+    # Anonymous buttons: two "me too" on a; one "good point" on b.
+    await room.press(second, a, "👍")
+    await room.press(third, a, "👍")
+    await room.press(first, b, "💡")
+    await room.wait_for_counts(a, {"👍": 2})
+    await room.wait_for_counts(b, {"💡": 1})
+    # Native reactions: one added then taken back, one kept (❤️ with its variation selector).
+    await room.react(third, b, "👍")
+    await room.wait_for_counts(b, {"👍": 1})
+    await room.react(third, b, "👍", added=False)
+    await room.wait_for_counts(b, {"👍": 0, "💡": 1})
+    await room.react(second, c, "❤️")
+    await room.wait_for_counts(c, {"❤️": 1})
+    # Ignored: the bot's own reaction, and a reaction on the question post.
+    await room.react(room.fake.bot_user["id"], a, "👍")
+    await room.react(first, q1["id"], "👍")
+
+    await room.command(room.facilitator, "next-question")
+    q2 = room.questions()[-1]
+    assert "Question 2 of 6" in q2["content"]
+    await room.answer(room.young[3], q2, "Not really, it's mostly about younger kids.")
+
+    await room.command(room.facilitator, "end-session")
+    (upload,) = await room.fake.wait_for_request(
+        "POST", rf"/channels/{room.staff_channel}/messages"
+    )
+    files = {f.filename.rsplit(".", 1)[1]: f.content for f in upload.files}
+    assert set(files) == {"md", "html", "csv", "json"}
+    digest = json.loads(files["json"])
+    answers = {a["text"]: a for q in digest["questions"] for a in q["answers"]}
+    assert set(answers) == {*said.values(), "Not really, it's mostly about younger kids."}
+    count = {
+        text: {r["emoji"]: r["count"] for r in a["reactions"] if r["count"]}
+        for text, a in answers.items()
+    }
+    assert count[said[first]] == {"👍": 2}  # the bot's own 👍 was not counted
+    assert count[said[second]] == {"💡": 1}
+    assert count[said[third]] == {"❤️": 1}
+    aliases = {a["alias"] for a in answers.values()}
+    assert len(aliases) == 4
+    for alias in aliases:
+        assert alias in files["md"].decode()
+
+    # Nothing that could identify anyone on Discord is in any file.
+    identifying = {room.guild, room.channel, room.staff_channel, *room.fake.messages}
+    for user_id, username, display in EVERYONE:
+        identifying |= {user_id, username, display}
+    for kind, content in files.items():
+        text = content.decode()
+        leaked = sorted(thing for thing in identifying if thing in text)
+        assert not leaked, f"{kind} digest holds {leaked}"
+    assert "That's the end of this session" in room.posts()[-1]["content"]
+
+
+async def test_an_answer_with_mentions_pings_nobody_and_reads_as_typed(room: Room) -> None:
+    await start(room)
+    (question,) = room.questions()
+    text = (
+        f"@everyone look <@&{room.facilitator_role}> and <@{room.staff}> @here\n"
+        "# not a heading\n> not a quote\n**not bold** [not](https://a.link) -# small"
+    )
+    await room.answer(room.young[0], question, text)
+
+    (post,) = room.answers()
+    assert shown_text(post["content"]) == text
+    assert "<@" not in post["content"].replace("\\<@", "")
+    assert "@everyone" not in post["content"] and "@here" not in post["content"]
+    creates = room.fake.requests_to("POST", rf"/channels/{room.channel}/messages")
+    assert creates and all(mentions_nobody(r) for r in creates)
+    assert all(int(r.json.get("flags", 0)) & 4 for r in creates)  # no link previews
+
+
+async def test_a_member_without_the_role_cannot_start_a_session(room: Room) -> None:
+    handle = await room.command(room.young[0], "start-session", **{"question-set": "check-in"})
+
+    (callback,) = room.fake.callbacks(handle.id)
+    assert callback.json == {"type": 5, "data": {"flags": EPHEMERAL}}
+    assert any("Only facilitators" in t for t in room.private_replies(handle))
+    assert room.posts() == []
+    listing = await room.command(room.facilitator, "sessions")
+    assert any("no sessions yet" in t for t in room.private_replies(listing))
+
+
+async def test_a_burst_of_presses_is_shown_with_few_edits(room: Room) -> None:
+    await start(room)
+    (question,) = room.questions()
+    await room.answer(room.young[0], question, "Being moved without warning.")
+    (post,) = room.answers()
+    pressers = room.young[1:]
+
+    handles = [await room.press(person, post["id"], "👍") for person in pressers]
+    await room.wait_for_counts(post["id"], {"👍": len(pressers)})
+    await asyncio.sleep(0.3)  # one edit interval: nothing more should follow
+
+    edits = room.fake.requests_to("PATCH", rf"/channels/{room.channel}/messages/{post['id']}")
+    assert 1 <= len(edits) < len(pressers)
+    final = next(b for b in edits[-1].json["components"][0]["components"] if "me too" in b["label"])
+    assert final["label"] == f"me too · {len(pressers)}"
+    for handle in handles:  # each press was acknowledged silently, within 3 s
+        (callback,) = room.fake.callbacks(handle.id)
+        assert callback.json == {"type": 6}
+        assert callback.at - handle.dispatched_at < 3
+
+
+async def test_a_missing_permission_is_named_and_the_answer_is_kept(room: Room) -> None:
+    await start(room)
+    (question,) = room.questions()
+    room.fake.forbid("POST", rf"/channels/{room.channel}/messages")
+
+    answered = await room.answer(room.young[0], question, "Keep my brother with me.")
+    moved_on = await room.command(room.facilitator, "next-question")
+
+    needs = f"I need the 'View Channel' and 'Send Messages' permissions in <#{room.channel}>"
+    assert any(needs in text for text in room.private_replies(moved_on))
+    # The young person hears their answer is safe, without the admin detail...
+    to_young = room.private_replies(answered)
+    assert any("Your answer is saved" in text for text in to_young)
+    assert not any("permission" in text for text in to_young)
+    # ...and the facilitator, who can fix it, is told by direct message.
+    dms = room.fake.requests_to("POST", r"/channels/\d+/messages")
+    assert any(needs in (r.json or {}).get("content", "") for r in dms)
+    assert room.answers() == []
+    room.fake.clear_faults()
+    await room.command(room.facilitator, "end-session")
+    (upload,) = await room.fake.wait_for_request(
+        "POST", rf"/channels/{room.staff_channel}/messages"
+    )
+    digest = next(json.loads(f.content) for f in upload.files if f.filename.endswith(".json"))
+    assert [a["text"] for q in digest["questions"] for a in q["answers"]] == [
+        "Keep my brother with me."
+    ]
+
+
+async def test_transient_failures_are_retried_without_double_posting(room: Room) -> None:
+    room.fake.fail("POST", rf"/channels/{room.channel}/messages", status=503, times=1)
+    room.fake.rate_limit("POST", rf"/channels/{room.channel}/messages", retry_after=0.01)
+    await start(room)
+
+    creates = room.fake.requests_to("POST", rf"/channels/{room.channel}/messages")
+    assert [r.status for r in creates[:3]] == [503, 429, 200]
+    assert len({r.json["nonce"] for r in creates[:3]}) == 1  # one message, tried three times
+    assert len(room.questions()) == 1
+
+
+async def test_the_answer_form_fits_discord_limits(room: Room) -> None:
+    await start(room, "good-enough-care")
+    (question,) = room.questions()
+    press = await room.fake.interact(
+        room.fake.button_press(
+            question["id"],
+            buttons(question)[0]["custom_id"],
+            guild_id=room.guild,
+            user_id=room.young[0],
+        )
+    )
+    await room.fake.wait_for_response(press)
+    modal = room.modal(press)
+    (text_input,) = modal["components"][0]["components"]
+    assert len(modal["title"]) <= 45 and modal["title"].endswith("…")
+    assert modal["custom_id"] == buttons(question)[0]["custom_id"]
+    assert text_input["max_length"] == room.engine.max_answer_chars
+    assert len(text_input["label"]) <= 45 and len(text_input["placeholder"]) <= 100
+    assert text_input["placeholder"].startswith("If we were creating care today")
+
+
+async def test_staff_get_the_digest_privately_and_others_do_not(room: Room) -> None:
+    await start(room, "check-in")
+    (question,) = room.questions()
+    await room.answer(room.young[0], question, "Tired but ok")
+    await room.command(room.facilitator, "end-session")
+    session_id = question["components"][0]["components"][0]["custom_id"].split(":")[2]
+
+    refused = await room.command(room.young[0], "digest", session=session_id, format="md")
+    assert any("Only staff" in t for t in room.private_replies(refused))
+    handle = await room.command(room.staff, "digest", session=session_id, format="csv")
+    (followup,) = room.fake.followups(handle)
+    assert followup.json["flags"] & EPHEMERAL
+    assert [f.filename for f in followup.files] == [f"digest-{session_id}.csv"]
+    assert b"Tired but ok" in followup.files[0].content
+
+
+async def test_privacy_and_withdraw_answer_only_the_person_asking(room: Room) -> None:
+    privacy = await room.command(room.young[0], "privacy")
+    (text,) = room.private_replies(privacy)
+    assert "can see your name" in text
+    withdraw = await room.command(room.young[0], "withdraw")
+    assert room.private_replies(withdraw)
+    assert room.posts() == []
+
+
+async def test_commands_sync_to_the_guild_and_intents_are_unprivileged(room: Room) -> None:
+    (sync,) = room.fake.requests_to("PUT", rf"/applications/\d+/guilds/{room.guild}/commands")
+    names = {command["name"] for command in sync.json}
+    assert names == {
+        "start-session",
+        "next-question",
+        "end-session",
+        "sessions",
+        "digest",
+        "withdraw",
+        "privacy",
+    }
+    assert not room.fake.requests_to("PUT", r"/applications/\d+/commands")
+    assert room.fake.identify is not None
+    assert room.fake.identify["intents"] & PRIVILEGED_INTENTS == 0
+
+
+async def test_question_sets_are_offered_as_you_type(room: Room) -> None:
+    payload = room.fake.autocomplete(
+        "start-session",
+        guild_id=room.guild,
+        channel_id=room.channel,
+        user_id=room.facilitator,
+        focused="question-set",
+        typed="FOR",
+    )
+    handle = await room.fake.interact(payload)
+    await room.fake.wait_for_response(handle)
+    (callback,) = room.fake.callbacks(handle.id)
+    assert callback.json["type"] == 8
+    values = [choice["value"] for choice in callback.json["data"]["choices"]]
+    assert values == ["case-for-change", "good-enough-care"]
+
+
+async def test_without_a_staff_channel_the_facilitator_gets_the_digest_by_dm(
+    tmp_path: Path,
+) -> None:
+    async with open_room(tmp_path, staff_channel=False) as room:
+        await start(room, "check-in")
+        await room.command(room.facilitator, "end-session")
+        (dm,) = room.fake.requests_to("POST", r"/users/@me/channels")
+        assert str(dm.json["recipient_id"]) == room.facilitator
+        uploads: list[Any] = [
+            r for r in room.fake.requests if r.path.endswith("/messages") and r.files
+        ]
+        assert len(uploads) == 1 and len(uploads[0].files) == 4
+        assert not room.fake.requests_to("POST", rf"/channels/{room.staff_channel}/messages")

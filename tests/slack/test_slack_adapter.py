@@ -1,0 +1,303 @@
+"""The Slack adapter's behaviours over signed HTTP: escaping, signatures, retries, roles,
+rate limits, delivery failures, coalesced updates and Socket Mode dispatch."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+from urllib.parse import parse_qsl
+
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+from adapters.slack import convert
+from adapters.slack.adapter import SlackAdapter
+from adapters.slack.settings import SlackSettings
+from bot.core.events import Command, CommandInvoked, Person, Role
+from bot.core.outbound import PrivateNotice
+from tests.slack.conftest import (
+    CHANNEL,
+    FACILITATOR,
+    FACILITATOR_GROUP,
+    GROUP_FACILITATOR,
+    MEMBERS,
+    STAFF,
+    Harness,
+    button_counts,
+    slack_env,
+)
+
+A, B, C = MEMBERS
+MARKUP = "<!channel> <!here> <!everyone> <@U123> <#C123> & <b>"
+
+
+async def _started(harness: Harness) -> dict[str, Any]:
+    """Start a session as the facilitator; return the first question post."""
+    await harness.command("/start-session", "case-for-change", user=FACILITATOR)
+    await harness.fake.wait_until(lambda: len(harness.question_posts()) == 1)
+    return harness.question_posts()[0]
+
+
+def _session_id(question: dict[str, Any]) -> str:
+    """The session id, read back from the question's "Answer anonymously" button."""
+    value = question["blocks"][-1]["elements"][0]["value"]
+    assert isinstance(value, str)
+    return value
+
+
+async def _session_count(harness: Harness) -> str:
+    staff = Person(platform="slack", user_id=STAFF, roles=frozenset({Role.STAFF}))
+    event = CommandInvoked(person=staff, channel_id=CHANNEL, command=Command.SESSIONS)
+    (notice,) = await harness.engine.handle(event)
+    assert isinstance(notice, PrivateNotice)
+    return notice.text
+
+
+async def test_answer_with_slack_markup_is_posted_escaped_without_unfurling(
+    harness: Harness,
+) -> None:
+    question = await _started(harness)
+    post = await harness.answer(A, question, MARKUP)
+    call = harness.fake.calls_to("chat.postMessage")[-1]
+    assert call.params["unfurl_links"] is False
+    assert call.params["unfurl_media"] is False
+    sent = json.dumps({"text": post["text"], "blocks": post["blocks"]}, ensure_ascii=False)
+    for control in ("<!", "<@", "<#", "<b>"):
+        assert control not in sent
+    expected = "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; &lt;#C123&gt;"
+    assert expected + " &amp; &lt;b&gt;" in sent
+
+
+async def test_wrong_signature_is_refused_and_changes_nothing(harness: Harness) -> None:
+    body = harness.slack.slash_body(
+        "/start-session", "case-for-change", user_id=FACILITATOR, channel_id=CHANNEL
+    )
+    form = "application/x-www-form-urlencoded"
+    bad_secret = await harness.slack.post(body, form, secret="not-the-secret")
+    stale = await harness.slack.post(body, form, timestamp=time.time() - 6 * 60)
+    assert (bad_secret.status, stale.status) == (401, 401)
+    await asyncio.sleep(0.1)  # give a wrongly accepted request time to act
+    assert harness.fake.calls == []
+    assert await _session_count(harness) == "There are no sessions yet."
+
+
+async def test_retried_event_is_counted_once(harness: Harness) -> None:
+    question = await _started(harness)
+    answer = await harness.answer(A, question, "Nobody explained anything")
+    slack, ts = harness.slack, answer["ts"]
+
+    def reaction(added: bool) -> dict[str, Any]:
+        return slack.reaction_event(added=added, user_id=B, name="+1", channel_id=CHANNEL, ts=ts)
+
+    await slack.event(reaction(True), event_id="EvAdd")
+    await slack.event(reaction(False), event_id="EvRemove")
+    # Slack did not see our ack for the add in time and delivers it again, after the remove
+    retry = await slack.event(reaction(True), event_id="EvAdd", retry_num=1)
+    assert retry.status == 200
+    marker = slack.reaction_event(added=True, user_id=C, name="bulb", channel_id=CHANNEL, ts=ts)
+    await slack.event(marker, event_id="EvMarker")
+    await harness.fake.wait_until(
+        lambda: button_counts(harness.fake.messages[(CHANNEL, ts)])[1] == "💡 1"
+    )
+    digest = await harness.engine.digest(_session_id(question))
+    counts = {r.emoji: r.count for r in digest.questions[0].answers[0].reactions}
+    assert counts == {"👍": 0, "💡": 1, "❤️": 0}
+    assert button_counts(harness.fake.messages[(CHANNEL, ts)]) == ["👍 0", "💡 1", "❤️ 0"]
+
+
+async def test_non_facilitator_is_refused_ephemerally_and_nothing_changes(
+    harness: Harness,
+) -> None:
+    reply = await harness.command("/start-session", "case-for-change", user=A)
+    assert reply.status == 200
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) == 1)
+    (_, refusal) = harness.fake.hook_posts[0]
+    assert refusal["response_type"] == "ephemeral"
+    assert "Only facilitators" in refusal["text"]
+    assert harness.fake.calls_to("chat.postMessage") == []
+    assert await _session_count(harness) == "There are no sessions yet."
+
+    await harness.command("/digest", "abc md", user=A)
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) == 2)
+    assert "Only staff" in harness.fake.hook_posts[1][1]["text"]
+
+
+async def test_member_of_facilitator_user_group_may_start_a_session(harness: Harness) -> None:
+    await harness.command("/start-session", "check-in", user=GROUP_FACILITATOR)
+    await harness.fake.wait_until(lambda: len(harness.question_posts()) == 1)
+    (lookup,) = harness.fake.calls_to("usergroups.users.list")
+    assert lookup.params["usergroup"] == FACILITATOR_GROUP
+    await harness.command("/next-question", user=GROUP_FACILITATOR)
+    await harness.fake.wait_until(lambda: len(harness.question_posts()) == 2)
+    assert len(harness.fake.calls_to("usergroups.users.list")) == 1  # cached
+
+
+async def test_start_session_without_a_set_lists_the_sets(harness: Harness) -> None:
+    await harness.command("/start-session", "", user=FACILITATOR)
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) == 1)
+    text = harness.fake.hook_posts[0][1]["text"]
+    for set_id, _title in harness.engine.question_set_choices():
+        assert set_id in text
+    assert harness.fake.calls_to("chat.postMessage") == []
+
+
+async def test_rate_limited_post_is_retried_after_retry_after(harness: Harness) -> None:
+    harness.fake.fail("chat.postMessage", status=429, retry_after=1)
+    started = time.monotonic()
+    await harness.command("/start-session", "case-for-change", user=FACILITATOR)
+    await harness.fake.wait_until(lambda: len(harness.question_posts()) == 1, within=4)
+    elapsed = time.monotonic() - started
+    assert 1.0 <= elapsed < 2.5
+    posts = harness.fake.calls_to("chat.postMessage")
+    assert len(posts) == 3  # the intro twice (429, then retried), then the question
+    assert posts[0].params == posts[1].params
+
+
+async def test_bot_not_in_channel_tells_the_facilitator_how_to_invite_it(
+    harness: Harness,
+) -> None:
+    harness.fake.fail("chat.postMessage", "not_in_channel", times=2)
+    await harness.command("/start-session", "case-for-change", user=FACILITATOR)
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) >= 2)
+    texts = [body["text"] for _, body in harness.fake.hook_posts]
+    assert any(f"invite me to <#{CHANNEL}> with /invite @consultbot" in t for t in texts)
+    assert all(body["response_type"] == "ephemeral" for _, body in harness.fake.hook_posts)
+
+
+async def test_ephemeral_refused_in_channel_falls_back_to_a_direct_message(
+    harness: Harness,
+) -> None:
+    question = await _started(harness)
+    harness.fake.fail("chat.postEphemeral", "user_not_in_channel")
+    await harness.answer(A, question, "Mixed feelings")
+    await harness.fake.wait_for("conversations.open")
+    await harness.fake.wait_until(lambda: len(harness.fake.posts_in("D0MEMBER0A")) == 1)
+    (dm,) = harness.fake.posts_in("D0MEMBER0A")
+    assert "shared anonymously" in dm["text"]
+
+
+async def test_burst_of_presses_gives_fewer_updates_with_the_right_final_counts(
+    harness: Harness,
+) -> None:
+    question = await _started(harness)
+    answer = await harness.answer(A, question, "We should be asked first")
+    pressers = [f"U0BURST{i:03d}" for i in range(8)]
+    for user in pressers:  # eight people within about a quarter of a second
+        assert (await harness.press_reaction(user, answer, 0)).status == 200
+        await asyncio.sleep(0.03)
+    await harness.adapter.settle()
+    assert button_counts(harness.fake.messages[(CHANNEL, answer["ts"])])[0] == "👍 8"
+    updates = harness.fake.calls_to("chat.update")
+    assert 1 <= len(updates) <= 3  # at most one per UPDATE_INTERVAL, plus the last counts
+    assert all(u.params["ts"] == answer["ts"] for u in updates)
+
+
+async def test_answer_button_on_a_finished_session_explains_instead_of_opening(
+    harness: Harness,
+) -> None:
+    question = await _started(harness)
+    await harness.command("/end-session", user=FACILITATOR)
+    await harness.fake.wait_until(lambda: len(harness.fake.shared) == 1)
+    hooks_before = len(harness.fake.hook_posts)
+    (action_id,) = [
+        e["action_id"]
+        for b in question["blocks"]
+        for e in b.get("elements", [])
+        if "action_id" in e
+    ]
+    await harness.slack.press(
+        user_id=A, channel_id=CHANNEL, message_ts=question["ts"], action_id=action_id
+    )
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) > hooks_before)
+    assert "finished" in harness.fake.hook_posts[-1][1]["text"]
+    assert harness.fake.hook_posts[-1][1]["replace_original"] is False
+    assert harness.fake.calls_to("views.open") == []
+
+
+async def test_blank_answer_keeps_the_modal_open_with_an_error(harness: Harness) -> None:
+    question = await _started(harness)
+    view = await harness.open_answer_form(A, question)
+    reply = await harness.slack.submit(
+        user_id=A,
+        view=view,
+        values={convert.ANSWER_INPUT_BLOCK_ID: {convert.ANSWER_INPUT_ACTION_ID: "   \n "}},
+    )
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {convert.ANSWER_INPUT_BLOCK_ID: convert.EMPTY_ANSWER},
+    }
+    await asyncio.sleep(0.05)
+    assert harness.answer_posts() == []
+
+
+async def test_staff_digest_goes_to_the_requester_by_direct_message(harness: Harness) -> None:
+    question = await _started(harness)
+    await harness.answer(A, question, "Listen to us")
+    session_id = _session_id(question)
+    await harness.command("/digest", f"{session_id} csv", user=STAFF)
+    await harness.fake.wait_until(lambda: len(harness.fake.shared) == 1)
+    (shared,) = harness.fake.shared
+    assert shared.channel_id == "D0STAFF001"
+    assert list(shared.files) == [f"digest-{session_id}.csv"]
+    assert b"Listen to us" in shared.files[f"digest-{session_id}.csv"]
+    (opened,) = harness.fake.calls_to("conversations.open")
+    assert opened.params["users"] == STAFF
+
+
+async def test_socket_mode_requests_dispatch_without_signatures(harness: Harness) -> None:
+    """Socket Mode delivers the same payloads over a websocket; bolt skips signature checks."""
+    body = dict(parse_qsl(harness.slack.slash_body("/privacy", "", user_id=A, channel_id=CHANNEL)))
+    response = await harness.adapter.app.async_dispatch(
+        AsyncBoltRequest(body=body, mode="socket_mode")
+    )
+    assert response.status == 200
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) == 1)
+    privacy = harness.fake.hook_posts[0][1]["text"]
+    assert privacy.startswith("*How your answers are kept private*")
+    assert "other people can see your name" in privacy
+
+    question = await _started(harness)
+    answer = await harness.answer(A, question, "Socket answers count too")
+    event = json.loads(
+        harness.slack.event_body(
+            harness.slack.reaction_event(
+                added=True, user_id=B, name="heart", channel_id=CHANNEL, ts=answer["ts"]
+            ),
+            event_id="EvSocket",
+        )
+    )
+    response = await harness.adapter.app.async_dispatch(
+        AsyncBoltRequest(body=event, mode="socket_mode")
+    )
+    assert response.status == 200
+    key = (CHANNEL, answer["ts"])
+    await harness.fake.wait_until(lambda: button_counts(harness.fake.messages[key])[2] == "❤️ 1")
+
+
+async def test_without_a_staff_channel_the_digest_goes_to_the_facilitator_directly(
+    harness: Harness,
+) -> None:
+    settings = SlackSettings.from_env(slack_env(harness.fake, SLACK_STAFF_CHANNEL_ID=""))
+    adapter = SlackAdapter(harness.engine, settings, update_interval=0.3)
+    try:
+        for command, text in (("/start-session", "check-in"), ("/end-session", "")):
+            body = harness.slack.slash_body(command, text, user_id=FACILITATOR, channel_id=CHANNEL)
+            request = AsyncBoltRequest(body=dict(parse_qsl(body)), mode="socket_mode")
+            assert (await adapter.app.async_dispatch(request)).status == 200
+            await adapter.settle()
+    finally:
+        await adapter.aclose()
+    (shared,) = harness.fake.shared
+    assert shared.channel_id == "D0FACIL001"
+    assert len(shared.files) == 4
+    (opened,) = harness.fake.calls_to("conversations.open")
+    assert opened.params["users"] == FACILITATOR
+
+
+async def test_unreadable_user_group_refuses_rather_than_allows(harness: Harness) -> None:
+    harness.fake.fail("usergroups.users.list", "missing_scope")
+    await harness.command("/start-session", "check-in", user=GROUP_FACILITATOR)
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) == 1)
+    assert "Only facilitators" in harness.fake.hook_posts[0][1]["text"]
+    assert harness.fake.calls_to("chat.postMessage") == []

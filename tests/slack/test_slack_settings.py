@@ -1,0 +1,128 @@
+"""Slack settings from the environment, and the app manifest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from adapters.slack.settings import DEFAULT_API_URL, SlackSettings
+from bot.config import PROJECT_ROOT
+from bot.core.errors import ConfigError
+from bot.core.events import Command
+
+MANIFEST = PROJECT_ROOT / "slack-manifest.yml"
+BASE = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc"}
+
+
+def test_minimal_settings_use_defaults() -> None:
+    settings = SlackSettings.from_env(BASE)
+    assert settings.api_url == DEFAULT_API_URL
+    assert settings.staff_channel_id is None
+    assert not settings.uses_user_groups
+    assert "xoxb" not in repr(settings)
+
+
+def test_ids_lists_and_api_url_are_parsed() -> None:
+    settings = SlackSettings.from_env(
+        {
+            **BASE,
+            "SLACK_API_URL": "http://127.0.0.1:9/api",
+            "SLACK_FACILITATOR_USER_IDS": "U0AAA, U0BBB W0CCC",
+            "SLACK_STAFF_GROUP_IDS": "S0STAFF",
+            "SLACK_STAFF_CHANNEL_ID": "C0STAFF",
+        }
+    )
+    assert settings.api_url == "http://127.0.0.1:9/api/"  # slack_sdk needs the trailing slash
+    assert settings.facilitator_user_ids == {"U0AAA", "U0BBB", "W0CCC"}
+    assert settings.staff_group_ids == {"S0STAFF"}
+    assert settings.uses_user_groups
+
+
+@pytest.mark.parametrize(
+    ("env", "key"),
+    [
+        ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
+        ({**BASE, "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+        ({**BASE, "SLACK_FACILITATOR_USER_IDS": "@alice"}, "SLACK_FACILITATOR_USER_IDS"),
+        ({**BASE, "SLACK_STAFF_GROUP_IDS": "U0NOTAGROUP"}, "SLACK_STAFF_GROUP_IDS"),
+        ({**BASE, "SLACK_STAFF_CHANNEL_ID": "#staff"}, "SLACK_STAFF_CHANNEL_ID"),
+        ({**BASE, "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
+    ],
+)
+def test_bad_settings_name_the_key(env: dict[str, str], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        SlackSettings.from_env(env)
+    assert caught.value.key == key
+
+
+def test_each_mode_requires_its_own_secret() -> None:
+    settings = SlackSettings.from_env(BASE)
+    with pytest.raises(ConfigError) as socket:
+        settings.require_mode(http=False)
+    assert socket.value.key == "SLACK_APP_TOKEN"
+    with pytest.raises(ConfigError) as http:
+        settings.require_mode(http=True)
+    assert http.value.key == "SLACK_SIGNING_SECRET"
+    both = SlackSettings.from_env(
+        {**BASE, "SLACK_APP_TOKEN": "xapp-1", "SLACK_SIGNING_SECRET": "s"}
+    )
+    both.require_mode(http=False)
+    both.require_mode(http=True)
+
+
+# --- the manifest: checked as text, since PyYAML is not a dependency ------------------------
+
+
+def _manifest() -> str:
+    return MANIFEST.read_text(encoding="utf-8")
+
+
+def _list_under(text: str, key: str) -> list[str]:
+    """The ``- item`` lines of the YAML list right under ``key:`` (comments dropped)."""
+    match = re.search(rf"^(\s*){re.escape(key)}:\s*\n((?:\1\s+- .*\n)+)", text, re.MULTILINE)
+    assert match, f"no list under {key}"
+    return [line.split("#")[0].strip()[2:].strip() for line in match.group(2).splitlines()]
+
+
+def test_manifest_offers_every_core_command_and_nothing_else() -> None:
+    commands = re.findall(r"^\s*- command: /(\S+)\s*$", _manifest(), re.MULTILINE)
+    assert sorted(commands) == sorted(c.value for c in Command)
+    assert all(len(c) + 1 <= 32 for c in commands)
+
+
+def test_manifest_asks_for_exactly_the_scopes_and_events_used() -> None:
+    text = _manifest()
+    assert sorted(_list_under(text, "bot")) == sorted(
+        ["commands", "chat:write", "im:write", "files:write", "reactions:read", "usergroups:read"]
+    )
+    assert _list_under(text, "bot_events") == ["reaction_added", "reaction_removed"]
+    assert re.search(r"^  interactivity:\n    is_enabled: true$", text, re.MULTILINE)
+    assert re.search(r"^  socket_mode_enabled: true$", text, re.MULTILINE)
+
+
+def test_manifest_is_plain_yaml_within_slack_limits() -> None:
+    text = _manifest()
+    assert "\t" not in text
+    description = re.search(r"^  description: (.+)$", text, re.MULTILINE)
+    assert description and len(description.group(1)) <= 140
+    name = re.search(r"^  name: (.+)$", text, re.MULTILINE)
+    assert name and len(name.group(1)) <= 35
+
+
+def test_manifest_parses_as_yaml() -> None:
+    yaml = pytest.importorskip("yaml")  # only when PyYAML is installed; not a dependency
+    text = _manifest()
+    data = yaml.safe_load(text)
+    assert 175 <= len(data["display_information"]["long_description"]) <= 4000
+
+
+def test_manifest_says_slack_needs_users_aged_16_or_over() -> None:
+    assert "16 or over" in _manifest()
+
+
+def test_docs_page_exists_and_names_the_age_limit() -> None:
+    docs = Path(PROJECT_ROOT / "docs" / "slack.md").read_text(encoding="utf-8")
+    assert "16 or over" in docs and "Discord" in docs
