@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.events import utc_now
-from bot.core.ports import Store
+from bot.core.ports import Outbox, Store
 from bot.questions.loader import load_question_sets
 from bot.scheduling.runner import JobRunner
 from bot.scheduling.timers import JobWaker, NoWaker, Timers
@@ -98,22 +98,36 @@ def configure_logging(level: str) -> None:
 
 
 async def run_platform(settings: Settings, platform: str, *, http: bool, port: int) -> None:
-    """Serve one platform until cancelled. Platform settings are read (and checked) first."""
+    """Serve one platform until cancelled, with timed jobs (schedules, question timers)
+    running on apscheduler. Platform settings are read and checked before anything starts."""
     import os
 
+    from bot.scheduling.driver import ApschedulerWaker
+
+    waker = ApschedulerWaker()
     if platform == "discord":
         from adapters.discord.adapter import serve as serve_discord
         from adapters.discord.settings import DiscordSettings
 
         discord_settings = DiscordSettings.from_env(os.environ)
-        async with open_engine(settings) as engine:
-            await serve_discord(engine, discord_settings)
     elif platform == "slack":
         from adapters.slack.adapter import serve as serve_slack
         from adapters.slack.settings import SlackSettings
 
         slack_settings = SlackSettings.from_env(os.environ)
-        async with open_engine(settings) as engine:
-            await serve_slack(engine, slack_settings, http=http, port=port)
     else:
         raise ValueError(f"unknown platform {platform!r}")
+    async with open_runtime(settings, waker=waker) as runtime:
+
+        async def start_jobs(outbox: Outbox) -> None:
+            await waker.start(runtime.jobs, outbox, runtime.store)
+
+        try:
+            if platform == "discord":
+                await serve_discord(runtime.engine, discord_settings, on_start=start_jobs)
+            else:
+                await serve_slack(
+                    runtime.engine, slack_settings, http=http, port=port, on_start=start_jobs
+                )
+        finally:
+            waker.stop()

@@ -74,6 +74,7 @@ from bot.core.outbound import (
     QuestionPost,
     ReactionCountsChanged,
 )
+from bot.core.ports import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -378,11 +379,13 @@ class ConsultClient(discord.Client):
         *,
         retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
         edit_interval: float = DEFAULT_EDIT_INTERVAL,
+        on_start: Callable[[Outbox], Awaitable[None]] | None = None,
         **options: Any,
     ) -> None:
         super().__init__(intents=bot_intents(), allowed_mentions=NO_MENTIONS, **options)
         self.engine = engine
         self.settings = settings
+        self._on_start = on_start
         self.outbox = DiscordOutbox(
             self, settings, retry_delays=retry_delays, edit_interval=edit_interval
         )
@@ -390,6 +393,10 @@ class ConsultClient(discord.Client):
         _add_commands(self.tree, self)
 
     async def setup_hook(self) -> None:
+        await self._sync_commands()
+        await self.start_background()
+
+    async def _sync_commands(self) -> None:
         if self.application_id is not None:
             log.info("invite link: %s", invite_url(self.application_id))
         if not self.settings.sync_commands:
@@ -411,6 +418,11 @@ class ConsultClient(discord.Client):
             ) from exc
         where = f"server {guild_id}" if guild_id is not None else "all servers (global)"
         log.info("synced %d slash commands to %s", len(synced), where)
+
+    async def start_background(self) -> None:
+        """Hand the proactive outbox to whoever runs timed jobs (once, after login)."""
+        if self._on_start is not None:
+            await self._on_start(self.outbox)
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s, in %d server(s)", self.user, len(self.guilds))
@@ -562,14 +574,24 @@ Choice = app_commands.Choice[str]
 
 
 def _add_commands(tree: app_commands.CommandTree[ConsultClient], client: ConsultClient) -> None:
-    """The seven slash commands; each hands straight to the engine, which decides who may."""
+    """The slash commands; each hands straight to the engine, which decides who may."""
 
     @tree.command(name="start-session", description="Start a session (facilitators)")
-    @app_commands.rename(question_set="question-set")
-    @app_commands.describe(question_set="Which set of questions to ask")
+    @app_commands.rename(question_set="question-set", question_minutes="question-minutes")
+    @app_commands.describe(
+        question_set="Which set of questions to ask",
+        question_minutes="Optional time limit for each question, in minutes",
+    )
     @app_commands.guild_only()
-    async def start_session(interaction: Interaction, question_set: str) -> None:
-        await client.run_command(interaction, Command.START_SESSION, {"question-set": question_set})
+    async def start_session(
+        interaction: Interaction,
+        question_set: str,
+        question_minutes: app_commands.Range[int, 1, 60] | None = None,
+    ) -> None:
+        options = {"question-set": question_set}
+        if question_minutes is not None:
+            options["question-minutes"] = str(question_minutes)
+        await client.run_command(interaction, Command.START_SESSION, options)
 
     @start_session.autocomplete("question_set")
     async def question_sets(interaction: Interaction, current: str) -> list[Choice]:
@@ -604,6 +626,55 @@ def _add_commands(tree: app_commands.CommandTree[ConsultClient], client: Consult
     @app_commands.guild_only()
     async def withdraw(interaction: Interaction) -> None:
         await client.run_command(interaction, Command.WITHDRAW, {})
+
+    @tree.command(name="schedule-session", description="Plan a session ahead (facilitators)")
+    @app_commands.rename(
+        question_set="question-set", question_minutes="question-minutes", length="length-minutes"
+    )
+    @app_commands.describe(
+        question_set="Which set of questions to ask",
+        start="When it starts, local time: YYYY-MM-DD HH:MM",
+        repeat="Repeat weekly or fortnightly",
+        length="How long the session lasts (it closes itself and sends the digest)",
+        question_minutes="Optional time limit for each question",
+        channel="Where to hold it (default: here)",
+    )
+    @app_commands.guild_only()
+    async def schedule_session(
+        interaction: Interaction,
+        question_set: str,
+        start: str,
+        repeat: Literal["none", "weekly", "fortnightly"] = "none",
+        length: int = 60,
+        question_minutes: int | None = None,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        # Out-of-range numbers are passed on: the engine refuses them with a clear message.
+        options = {
+            "question-set": question_set,
+            "start": start,
+            "repeat": repeat,
+            "length": str(length),
+            "channel": str(channel.id if channel is not None else interaction.channel_id),
+        }
+        if question_minutes is not None:
+            options["question-minutes"] = str(question_minutes)
+        await client.run_command(interaction, Command.SCHEDULE_SESSION, options)
+
+    @schedule_session.autocomplete("question_set")
+    async def scheduled_sets(interaction: Interaction, current: str) -> list[Choice]:
+        return await client.question_set_choices(current)
+
+    @tree.command(name="pause-question", description="Pause or restart the question timer")
+    @app_commands.guild_only()
+    async def pause_question(interaction: Interaction) -> None:
+        await client.run_command(interaction, Command.PAUSE_QUESTION, {})
+
+    @tree.command(name="extend-question", description="Give this question more time")
+    @app_commands.describe(minutes="Extra minutes (1-30)")
+    @app_commands.guild_only()
+    async def extend_question(interaction: Interaction, minutes: int) -> None:
+        await client.run_command(interaction, Command.EXTEND_QUESTION, {"minutes": str(minutes)})
 
     @tree.command(name="privacy", description="How your answers are kept private")
     @app_commands.guild_only()
@@ -648,10 +719,16 @@ def _modal(spec: ModalSpec) -> discord.ui.Modal:
     return modal
 
 
-async def serve(engine: Engine, settings: DiscordSettings) -> None:
-    """Run the Discord bot until cancelled (or the connection closes for good)."""
+async def serve(
+    engine: Engine,
+    settings: DiscordSettings,
+    *,
+    on_start: Callable[[Outbox], Awaitable[None]] | None = None,
+) -> None:
+    """Run the Discord bot until cancelled (or the connection closes for good).
+    ``on_start`` receives the outbox for messages nobody asked for (timed jobs)."""
     with api_endpoints(settings):
-        client = ConsultClient(engine, settings)
+        client = ConsultClient(engine, settings, on_start=on_start)
         async with client:
             try:
                 await client.start(settings.token)

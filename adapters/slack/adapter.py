@@ -660,10 +660,12 @@ async def serve(
     http: bool,
     port: int,
     host: str = "0.0.0.0",
+    on_start: Callable[[Outbox], Awaitable[None]] | None = None,
 ) -> None:
     """Run the Slack adapter until cancelled: Socket Mode by default (needs
     ``SLACK_APP_TOKEN``), or an HTTP server on ``host:port`` at ``/slack/events`` with
-    ``http=True`` (needs ``SLACK_SIGNING_SECRET``)."""
+    ``http=True`` (needs ``SLACK_SIGNING_SECRET``). ``on_start`` receives the outbox for
+    messages nobody asked for (timed jobs) once the app is listening."""
     settings.require_mode(http=http)
     adapter = SlackAdapter(engine, settings)
     try:
@@ -673,6 +675,8 @@ async def serve(
             try:
                 await web.TCPSite(runner, host, port).start()
                 log.info("Slack HTTP mode listening on %s:%d%s", host, port, EVENTS_PATH)
+                if on_start is not None:
+                    await on_start(adapter.outbox)
                 await asyncio.Event().wait()
             finally:
                 await runner.cleanup()
@@ -681,6 +685,8 @@ async def serve(
             try:
                 await handler.connect_async()  # type: ignore[no-untyped-call]  # bolt lacks hints
                 log.info("Slack Socket Mode connected")
+                if on_start is not None:
+                    await on_start(adapter.outbox)
                 await asyncio.Event().wait()
             finally:
                 await handler.close_async()  # type: ignore[no-untyped-call]

@@ -53,7 +53,7 @@ class Room:
 
     # -- acting --------------------------------------------------------------------------
 
-    async def command(self, user: str, name: str, **options: str) -> InteractionHandle:
+    async def command(self, user: str, name: str, **options: str | int) -> InteractionHandle:
         payload = self.fake.slash_command(
             name, guild_id=self.guild, channel_id=self.channel, user_id=user, options=options
         )

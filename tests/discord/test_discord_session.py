@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.events import Command
 from tests.discord.harness import EVERYONE, Room, buttons, open_room
 from tests.fakes.discord_server import EPHEMERAL, RecordedRequest
 
@@ -258,15 +259,7 @@ async def test_privacy_and_withdraw_answer_only_the_person_asking(room: Room) ->
 async def test_commands_sync_to_the_guild_and_intents_are_unprivileged(room: Room) -> None:
     (sync,) = room.fake.requests_to("PUT", rf"/applications/\d+/guilds/{room.guild}/commands")
     names = {command["name"] for command in sync.json}
-    assert names == {
-        "start-session",
-        "next-question",
-        "end-session",
-        "sessions",
-        "digest",
-        "withdraw",
-        "privacy",
-    }
+    assert names == {command.value for command in Command}  # every core command is offered
     assert not room.fake.requests_to("PUT", r"/applications/\d+/commands")
     assert room.fake.identify is not None
     assert room.fake.identify["intents"] & PRIVILEGED_INTENTS == 0
@@ -302,3 +295,21 @@ async def test_without_a_staff_channel_the_facilitator_gets_the_digest_by_dm(
         ]
         assert len(uploads) == 1 and len(uploads[0].files) == 4
         assert not room.fake.requests_to("POST", rf"/channels/{room.staff_channel}/messages")
+
+
+async def test_a_facilitator_schedules_a_timed_session_from_discord(room: Room) -> None:
+    options: dict[str, str | int] = {
+        "question-set": "check-in",
+        "start": "2099-06-02 18:00",
+        "repeat": "weekly",
+        "length-minutes": 45,
+        "question-minutes": 5,
+    }
+    handle = await room.command(room.facilitator, "schedule-session", **options)
+    (reply,) = room.private_replies(handle)
+    assert "Tuesday 02 June 2099 at 18:00 Europe/London, every week, 45 minutes" in reply
+    assert "5 minutes per question" in reply
+    refused = await room.command(room.young[0], "schedule-session", **options)
+    assert any("Only facilitators" in text for text in room.private_replies(refused))
+    no_session = await room.command(room.facilitator, "extend-question", minutes=5)
+    assert any("no session running" in text for text in room.private_replies(no_session))

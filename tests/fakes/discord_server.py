@@ -799,14 +799,17 @@ class FakeDiscord:
         guild_id: str,
         channel_id: str,
         user_id: str,
-        options: Mapping[str, str] | None = None,
+        options: Mapping[str, str | int] | None = None,
     ) -> dict[str, Any]:
-        """A chat-input command with string options (type 3)."""
+        """A chat-input command with string (type 3) or integer (type 4) options."""
         data = {
             "id": self._command_id(guild_id, name),
             "name": name,
             "type": 1,
-            "options": [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()],
+            "options": [
+                {"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
+                for k, v in (options or {}).items()
+            ],
         }
         return self._interaction(
             2, guild_id=guild_id, channel_id=channel_id, user_id=user_id, data=data

@@ -301,3 +301,18 @@ async def test_unreadable_user_group_refuses_rather_than_allows(harness: Harness
     await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) == 1)
     assert "Only facilitators" in harness.fake.hook_posts[0][1]["text"]
     assert harness.fake.calls_to("chat.postMessage") == []
+
+
+async def test_a_facilitator_schedules_a_session_with_named_options(harness: Harness) -> None:
+    text = 'check-in start="2099-06-02 18:00" repeat=fortnightly length=30'
+    await harness.command("/schedule-session", text, user=FACILITATOR)
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) == 1)
+    (_, reply) = harness.fake.hook_posts[0]
+    assert reply["response_type"] == "ephemeral"
+    assert (
+        "Tuesday 02 June 2099 at 18:00 Europe/London, every two weeks, 30 minutes"
+        in (reply["text"])
+    )
+    await harness.command("/schedule-session", 'check-in start="2001-01-01 18:00"', user=A)
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) == 2)
+    assert "Only facilitators" in harness.fake.hook_posts[1][1]["text"]
