@@ -50,7 +50,7 @@ class _SystemOutbox:
 
     async def send(self, message: Outbound) -> str | None:
         if isinstance(message, PrivateNotice) and message.recipient.user_id == SYSTEM_USER_ID:
-            log.info("scheduler note not delivered (no person to tell): %s", message.text[:80])
+            log.info("a scheduler note had nobody to go to and was not delivered")
             return None
         return await self._outbox.send(message)
 

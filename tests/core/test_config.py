@@ -52,3 +52,17 @@ def test_every_setting_read_is_documented_in_the_example_env() -> None:
 
     for key in set(re.findall(r'"(CONSULTBOT_[A-Z_]+)"', source)):
         assert f"{key}=" in example, key
+
+
+def test_every_platform_setting_read_is_documented_in_the_example_env() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    example = (root / "config.example.env").read_text(encoding="utf-8")
+    for settings_file in ("adapters/discord/settings.py", "adapters/slack/settings.py"):
+        source = (root / settings_file).read_text(encoding="utf-8")
+        keys = set(re.findall(r'"((?:DISCORD|SLACK)_[A-Z_]+)"', source))
+        assert keys, settings_file
+        for key in keys:
+            assert f"\n{key}=" in example, key
