@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.events import utc_now
 from bot.core.ports import Outbox, Store
 from bot.questions.loader import load_question_sets
+from bot.safeguarding.desk import DeskSettings, SafeguardingDesk
+from bot.safeguarding.mail import NoMailer, SmtpMailer
+from bot.safeguarding.screen import DisclosureScreen
+from bot.safeguarding.scrub import Scrubber
+from bot.safeguarding.vault import IdentityVault
 from bot.scheduling.runner import JobRunner
 from bot.scheduling.timers import JobWaker, NoWaker, Timers
 from bot.sessions.notices import load_notices
@@ -22,6 +29,19 @@ from bot.tagging.tagger import Tagger
 from db.store import SqliteStore
 
 THEMES_FILE = "themes.toml"
+SAFEGUARDING_FILE = "safeguarding.toml"
+FIRST_NAMES_FILE = "first-names.txt"
+
+
+def _screen(path: Path) -> DisclosureScreen:
+    """The disclosure screen takes most of a second to build; build it once per file
+    version per process."""
+    return _cached_screen(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_screen(path: Path, _version: int) -> DisclosureScreen:
+    return DisclosureScreen.from_file(path)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,13 +67,24 @@ async def open_runtime(
     question_sets = load_question_sets(settings.prompts_dir)
     codebook = load_codebook(settings.prompts_dir / THEMES_FILE)
     notices = load_notices(settings.prompts_dir)
+    screen = _screen(settings.prompts_dir / SAFEGUARDING_FILE)
+    vault = IdentityVault(settings.safeguarding_key)
     store = await SqliteStore.open(settings.database_path)
+    wake = waker or NoWaker()
     timers = Timers(
+        store=store, zone=settings.time_zone, reminders=settings.reminders, clock=clock, waker=wake
+    )
+    desk = SafeguardingDesk(
         store=store,
-        zone=settings.time_zone,
-        reminders=settings.reminders,
+        vault=vault,
+        mailer=SmtpMailer(settings.smtp) if settings.smtp else NoMailer(),
+        settings=DeskSettings(
+            escalate_after=timedelta(minutes=settings.escalate_minutes),
+            lead_email=settings.lead_email,
+            deputy_email=settings.deputy_email,
+        ),
         clock=clock,
-        waker=waker or NoWaker(),
+        waker=wake,
     )
     try:
         engine = Engine(
@@ -61,10 +92,15 @@ async def open_runtime(
             store=store,
             question_sets=question_sets,
             tagger=Tagger(codebook),
+            screener=screen,
+            scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
             theme_labels={theme.id: theme.label for theme in codebook.themes},
             notices=notices,
             identity_key=settings.identity_key,
             max_answer_chars=settings.max_answer_chars,
+            desk=desk,
+            reveal_seconds=settings.reveal_seconds,
+            retention_days=settings.retention_days,
             clock=clock,
             rng=rng,
         )

@@ -65,6 +65,26 @@ def build_parser() -> argparse.ArgumentParser:
     cancel = plans.add_parser("cancel", help="cancel a scheduled session and its reminders")
     cancel.add_argument("schedule_id")
 
+    withdraw = sub.add_parser(
+        "withdraw", help="delete one young person's answers (a request made to staff)"
+    )
+    withdraw.add_argument("--platform", choices=["discord", "slack", "local"], required=True)
+    withdraw.add_argument("--user", required=True, help="their platform user id")
+    withdraw.add_argument("--session", help="only this session (default: every session)")
+
+    sub.add_parser("purge", help="run the retention purge now")
+    sub.add_parser("audit", help="print the audit log (who did what, when; no answer text)")
+
+    screen = sub.add_parser(
+        "screen", help="screen answers for disclosures and personal details (JSONL)"
+    )
+    screen.add_argument("file", type=Path, help='JSONL: {"text": ...} per line')
+    mode = screen.add_mutually_exclusive_group()
+    mode.add_argument("--eval", action="store_true", help="FILE is labelled: recall, precision")
+    mode.add_argument(
+        "--eval-scrub", action="store_true", help="FILE has labelled personal-data spans"
+    )
+
     retag = sub.add_parser("retag", help="add or remove a theme on one answer")
     retag.add_argument("answer", help="answer id (the comment-id column of the CSV digest)")
     retag.add_argument("--add", action="append", default=[], metavar="THEME")
@@ -87,6 +107,8 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
     command: str = args.command
     if command == "tag":
         return _tag(args, out)
+    if command == "screen":
+        return _screen(args, out)
     if command == "demo":
         return await _demo(args, out)
     settings = Settings.from_env(require_identity_key=command == "run")
@@ -109,12 +131,39 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
             return 0
         if command == "digest":
             digest = await engine.digest(args.session)
+            await engine.desk.audit("cli", "digest-downloaded", args.session, args.format)
             data = render(digest, DigestFormat(args.format))
             if args.out is None:
                 out.write(data.decode("utf-8-sig"))
             else:
                 _write_atomically(args.out, data)
                 print(f"Wrote {args.out}", file=out)
+            return 0
+        if command == "withdraw":
+            from bot.core.events import Person
+
+            person = Person(platform=args.platform, user_id=args.user)
+            count = await engine.withdraw(person, args.session)
+            await engine.desk.audit("cli", "withdrawal-by-staff", args.session or "all")
+            if count is None:
+                print("Nothing was stored for that person.", file=out)
+            else:
+                print(f"Deleted {count} answers (and their reactions).", file=out)
+            return 0
+        if command == "purge":
+            count = await engine.purge()
+            print(f"Retention purge done: {count} answers deleted.", file=out)
+            return 0
+        if command == "audit":
+            entries = await engine.desk.audit_entries()
+            if not entries:
+                print("The audit log is empty.", file=out)
+            for e in entries:
+                detail = f"  ({e.detail})" if e.detail else ""
+                print(
+                    f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor}  {e.action}  {e.subject}{detail}",
+                    file=out,
+                )
             return 0
         if command == "retag":
             await engine.retag_answer(args.answer, add=args.add, remove=args.remove)
@@ -174,6 +223,18 @@ async def _schedule(args: argparse.Namespace, settings: Settings, out: TextIO) -
         raise NotFound(f"There's no scheduled session '{args.schedule_id}' to cancel.")
 
 
+def _screen(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.safeguarding.command import run_screen, run_screen_eval, run_scrub_eval
+
+    if args.eval:
+        run_screen_eval(args.file, out)
+    elif args.eval_scrub:
+        run_scrub_eval(args.file, out)
+    else:
+        run_screen(args.file, out)
+    return 0
+
+
 def _tag(args: argparse.Namespace, out: TextIO) -> int:
     from bot.config import DEFAULT_PROMPTS_DIR
     from bot.tagging.command import run_eval, run_tag
@@ -189,8 +250,10 @@ def _tag(args: argparse.Namespace, out: TextIO) -> int:
 async def _demo(args: argparse.Namespace, out: TextIO) -> int:
     import tempfile
 
-    from adapters.local.demo import run_demo
+    from adapters.local.demo import DemoClock, run_demo
+    from bot.app import open_runtime
 
+    configure_logging("ERROR")  # the demo prints its own progress
     if not 2 <= args.participants <= 200:
         raise ConfigError("--participants", "must be between 2 and 200")
     env = {"CONSULTBOT_DATABASE": "unused"}
@@ -202,9 +265,12 @@ async def _demo(args: argparse.Namespace, out: TextIO) -> int:
             identity_key=base.identity_key,
             max_answer_chars=base.max_answer_chars,
         )
-        async with open_engine(settings) as engine:
+        clock = DemoClock()
+        async with open_runtime(settings, clock=clock) as runtime:
             result = await run_demo(
-                engine,
+                runtime.engine,
+                runtime.jobs.run_due,
+                clock,
                 settings,
                 out_dir=args.out,
                 participants=args.participants,
@@ -217,6 +283,12 @@ async def _demo(args: argparse.Namespace, out: TextIO) -> int:
         f"{result.answers} answers, {result.reactions} reactions",
         file=out,
     )
+    if result.held:
+        print(
+            f"{result.held} answer(s) were held back and passed to the safeguarding lead "
+            "instead of the group (the screen errs towards caution).",
+            file=out,
+        )
     print(f"{'Q':>2}  {'answers':>7}  {'reactions':>9}  question", file=out)
     for number, text, answers, reactions in result.rows:
         print(f"{number:>2}  {answers:>7}  {reactions:>9}  {text}", file=out)

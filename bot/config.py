@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import load_dotenv
 
 from bot.core.errors import ConfigError
+from bot.safeguarding.mail import SmtpSettings
 from bot.scheduling.plan import parse_reminders
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,8 @@ DEFAULT_PROMPTS_DIR = PROJECT_ROOT / "prompts"
 MAX_ANSWER_CHARS = 2000
 # Used only by `consultbot demo` and tests when no key is configured: demo data is made up.
 DEMO_IDENTITY_KEY = "demo-only-key-not-for-real-sessions"
+# Fernet key for the demo and tests only (the demo's people are made up).
+DEMO_SAFEGUARDING_KEY = b"ZGVtby1vbmx5LWtleS1ub3QtZm9yLXJlYWwtdXNlISE="
 DEFAULT_TIME_ZONE = "Europe/London"
 DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(minutes=15))
 
@@ -36,6 +39,13 @@ class Settings:
     log_level: str = "INFO"
     time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIME_ZONE))
     reminders: tuple[timedelta, ...] = DEFAULT_REMINDERS
+    safeguarding_key: bytes = DEMO_SAFEGUARDING_KEY  # encrypts who wrote what (see vault)
+    reveal_seconds: int = 60  # answers reach the group in shuffled batches; 0 = at once
+    retention_days: int = 30
+    escalate_minutes: int = 15
+    lead_email: str | None = None
+    deputy_email: str | None = None
+    smtp: SmtpSettings | None = None
 
     @classmethod
     def from_env(
@@ -79,12 +89,59 @@ class Settings:
             reminders = parse_reminders(env.get("CONSULTBOT_REMINDERS", "24h,15m"))
         except ValueError as exc:
             raise ConfigError("CONSULTBOT_REMINDERS", str(exc)) from None
+        safeguarding_key = env.get("CONSULTBOT_SAFEGUARDING_KEY", "").strip()
+        if not safeguarding_key and require_identity_key:
+            raise ConfigError(
+                "CONSULTBOT_SAFEGUARDING_KEY",
+                "is not set; make one with `python -c 'from cryptography.fernet import "
+                "Fernet; print(Fernet.generate_key().decode())'`",
+            )
         return cls(
             time_zone=zone,
             reminders=reminders,
+            safeguarding_key=safeguarding_key.encode() or DEMO_SAFEGUARDING_KEY,
+            reveal_seconds=_whole(env, "CONSULTBOT_REVEAL_SECONDS", 60, 0, 3600),
+            retention_days=_whole(env, "CONSULTBOT_RETENTION_DAYS", 30, 1, 3650),
+            escalate_minutes=_whole(env, "CONSULTBOT_ESCALATE_MINUTES", 15, 1, 24 * 60),
+            lead_email=env.get("CONSULTBOT_LEAD_EMAIL", "").strip() or None,
+            deputy_email=env.get("CONSULTBOT_DEPUTY_EMAIL", "").strip() or None,
+            smtp=_smtp(env),
             database_path=Path(env.get("CONSULTBOT_DATABASE", "consultbot.db")),
             prompts_dir=Path(env.get("CONSULTBOT_PROMPTS_DIR", str(DEFAULT_PROMPTS_DIR))),
             identity_key=key.encode(),
             max_answer_chars=max_chars,
             log_level=level,
         )
+
+
+def _whole(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(key, f"must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(key, f"must be between {low} and {high}")
+    return value
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    host = env.get("CONSULTBOT_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    sender = env.get("CONSULTBOT_SMTP_FROM", "").strip()
+    if not sender:
+        raise ConfigError("CONSULTBOT_SMTP_FROM", "is needed when CONSULTBOT_SMTP_HOST is set")
+    starttls = env.get("CONSULTBOT_SMTP_STARTTLS", "true").strip().lower()
+    if starttls not in {"true", "false"}:
+        raise ConfigError("CONSULTBOT_SMTP_STARTTLS", "must be true or false")
+    return SmtpSettings(
+        host=host,
+        port=_whole(env, "CONSULTBOT_SMTP_PORT", 587, 1, 65535),
+        sender=sender,
+        username=env.get("CONSULTBOT_SMTP_USERNAME", "").strip() or None,
+        password=env.get("CONSULTBOT_SMTP_PASSWORD", "") or None,
+        starttls=starttls == "true",
+    )

@@ -19,8 +19,12 @@ import aiosqlite
 
 from bot.core.errors import ChannelBusy
 from bot.core.records import (
+    AlertKind,
+    AlertRecord,
     AnswerForDigest,
     AnswerRecord,
+    AnswerStatus,
+    AuditEntry,
     JobKind,
     JobRecord,
     JobState,
@@ -152,10 +156,15 @@ class SqliteStore:
 
     # -- participants -----------------------------------------------------------------------
 
-    async def participant(
-        self, session_id: str, person_key: str, alias_candidates: Iterable[str]
+    async def consent_participant(
+        self,
+        session_id: str,
+        person_key: str,
+        alias_candidates: Iterable[str],
+        identity: bytes,
     ) -> Participant:
-        """The participant for ``person_key`` in a session, created with the first free alias."""
+        """Record that a person agreed to the privacy note in a session: the participant is
+        created (with the first free alias) only now, with their encrypted identity."""
         async with self._write() as db:
             async with db.execute(
                 "SELECT id, alias FROM participants WHERE session_id = ? AND person_key = ?",
@@ -163,27 +172,45 @@ class SqliteStore:
             ) as cursor:
                 row = await cursor.fetchone()
             if row:
-                return Participant(id=row[0], session_id=session_id, alias=row[1])
-            async with db.execute(
-                "SELECT alias FROM participants WHERE session_id = ?", (session_id,)
-            ) as cursor:
-                taken = {r[0] for r in await cursor.fetchall()}
-            alias = next(a for a in alias_candidates if a not in taken)
-            cursor = await db.execute(
-                "INSERT INTO participants (session_id, person_key, alias) VALUES (?, ?, ?)",
-                (session_id, person_key, alias),
+                participant_id, alias = int(row[0]), str(row[1])
+                await db.execute(
+                    "UPDATE participants SET consented = 1 WHERE id = ?", (participant_id,)
+                )
+            else:
+                async with db.execute(
+                    "SELECT alias FROM participants WHERE session_id = ?", (session_id,)
+                ) as cursor:
+                    taken = {r[0] for r in await cursor.fetchall()}
+                alias = next(a for a in alias_candidates if a not in taken)
+                cursor = await db.execute(
+                    "INSERT INTO participants (session_id, person_key, alias, consented)"
+                    " VALUES (?, ?, ?, 1)",
+                    (session_id, person_key, alias),
+                )
+                assert cursor.lastrowid is not None
+                participant_id = cursor.lastrowid
+            await db.execute(
+                "INSERT INTO identities (participant_id, ciphertext) VALUES (?, ?)"
+                " ON CONFLICT (participant_id) DO UPDATE SET ciphertext = excluded.ciphertext",
+                (participant_id, identity),
             )
-            assert cursor.lastrowid is not None
-            return Participant(id=cursor.lastrowid, session_id=session_id, alias=alias)
+            return Participant(
+                id=participant_id, session_id=session_id, alias=alias, consented=True
+            )
 
     async def find_participant(self, session_id: str, person_key: str) -> Participant | None:
         rows = await self._rows(
-            "SELECT id, alias FROM participants WHERE session_id = ? AND person_key = ?",
+            "SELECT id, alias, consented FROM participants WHERE session_id = ? AND person_key = ?",
             (session_id, person_key),
         )
         if not rows:
             return None
-        return Participant(id=rows[0]["id"], session_id=session_id, alias=rows[0]["alias"])
+        return Participant(
+            id=rows[0]["id"],
+            session_id=session_id,
+            alias=rows[0]["alias"],
+            consented=bool(rows[0]["consented"]),
+        )
 
     async def withdraw_participant(self, participant_id: int) -> int:
         """Delete a participant with their answers and reactions; return answers deleted."""
@@ -206,13 +233,23 @@ class SqliteStore:
         participant: Participant,
         text: str,
         auto_tags: Sequence[tuple[str, str]],
+        status: AnswerStatus = AnswerStatus.SHOWN,
+        quote_ok: bool = False,
     ) -> AnswerRecord:
         """Store an answer and its automatic tags ((theme id, evidence)); committed on return."""
         async with self._write() as db:
             await db.execute(
-                "INSERT INTO answers (id, session_id, question_number, participant_id, text)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (answer_id, session_id, question_number, participant.id, text),
+                "INSERT INTO answers (id, session_id, question_number, participant_id, text,"
+                " status, quote_ok) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    answer_id,
+                    session_id,
+                    question_number,
+                    participant.id,
+                    text,
+                    status.value,
+                    int(quote_ok),
+                ),
             )
             await db.executemany(
                 "INSERT INTO answer_tags (answer_id, theme_id, origin, active, evidence)"
@@ -226,6 +263,8 @@ class SqliteStore:
             participant_id=participant.id,
             alias=participant.alias,
             text=text,
+            status=status,
+            quote_ok=quote_ok,
         )
 
     async def answer(self, answer_id: str) -> AnswerRecord | None:
@@ -248,10 +287,13 @@ class SqliteStore:
         return _answer(rows[0]) if rows else None
 
     async def answers_for_session(self, session_id: str) -> list[AnswerForDigest]:
+        # Held and kept-out answers never reach a digest.
         answers = [
             _answer(r)
             for r in await self._rows(
-                _ANSWER_SELECT + " WHERE a.session_id = ? ORDER BY a.seq", (session_id,)
+                _ANSWER_SELECT + " WHERE a.session_id = ? AND a.status IN ('shown', 'pending')"
+                " ORDER BY a.seq",
+                (session_id,),
             )
         ]
         tags: dict[str, list[TagRecord]] = {}
@@ -457,11 +499,167 @@ class SqliteStore:
             )
             return cursor.rowcount == 1
 
+    # -- safeguarding, audit, retention -----------------------------------------------------
+
+    async def answers_with_status(
+        self, session_id: str, status: AnswerStatus, question_number: int | None = None
+    ) -> list[AnswerRecord]:
+        sql = _ANSWER_SELECT + " WHERE a.session_id = ? AND a.status = ?"
+        params: list[Any] = [session_id, status.value]
+        if question_number is not None:
+            sql += " AND a.question_number = ?"
+            params.append(question_number)
+        return [_answer(r) for r in await self._rows(sql + " ORDER BY a.seq", params)]
+
+    async def set_answer_status(
+        self, answer_id: str, status: AnswerStatus, *, only_from: Iterable[AnswerStatus]
+    ) -> bool:
+        """Move an answer to ``status`` if it is in one of ``only_from``; ``True`` if it moved."""
+        allowed = [s.value for s in only_from]
+        async with self._write() as db:
+            cursor = await db.execute(
+                f"UPDATE answers SET status = ? WHERE id = ?"
+                f" AND status IN ({','.join('?' * len(allowed))})",
+                (status.value, answer_id, *allowed),
+            )
+            return cursor.rowcount == 1
+
+    async def identity_of_answer(self, answer_id: str) -> bytes | None:
+        rows = await self._rows(
+            "SELECT i.ciphertext FROM identities i JOIN answers a"
+            " ON a.participant_id = i.participant_id WHERE a.id = ?",
+            (answer_id,),
+        )
+        return bytes(rows[0]["ciphertext"]) if rows else None
+
+    async def create_alert(self, alert: AlertRecord, identity: bytes | None = None) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at,"
+                " identity) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    alert.id,
+                    alert.kind.value,
+                    alert.session_id,
+                    alert.answer_id,
+                    ",".join(alert.categories),
+                    alert.created_at.isoformat(),
+                    identity,
+                ),
+            )
+
+    async def alert(self, alert_id: str) -> AlertRecord | None:
+        rows = await self._rows("SELECT * FROM alerts WHERE id = ?", (alert_id,))
+        return _alert(rows[0]) if rows else None
+
+    async def alerts_for_answer(self, answer_id: str) -> list[AlertRecord]:
+        rows = await self._rows(
+            "SELECT * FROM alerts WHERE answer_id = ? ORDER BY created_at", (answer_id,)
+        )
+        return [_alert(r) for r in rows]
+
+    async def acknowledge_alert(self, alert_id: str, at: datetime) -> bool:
+        """``True`` for the first acknowledgement only."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE alerts SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL",
+                (at.isoformat(), alert_id),
+            )
+            return cursor.rowcount == 1
+
+    async def mark_alert_escalated(self, alert_id: str) -> bool:
+        """``True`` if the alert was still unacknowledged and not yet escalated."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE alerts SET escalated = 1 WHERE id = ? AND escalated = 0"
+                " AND acknowledged_at IS NULL",
+                (alert_id,),
+            )
+            return cursor.rowcount == 1
+
+    async def alert_identity(self, alert_id: str) -> bytes | None:
+        rows = await self._rows("SELECT identity FROM alerts WHERE id = ?", (alert_id,))
+        return bytes(rows[0]["identity"]) if rows and rows[0]["identity"] else None
+
+    async def audit(self, entry: AuditEntry) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                (entry.at.isoformat(), entry.actor, entry.action, entry.subject, entry.detail),
+            )
+
+    async def audit_entries(self) -> list[AuditEntry]:
+        rows = await self._rows("SELECT * FROM audit_log ORDER BY seq")
+        return [
+            AuditEntry(
+                at=datetime.fromisoformat(r["at"]),
+                actor=r["actor"],
+                action=r["action"],
+                subject=r["subject"],
+                detail=r["detail"],
+            )
+            for r in rows
+        ]
+
+    async def sessions_to_purge(self, closed_before: datetime) -> list[str]:
+        rows = await self._rows(
+            "SELECT id FROM sessions WHERE status = 'closed' AND purged = 0 AND closed_at < ?",
+            (closed_before.isoformat(),),
+        )
+        return [r["id"] for r in rows]
+
+    async def purge_session(self, session_id: str, snapshot: str) -> int:
+        """Keep the anonymised digest; delete answers, hashes, identities and alerts.
+        Returns the number of answers deleted."""
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO digest_snapshots (session_id, content) VALUES (?, ?)"
+                " ON CONFLICT (session_id) DO UPDATE SET content = excluded.content",
+                (session_id, snapshot),
+            )
+            async with db.execute(
+                "SELECT COUNT(*) FROM answers WHERE session_id = ?", (session_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            await db.execute("DELETE FROM alerts WHERE session_id = ?", (session_id,))
+            await db.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
+            await db.execute("DELETE FROM participants WHERE session_id = ?", (session_id,))
+            await db.execute("UPDATE sessions SET purged = 1 WHERE id = ?", (session_id,))
+            return int(row[0]) if row else 0
+
+    async def digest_snapshot(self, session_id: str) -> str | None:
+        rows = await self._rows(
+            "SELECT content FROM digest_snapshots WHERE session_id = ?", (session_id,)
+        )
+        return str(rows[0]["content"]) if rows else None
+
+    async def purge_old_alerts(self, created_before: datetime) -> int:
+        """/worried alerts belong to no session: purge them by age."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "DELETE FROM alerts WHERE session_id IS NULL AND created_at < ?",
+                (created_before.isoformat(),),
+            )
+            return cursor.rowcount
+
+
+def _alert(row: sqlite3.Row) -> AlertRecord:
+    return AlertRecord(
+        id=row["id"],
+        kind=AlertKind(row["kind"]),
+        session_id=row["session_id"],
+        answer_id=row["answer_id"],
+        categories=tuple(c for c in str(row["categories"]).split(",") if c),
+        created_at=datetime.fromisoformat(row["created_at"]),
+        acknowledged_at=_time(row["acknowledged_at"]),
+        escalated=bool(row["escalated"]),
+    )
+
 
 async def _insert_jobs(db: aiosqlite.Connection, jobs: Sequence[JobRecord]) -> None:
     await db.executemany(
         "INSERT OR IGNORE INTO jobs (id, kind, due_at, schedule_id, occurrence, session_id,"
-        " question_number, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " question_number, state, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 j.id,
@@ -472,6 +670,7 @@ async def _insert_jobs(db: aiosqlite.Connection, jobs: Sequence[JobRecord]) -> N
                 j.session_id,
                 j.question_number,
                 j.state.value,
+                j.subject,
             )
             for j in jobs
         ],
@@ -479,8 +678,8 @@ async def _insert_jobs(db: aiosqlite.Connection, jobs: Sequence[JobRecord]) -> N
 
 
 _ANSWER_SELECT = (
-    "SELECT a.id, a.session_id, a.question_number, a.participant_id, p.alias, a.text"
-    " FROM answers a JOIN participants p ON p.id = a.participant_id"
+    "SELECT a.id, a.session_id, a.question_number, a.participant_id, p.alias, a.text,"
+    " a.status, a.quote_ok FROM answers a JOIN participants p ON p.id = a.participant_id"
 )
 
 
@@ -508,6 +707,7 @@ def _session(row: sqlite3.Row) -> SessionRecord:
         schedule_id=row["schedule_id"],
         occurrence=row["occurrence"],
         digest_delivered=bool(row["digest_delivered"]),
+        purged=bool(row["purged"]),
     )
 
 
@@ -536,6 +736,7 @@ def _job(row: sqlite3.Row) -> JobRecord:
         occurrence=row["occurrence"],
         session_id=row["session_id"],
         question_number=row["question_number"],
+        subject=row["subject"],
     )
 
 
@@ -547,4 +748,6 @@ def _answer(row: sqlite3.Row) -> AnswerRecord:
         participant_id=row["participant_id"],
         alias=row["alias"],
         text=row["text"],
+        status=AnswerStatus(row["status"]),
+        quote_ok=bool(row["quote_ok"]),
     )

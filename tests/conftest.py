@@ -16,10 +16,13 @@ TEST_IDENTITY_KEY = b"test-key-0123456789"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
+    # Answers are shown at once here (reveal_seconds=0) so tests read in order; the batched
+    # default has its own tests.
     return Settings(
         database_path=tmp_path / "consultbot.db",
         prompts_dir=DEFAULT_PROMPTS_DIR,
         identity_key=TEST_IDENTITY_KEY,
+        reveal_seconds=0,
     )
 
 

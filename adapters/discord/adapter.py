@@ -1,28 +1,58 @@
 """The Discord adapter: discord.py client wiring, acknowledgements, and the Outbox.
 
-Inbound. Slash commands (``/start-session`` … ``/privacy``) are deferred ephemerally with
+Inbound. Slash commands (``/start-session`` … ``/who-wrote``) are deferred ephemerally with
 "thinking" before the engine runs, so Discord always gets its first response within 3 s and
-nobody else in the channel sees who ran a command (``/withdraw`` stays private). Buttons and
-modal submits are routed by ``custom_id`` in ``on_interaction`` (not by in-memory views), so
-a press after a restart still maps to an event: "Answer anonymously" opens the answer modal
-as the first response; a reaction button is acknowledged with a silent deferred update; a
-modal submit is deferred (ephemeral, thinking) before the answer is stored. Native emoji
-reactions arrive as raw gateway events; the bot's own are ignored and the core ignores
-reactions on messages that are not answer posts. Only the member's role ids (mapped to core
-roles) and snowflake reach the core: never a username or display name.
+nobody else in the channel sees who ran a command (``/withdraw``, ``/worried`` stay private).
+Buttons and modal submits are routed by ``custom_id`` in ``on_interaction`` (not by
+in-memory views), so a press after a restart still maps to an event:
+- "Answer anonymously" opens the answer modal as the first response, or, for someone who has
+  not agreed to the privacy note in this session, answers with the note and an "I
+  understand" button (ephemeral). Pressing that records ``ConsentGiven`` and then opens the
+  modal as its first response (the engine's "thanks" is dropped: the form says enough; if
+  recording it takes over 2 s, it still completes and the person is asked to press again).
+  An "I understand" from a reaction prompt is deferred and answered with the thanks.
+- The modal holds the answer box and, except for the closing check-in, a "quote my words"
+  checkbox, unticked by default; the submit is deferred (ephemeral, thinking) before the
+  answer (``AnswerSubmitted.quote_ok``) is stored.
+- A reaction button is acknowledged with a silent deferred update.
+- "Skip", "Report privately" and the safeguarding lead's "I'm on it", "Release to the group"
+  and "Keep out of the digest" are deferred (ephemeral, thinking); release and keep out
+  become the ``/release`` and ``/keep-out`` commands, so the engine checks the role.
+Native emoji reactions arrive as raw gateway events; the bot's own are ignored and the core
+ignores reactions on messages that are not answer posts (and from people who have not agreed
+to the privacy note). Only the member's role ids (mapped to core roles; configured
+safeguarding user ids also make a lead, because a button in a DM carries no roles) and
+snowflake reach the core: never a username or display name.
 
 Outbound, kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interaction):
-- ``QuestionPost``: a channel message, question text plus an "Answer anonymously" button.
+- ``QuestionPost``: a channel message: the content note first when set, then "Question n of
+  m" ("Check-in" for question 0), the text and help, and "Answer anonymously" and "Skip"
+  buttons.
 - ``AnswerPost``: a channel message (not a thread: sessions are short and facilitated, a
   single stream reads like the room, and threads would need two more permissions), the
-  alias in bold and the answer escaped in a block quote, link previews suppressed, and one
-  anonymous button per palette emoji ("👍 me too · 3"). Too long after escaping: shortened
-  with a note, never split. The bot adds no native reactions: pressing one shows your name.
-- ``ReactionCountsChanged``: an edit of the post's buttons, coalesced per message to at most
-  one edit per ``edit_interval`` (first edit at once, the latest counts at the end).
+  alias in bold and the answer escaped in a block quote, link previews suppressed, one
+  anonymous button per palette emoji ("👍 me too · 3", rows of five, four rows at most) and
+  "🚩 Report privately" on a row of its own. Too long after escaping: shortened with a note,
+  never split. The bot adds no native reactions: pressing one shows your name.
+- ``ReactionCountsChanged``: an edit of the post's buttons (the report button kept),
+  coalesced per message to at most one edit per ``edit_interval`` (first edit at once, the
+  latest counts at the end).
 - ``ChannelNotice``: a channel message, split at line breaks past 2000 characters.
 - ``PrivateNotice``: an ephemeral follow-up when it is for the person who caused the
-  interaction; otherwise (timers, reactions) a direct message.
+  interaction; otherwise (timers, reactions, notes to the facilitator) a direct message.
+- ``ConsentRequest``: the privacy note with an "I understand" button, as an ephemeral
+  follow-up to its recipient's own interaction; otherwise a direct message with the button.
+- ``SafeguardingAlert``: never in the group's channel. LEAD → a post in
+  ``DISCORD_SAFEGUARDING_CHANNEL_ID``, else a DM to each of ``DISCORD_SAFEGUARDING_USER_IDS``
+  (who are also DM'd when the channel refuses it). DEPUTY → ``DISCORD_DEPUTY_CHANNEL_ID`` /
+  ``DISCORD_DEPUTY_USER_IDS`` the same way, then the lead's destination if neither is set or
+  neither took it. The core's text is escaped (it quotes the young person), the writer is
+  added as a ``<@id>`` mention (it shows the lead who wrote it and pings nobody), split at
+  2000 characters, with "I'm on it", "Release to the group" and "Keep out of the digest"
+  buttons (the last two when the alert has them) on the last part. ``DeliveryFailed`` only
+  when no destination took it.
+- ``StaffNote``: a channel message to ``DISCORD_STAFF_CHANNEL_ID``, escaped; with no staff
+  channel, a warning is logged (without the text) and nothing is sent.
 - ``FileDelivery``: REQUESTER → ephemeral follow-up with the files (DM when proactive);
   STAFF → an upload to ``DISCORD_STAFF_CHANNEL_ID``, or a DM to the requester when unset.
 Every send goes through ``DiscordOutbox.deliver``: discord.py retries 429s itself; 5xx and
@@ -40,7 +70,8 @@ import io
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, Generic, Literal, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeGuard, TypeVar, cast
 
 import aiohttp
 import discord
@@ -51,30 +82,51 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord import convert
 from adapters.discord.convert import ButtonSpec, ButtonStyle, ModalSpec, Needs
 from adapters.discord.settings import DiscordSettings
-from bot.core.actions import AnswerAction, ReactAction, parse_action_id
+from bot.core.actions import (
+    AcknowledgeAction,
+    AnswerAction,
+    ConsentAction,
+    KeepOutAction,
+    ReactAction,
+    ReleaseAction,
+    ReportAction,
+    SkipAction,
+    answer_action_id,
+    parse_action_id,
+    report_action_id,
+)
 from bot.core.engine import Engine
 from bot.core.errors import ConfigError, DeliveryFailed, UserFacingError
 from bot.core.events import (
+    AlertAcknowledged,
+    AnswerReported,
     AnswerSubmitted,
     Command,
     CommandInvoked,
+    ConsentGiven,
     InboundEvent,
     Person,
+    QuestionSkipped,
     ReactionChange,
     ReactionToggled,
 )
 from bot.core.outbound import (
+    AlertAudience,
     AnswerPost,
     Audience,
     ChannelNotice,
+    ConsentRequest,
     DeliveryFile,
     FileDelivery,
     Outbound,
     PrivateNotice,
     QuestionPost,
     ReactionCountsChanged,
+    SafeguardingAlert,
+    StaffNote,
 )
 from bot.core.ports import Outbox
+from bot.sessions.answers import AnswerForm
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +146,10 @@ Interaction = discord.Interaction[discord.Client]
 _STYLES = {
     ButtonStyle.PRIMARY: discord.ButtonStyle.primary,
     ButtonStyle.SECONDARY: discord.ButtonStyle.secondary,
+    ButtonStyle.SUCCESS: discord.ButtonStyle.success,
+    ButtonStyle.DANGER: discord.ButtonStyle.danger,
 }
+Rows = Sequence[Sequence[ButtonSpec]]
 
 
 def bot_intents() -> discord.Intents:
@@ -164,6 +219,17 @@ class EditCoalescer(Generic[K, V]):
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
 
 
+@dataclass(frozen=True, slots=True)
+class AlertDestination:
+    """A private channel for safeguarding alerts and/or the users to DM them to."""
+
+    channel_id: int | None
+    user_ids: frozenset[int]
+
+    def __bool__(self) -> bool:
+        return self.channel_id is not None or bool(self.user_ids)
+
+
 class DiscordOutbox:
     """The Outbox for messages with no interaction to answer through."""
 
@@ -191,7 +257,7 @@ class DiscordOutbox:
                 )
             case AnswerPost():
                 content = convert.answer_content(message)
-                buttons = convert.reaction_buttons(message.reactions)
+                buttons = convert.answer_buttons(message.reactions, message.report_action_id)
                 return await self._post(message.channel_id, content, buttons)
             case ReactionCountsChanged():
                 if message.message_ref is None:
@@ -200,14 +266,25 @@ class DiscordOutbox:
                 self.edits.submit((message.channel_id, message.message_ref), message)
                 return None
             case ChannelNotice():
-                refs = [
-                    await self._post(message.channel_id, chunk)
-                    for chunk in convert.split_text(message.text)
-                ]
-                return refs[0]
+                return await self._post_all(message.channel_id, convert.split_text(message.text))
             case PrivateNotice():
                 await self.direct(message.recipient, message.text)
                 return None
+            case ConsentRequest():
+                await self.direct(
+                    message.recipient, message.text, rows=convert.consent_buttons(message)
+                )
+                return None
+            case SafeguardingAlert():
+                await self.alert(message)
+                return None
+            case StaffNote():
+                staff_channel = self._settings.staff_channel_id
+                if staff_channel is None:
+                    log.warning("a staff note was not sent: DISCORD_STAFF_CHANNEL_ID is not set")
+                    return None
+                chunks = convert.split_text(convert.escape_text(message.text))
+                return await self._post_all(str(staff_channel), chunks)
             case FileDelivery():
                 staff_channel = self._settings.staff_channel_id
                 if message.audience is Audience.STAFF and staff_channel is not None:
@@ -251,7 +328,7 @@ class DiscordOutbox:
         self,
         channel_id: str,
         content: str,
-        rows: list[list[ButtonSpec]] | None = None,
+        rows: Rows = (),
         *,
         files: Sequence[DeliveryFile] = (),
     ) -> str:
@@ -269,7 +346,7 @@ class DiscordOutbox:
                 )
             return await channel.send(
                 content,
-                view=_view(rows or []),
+                view=_view(rows),
                 allowed_mentions=NO_MENTIONS,
                 suppress_embeds=True,
                 nonce=nonce,
@@ -279,8 +356,24 @@ class DiscordOutbox:
         message = await self.deliver(attempt, needs=needs, channel_id=channel_id)
         return str(message.id)
 
-    async def direct(self, person: Person, text: str, files: Sequence[DeliveryFile] = ()) -> None:
-        """A direct message: the only private channel Discord offers without an interaction."""
+    async def _post_all(self, channel_id: str, chunks: Sequence[str], rows: Rows = ()) -> str:
+        """Several messages in a row, the buttons on the last; the first one's reference."""
+        refs = [
+            await self._post(channel_id, chunk, rows if index == len(chunks) - 1 else ())
+            for index, chunk in enumerate(chunks)
+        ]
+        return refs[0]
+
+    async def direct(
+        self,
+        person: Person,
+        text: str,
+        files: Sequence[DeliveryFile] = (),
+        *,
+        rows: Rows = (),
+    ) -> None:
+        """A direct message: the only private channel Discord offers without an interaction.
+        Long text is split; files and buttons go with the last part."""
         user = discord.Object(int(person.user_id))
 
         async def open_dm() -> discord.DMChannel:
@@ -294,9 +387,54 @@ class DiscordOutbox:
             async def attempt(chunk: str = chunk, last: bool = last) -> discord.Message:
                 if files and last:
                     return await dm.send(chunk, files=_files(files), allowed_mentions=NO_MENTIONS)
+                if rows and last:
+                    return await dm.send(chunk, view=_view(rows), allowed_mentions=NO_MENTIONS)
                 return await dm.send(chunk, allowed_mentions=NO_MENTIONS)
 
             await self.deliver(attempt, needs=Needs.DIRECT_MESSAGE, channel_id=None)
+
+    def alert_destinations(self, audience: AlertAudience) -> list[AlertDestination]:
+        """Where an alert may go, in order. The deputy's destination (when configured) comes
+        first for an escalation, then the lead's, so an escalation is never lost."""
+        settings = self._settings
+        lead = AlertDestination(settings.safeguarding_channel_id, settings.safeguarding_user_ids)
+        deputy = AlertDestination(settings.deputy_channel_id, settings.deputy_user_ids)
+        if audience is AlertAudience.DEPUTY and deputy:
+            return [deputy, lead]
+        return [lead]
+
+    async def alert(self, alert: SafeguardingAlert) -> None:
+        """A safeguarding alert to the first destination that takes it: its private channel,
+        else (or when the channel refuses it) a DM to each of its users. Raises only when
+        nobody got it."""
+        chunks = convert.alert_chunks(alert)
+        buttons = convert.alert_buttons(alert)
+        failures: list[DeliveryFailed] = []
+        for destination in self.alert_destinations(alert.audience):
+            if destination.channel_id is not None:
+                try:
+                    await self._post_all(str(destination.channel_id), chunks, buttons)
+                    return
+                except DeliveryFailed as exc:
+                    log.error("alert %s: its channel refused it: %s", alert.alert_id, exc.hint)
+                    failures.append(exc)
+            delivered = 0
+            for user_id in sorted(destination.user_ids):
+                lead = Person(platform=convert.PLATFORM, user_id=str(user_id))
+                try:
+                    await self.direct(lead, "\n".join(chunks), rows=buttons)
+                    delivered += 1
+                except DeliveryFailed as exc:
+                    log.error("alert %s: a DM to a lead failed: %s", alert.alert_id, exc.hint)
+                    failures.append(exc)
+            if delivered:
+                return
+        if failures:
+            raise failures[0]
+        raise DeliveryFailed(
+            "There is nowhere to send safeguarding alerts: set "
+            "DISCORD_SAFEGUARDING_CHANNEL_ID or DISCORD_SAFEGUARDING_USER_IDS."
+        )
 
     async def _edit_counts(self, key: tuple[str, str], change: ReactionCountsChanged) -> None:
         channel_id, message_ref = key
@@ -304,7 +442,8 @@ class DiscordOutbox:
         message = channel.get_partial_message(int(message_ref))
 
         async def attempt() -> discord.Message:
-            return await message.edit(view=_view(convert.reaction_buttons(change.reactions)))
+            buttons = convert.answer_buttons(change.reactions, report_action_id(change.answer_id))
+            return await message.edit(view=_view(buttons))
 
         try:
             await self.deliver(attempt, needs=Needs.CHANNEL_POST, channel_id=channel_id)
@@ -329,6 +468,12 @@ class InteractionOutbox:
             for chunk in convert.split_text(message.text):
                 await self.reply(chunk)
             return None
+        if isinstance(message, ConsentRequest) and self._is_actor(message.recipient):
+            chunks = convert.split_text(message.text)
+            for index, chunk in enumerate(chunks):
+                last = index == len(chunks) - 1
+                await self.reply(chunk, rows=convert.consent_buttons(message) if last else ())
+            return None
         if (
             isinstance(message, FileDelivery)
             and message.audience is Audience.REQUESTER
@@ -338,7 +483,10 @@ class InteractionOutbox:
             return None
         return await self._base.send(message)
 
-    async def reply(self, text: str, files: Sequence[DeliveryFile] = ()) -> None:
+    async def reply(
+        self, text: str, files: Sequence[DeliveryFile] = (), *, rows: Rows = ()
+    ) -> None:
+        """An ephemeral follow-up to the interaction, with files or buttons."""
         followup = self._interaction.followup
 
         async def attempt() -> discord.WebhookMessage:
@@ -349,6 +497,10 @@ class InteractionOutbox:
                     ephemeral=True,
                     allowed_mentions=NO_MENTIONS,
                     wait=True,
+                )
+            if rows:
+                return await followup.send(
+                    text, view=_view(rows), ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
                 )
             return await followup.send(
                 text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
@@ -385,7 +537,14 @@ class ConsultClient(discord.Client):
         super().__init__(intents=bot_intents(), allowed_mentions=NO_MENTIONS, **options)
         self.engine = engine
         self.settings = settings
+        self.roles = convert.RoleMap(
+            facilitator_role_ids=settings.facilitator_role_ids,
+            staff_role_ids=settings.staff_role_ids,
+            lead_role_ids=settings.safeguarding_role_ids,
+            lead_user_ids=settings.lead_user_ids,
+        )
         self._on_start = on_start
+        self._background: set[asyncio.Task[Any]] = set()
         self.outbox = DiscordOutbox(
             self, settings, retry_delays=retry_delays, edit_interval=edit_interval
         )
@@ -433,12 +592,7 @@ class ConsultClient(discord.Client):
 
     def person(self, user: discord.User | discord.Member) -> Person:
         roles = [role.id for role in user.roles] if isinstance(user, discord.Member) else []
-        return convert.person(
-            user.id,
-            roles,
-            facilitator_role_ids=self.settings.facilitator_role_ids,
-            staff_role_ids=self.settings.staff_role_ids,
-        )
+        return convert.person(user.id, roles, self.roles)
 
     # -- commands ----------------------------------------------------------------------
 
@@ -466,26 +620,67 @@ class ConsultClient(discord.Client):
 
     async def on_interaction(self, interaction: Interaction) -> None:
         data = cast(Mapping[str, Any], interaction.data or {})
-        custom_id = str(data.get("custom_id", ""))
-        action = parse_action_id(custom_id)
+        action = parse_action_id(str(data.get("custom_id", "")))
         if action is None:
             return  # slash commands are the tree's; other components are not ours
-        if interaction.type is discord.InteractionType.component:
+        if interaction.type is discord.InteractionType.modal_submit:
             if isinstance(action, AnswerAction):
-                await self._open_answer_form(interaction, action, custom_id)
-            else:
+                await self._submit_answer(interaction, action, data.get("components", []))
+            return
+        if interaction.type is not discord.InteractionType.component:
+            return
+        person = self.person(interaction.user)
+        channel_id = str(interaction.channel_id)
+        match action:
+            case AnswerAction():
+                await self._open_answer_form(interaction, action)
+            case ConsentAction():
+                await self._agree(interaction, action)
+            case ReactAction():
                 await self._press_reaction(interaction, action)
-        elif interaction.type is discord.InteractionType.modal_submit and isinstance(
-            action, AnswerAction
-        ):
-            await self._submit_answer(interaction, action, data.get("components", []))
+            case SkipAction():
+                skipped = QuestionSkipped(
+                    person=person,
+                    channel_id=channel_id,
+                    session_id=action.session_id,
+                    question_number=action.question_number,
+                )
+                await self._privately(interaction, skipped)
+            case ReportAction():
+                reported = AnswerReported(
+                    person=person, channel_id=channel_id, answer_id=action.answer_id
+                )
+                await self._privately(interaction, reported)
+            case AcknowledgeAction():
+                acknowledged = AlertAcknowledged(
+                    person=person, channel_id=channel_id, alert_id=action.alert_id
+                )
+                await self._privately(interaction, acknowledged)
+            case ReleaseAction() | KeepOutAction():
+                # The same path as /release and /keep-out: the engine checks the role.
+                command = Command.RELEASE if isinstance(action, ReleaseAction) else Command.KEEP_OUT
+                decided = CommandInvoked(
+                    person=person,
+                    channel_id=channel_id,
+                    command=command,
+                    options={"answer": action.answer_id},
+                )
+                await self._privately(interaction, decided)
 
-    async def _open_answer_form(
-        self, interaction: Interaction, action: AnswerAction, custom_id: str
-    ) -> None:
+    async def _privately(self, interaction: Interaction, event: InboundEvent) -> None:
+        """Acknowledge at once ("thinking", only the presser sees it), then let the engine
+        answer in a private follow-up."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._dispatch(event, InteractionOutbox(self.outbox, interaction))
+
+    async def _open_answer_form(self, interaction: Interaction, action: AnswerAction) -> None:
+        """The modal as the first response; or the privacy note first, for someone who has
+        not agreed to it in this session."""
         try:
             form = await asyncio.wait_for(
-                self.engine.answer_form(action.session_id, action.question_number),
+                self.engine.answer_form(
+                    action.session_id, action.question_number, self.person(interaction.user)
+                ),
                 ANSWER_FORM_DEADLINE,
             )
         except UserFacingError as exc:
@@ -498,7 +693,71 @@ class ConsultClient(discord.Client):
             log.exception("could not open the answer form for session %s", action.session_id)
             await interaction.response.send_message(APOLOGY, ephemeral=True)
             return
+        if form.consent is not None:
+            await interaction.response.send_message(
+                convert.truncate(form.consent.text, convert.MESSAGE_LIMIT),
+                view=_view(convert.consent_buttons(form.consent)),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        await self._send_form(interaction, form)
+
+    async def _send_form(self, interaction: Interaction, form: AnswerForm) -> None:
+        custom_id = answer_action_id(form.session_id, form.question_number)
         await interaction.response.send_modal(_modal(convert.answer_modal(form, custom_id)))
+
+    async def _agree(self, interaction: Interaction, action: ConsentAction) -> None:
+        """ "I understand" on the privacy note. After an "Answer anonymously" press the answer
+        form must be the first response, so the consent is recorded (a quick write) and the
+        form fetched before anything is sent; the engine's thanks is dropped then."""
+        person = self.person(interaction.user)
+        channel_id = str(interaction.channel_id)
+        agreed = ConsentGiven(person=person, channel_id=channel_id, session_id=action.session_id)
+        number = action.question_number
+        if number is None:  # asked because of a reaction button: just say thanks
+            await self._privately(interaction, agreed)
+            return
+
+        async def agree_then_form() -> tuple[list[Outbound], AnswerForm | None]:
+            messages = await self.engine.handle(agreed)
+            try:
+                form = await self.engine.answer_form(action.session_id, number, person)
+            except UserFacingError as exc:
+                notice = PrivateNotice(channel_id=channel_id, recipient=person, text=str(exc))
+                return [*_not_to(person, messages), notice], None
+            return messages, form if form.consent is None else None
+
+        # Shielded: if Discord's deadline passes, the consent is still recorded, so the
+        # next press of "Answer anonymously" opens the form straight away.
+        task = asyncio.create_task(agree_then_form())
+        self._background.add(task)
+        task.add_done_callback(self._settle_background)
+        try:
+            messages, form = await asyncio.wait_for(asyncio.shield(task), ANSWER_FORM_DEADLINE)
+        except TimeoutError:
+            await interaction.response.send_message(SLOW, ephemeral=True)
+            return
+        except Exception:  # logged once, by _settle_background
+            await interaction.response.send_message(APOLOGY, ephemeral=True)
+            return
+        if form is None:  # not agreed (e.g. the session ended): say why, privately
+            mine = [m.text for m in messages if _is_private_to(m, person)]
+            await interaction.response.send_message(
+                convert.truncate("\n".join(mine) or APOLOGY, convert.MESSAGE_LIMIT),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+        else:
+            await self._send_form(interaction, form)
+        others = _not_to(person, messages)
+        if others:
+            await self.engine.send_all(others, self.outbox, actor=person, channel_id=channel_id)
+
+    def _settle_background(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("could not record a consent or open the form", exc_info=task.exception())
 
     async def _press_reaction(self, interaction: Interaction, action: ReactAction) -> None:
         await interaction.response.defer()  # a silent "update": the count edit follows
@@ -517,13 +776,14 @@ class ConsultClient(discord.Client):
         self, interaction: Interaction, action: AnswerAction, components: Any
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        text = convert.modal_answer_text(components if isinstance(components, list) else [])
+        answer = convert.modal_answer(components if isinstance(components, list) else [])
         event = AnswerSubmitted(
             person=self.person(interaction.user),
             channel_id=str(interaction.channel_id),
-            text=text or "",
+            text=answer.text or "",
             session_id=action.session_id,
             question_number=action.question_number,
+            quote_ok=answer.quote_ok,
         )
         await self._dispatch(event, InteractionOutbox(self.outbox, interaction))
 
@@ -550,12 +810,8 @@ class ConsultClient(discord.Client):
         if payload.guild_id is None or self.user is None or payload.user_id == self.user.id:
             return
         member = payload.member  # present on add only; reactions need no roles
-        person = convert.person(
-            payload.user_id,
-            [role.id for role in member.roles] if member is not None else [],
-            facilitator_role_ids=self.settings.facilitator_role_ids,
-            staff_role_ids=self.settings.staff_role_ids,
-        )
+        roles = [role.id for role in member.roles] if member is not None else []
+        person = convert.person(payload.user_id, roles, self.roles)
         event = ReactionToggled(
             person=person,
             channel_id=str(payload.channel_id),
@@ -569,7 +825,17 @@ class ConsultClient(discord.Client):
             log.exception("could not handle a native reaction")
 
 
+def _is_private_to(message: Outbound, person: Person) -> TypeGuard[PrivateNotice]:
+    return isinstance(message, PrivateNotice) and message.recipient.user_id == person.user_id
+
+
+def _not_to(person: Person, messages: Sequence[Outbound]) -> list[Outbound]:
+    """Everything except the private notices for ``person``."""
+    return [m for m in messages if not _is_private_to(m, person)]
+
+
 DigestFormatChoice = Literal["all", "md", "html", "csv", "json"]
+WITHDRAW_SCOPES = (("all", "All my answers, in every session"), ("this", "This session only"))
 Choice = app_commands.Choice[str]
 
 
@@ -623,9 +889,22 @@ def _add_commands(tree: app_commands.CommandTree[ConsultClient], client: Consult
         await client.run_command(interaction, Command.DIGEST, options)
 
     @tree.command(name="withdraw", description="Take your answers back")
+    @app_commands.describe(
+        session="all (the default), this (the session in this channel) or a session id"
+    )
     @app_commands.guild_only()
-    async def withdraw(interaction: Interaction) -> None:
-        await client.run_command(interaction, Command.WITHDRAW, {})
+    async def withdraw(interaction: Interaction, session: str | None = None) -> None:
+        scope = (session or "").strip()
+        await client.run_command(interaction, Command.WITHDRAW, {"session": scope} if scope else {})
+
+    @withdraw.autocomplete("session")
+    async def withdraw_scopes(interaction: Interaction, current: str) -> list[Choice]:
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(name=f"{value}: {label}", value=value)
+            for value, label in WITHDRAW_SCOPES
+            if wanted in value or wanted in label.lower()
+        ]
 
     @tree.command(name="schedule-session", description="Plan a session ahead (facilitators)")
     @app_commands.rename(
@@ -681,6 +960,44 @@ def _add_commands(tree: app_commands.CommandTree[ConsultClient], client: Consult
     async def privacy(interaction: Interaction) -> None:
         await client.run_command(interaction, Command.PRIVACY, {})
 
+    @tree.command(name="help", description="Where to get support, any time")
+    @app_commands.guild_only()
+    async def help_(interaction: Interaction) -> None:
+        await client.run_command(interaction, Command.HELP, {})
+
+    @tree.command(name="worried", description="Tell a trusted adult privately that you're worried")
+    @app_commands.describe(message="Optional: anything you'd like them to know")
+    @app_commands.guild_only()
+    async def worried(interaction: Interaction, message: str | None = None) -> None:
+        text = (message or "").strip()
+        await client.run_command(interaction, Command.WORRIED, {"message": text} if text else {})
+
+    @tree.command(name="release", description="Show a held answer to the group (safeguarding lead)")
+    @app_commands.describe(answer="The answer id, from the alert")
+    @app_commands.guild_only()
+    async def release(interaction: Interaction, answer: str) -> None:
+        await client.run_command(interaction, Command.RELEASE, {"answer": answer.strip()})
+
+    @tree.command(
+        name="keep-out",
+        description="Keep an answer out of the group and digest (safeguarding lead)",
+    )
+    @app_commands.describe(answer="The answer id, from the alert")
+    @app_commands.guild_only()
+    async def keep_out(interaction: Interaction, answer: str) -> None:
+        await client.run_command(interaction, Command.KEEP_OUT, {"answer": answer.strip()})
+
+    @tree.command(
+        name="who-wrote", description="See who wrote a held or reported answer (safeguarding lead)"
+    )
+    @app_commands.describe(
+        answer="The answer id, from the alert", reason="Why you need to know (it is audited)"
+    )
+    @app_commands.guild_only()
+    async def who_wrote(interaction: Interaction, answer: str, reason: str) -> None:
+        options = {"answer": answer.strip(), "reason": reason}
+        await client.run_command(interaction, Command.WHO_WROTE, options)
+
 
 def _files(files: Sequence[DeliveryFile]) -> list[discord.File]:
     return [discord.File(io.BytesIO(f.content), filename=f.name) for f in files]
@@ -704,17 +1021,26 @@ def _view(rows: Sequence[Sequence[ButtonSpec]]) -> discord.ui.View:
 
 
 def _modal(spec: ModalSpec) -> discord.ui.Modal:
+    """The answer form: a Label around the text box and, when asked, a Label around an
+    unticked "quote my words" checkbox (Discord's checkbox lives only in a Label)."""
     modal = discord.ui.Modal(title=spec.title, custom_id=spec.custom_id, timeout=None)
-    modal.add_item(
-        discord.ui.TextInput(
-            label=spec.input_label,
-            style=discord.TextStyle.paragraph,
-            custom_id=convert.ANSWER_INPUT_ID,
-            placeholder=spec.placeholder,
-            max_length=spec.max_length,
-            required=True,
-        )
+    text_box: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
+        style=discord.TextStyle.paragraph,
+        custom_id=convert.ANSWER_INPUT_ID,
+        placeholder=spec.placeholder,
+        max_length=spec.max_length,
+        required=True,
     )
+    modal.add_item(discord.ui.Label(text=spec.input_label, component=text_box))
+    if spec.ask_quote:
+        checkbox: discord.ui.Checkbox[discord.ui.Modal] = discord.ui.Checkbox(
+            custom_id=convert.QUOTE_INPUT_ID, default=False
+        )
+        modal.add_item(
+            discord.ui.Label(
+                text=spec.quote_label, description=spec.quote_description, component=checkbox
+            )
+        )
     modal.stop()  # the submit is routed by custom_id in on_interaction, even after a restart
     return modal
 

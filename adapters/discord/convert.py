@@ -1,11 +1,12 @@
 """Pure translation between Discord payloads and core types: no I/O, no client, no loop.
 
-Inbound: a Discord member (id + role ids) becomes a ``Person`` with core roles; a modal
-submit's components give the answer text. Outbound: core messages become message text
-(answers escaped so they cannot mention, ping or format anyone), button rows as plain
-``ButtonSpec`` data, and the modal as a ``ModalSpec``; ``adapter.py`` turns those into
-discord.py objects. Discord errors
-become one ``DeliveryFailed`` with a hint a facilitator can act on (``delivery_failure``).
+Inbound: a Discord member (id + role ids) becomes a ``Person`` with core roles
+(``RoleMap``); a modal submit's components give the answer text and the quote choice
+(``modal_answer``). Outbound: core messages become message text (answers and alerts
+escaped so they cannot mention, ping or format anyone), button rows as plain ``ButtonSpec``
+data, and the answer form as a ``ModalSpec``; ``adapter.py`` turns those into discord.py
+objects. Discord errors become one ``DeliveryFailed`` with a hint a facilitator can act on
+(``delivery_failure``).
 """
 
 from __future__ import annotations
@@ -18,17 +19,25 @@ from typing import Any
 
 import discord
 
-from bot.core.engine import AnswerForm
 from bot.core.errors import DeliveryFailed
 from bot.core.events import Person, Role
-from bot.core.outbound import AnswerPost, QuestionPost, ReactionButton
+from bot.core.outbound import (
+    AnswerPost,
+    ConsentRequest,
+    QuestionPost,
+    ReactionButton,
+    SafeguardingAlert,
+)
+from bot.sessions.answers import AnswerForm
 
 PLATFORM = "discord"
+CHECK_IN = 0  # the question number of the closing check-in
 
 # Discord's limits (https://discord.com/developers/docs/resources/message and .../components).
 MESSAGE_LIMIT = 2000
 MODAL_TITLE_LIMIT = 45
 INPUT_LABEL_LIMIT = 45
+LABEL_DESCRIPTION_LIMIT = 100
 PLACEHOLDER_LIMIT = 100
 BUTTON_LABEL_LIMIT = 80
 BUTTONS_PER_ROW = 5
@@ -36,15 +45,29 @@ ROWS_PER_MESSAGE = 5
 TEXT_INPUT_LIMIT = 4000
 
 ANSWER_INPUT_ID = "answer"
+QUOTE_INPUT_ID = "quote"
 ANSWER_BUTTON_LABEL = "Answer anonymously"
+SKIP_BUTTON_LABEL = "Skip"
+REPORT_BUTTON_LABEL = "Report privately"
+REPORT_EMOJI = "🚩"
+CONSENT_BUTTON_LABEL = "I understand"
+ACK_BUTTON_LABEL = "I'm on it"
+RELEASE_BUTTON_LABEL = "Release to the group"
+KEEP_OUT_BUTTON_LABEL = "Keep out of the digest"
 ANSWER_INPUT_LABEL = "Your answer (shared without your name)"
 ANSWER_PLACEHOLDER = "Type as much or as little as you like. Nobody sees your name."
+QUOTE_LABEL = "Quote my words in the group's report?"
+QUOTE_DESCRIPTION = (
+    "Tick if the report may use your exact words. Unticked, your answer still counts."
+)
+CHECK_IN_HEADING = "**Check-in**"
 SHORTENED_NOTE = "\n-# (Shortened here. The full answer is kept for the summary.)"
 ELLIPSIS = "…"
 
 # Exactly what the bot does: read the channel, post, upload digests. Nothing else (no Embed
 # Links: posts are plain text; no Add Reactions: the bot never adds native reactions; no
-# threads). ``docs/discord.md`` quotes this number.
+# threads). Safeguarding alerts use the same two in their private channel, or DMs, which
+# need no permission. ``docs/discord.md`` quotes this number.
 BOT_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, attach_files=True)
 BOT_SCOPES = ("bot", "applications.commands")
 
@@ -71,26 +94,43 @@ _PERMISSIONS_NEEDED = {
 # -- inbound ------------------------------------------------------------------------------
 
 
-def person(
-    user_id: int,
-    role_ids: Iterable[int],
-    *,
-    facilitator_role_ids: frozenset[int],
-    staff_role_ids: frozenset[int],
-) -> Person:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleMap:
+    """Which Discord role ids (and, for safeguarding leads, user ids) mean which core role."""
+
+    facilitator_role_ids: frozenset[int] = frozenset()
+    staff_role_ids: frozenset[int] = frozenset()
+    lead_role_ids: frozenset[int] = frozenset()
+    lead_user_ids: frozenset[int] = frozenset()  # alerts go to them by DM, where no roles exist
+
+
+def person(user_id: int, role_ids: Iterable[int], roles: RoleMap) -> Person:
     """The core's view of a Discord member: the snowflake as ``str`` and core roles only."""
     held = frozenset(role_ids)
-    roles: set[Role] = set()
-    if held & facilitator_role_ids:
-        roles.add(Role.FACILITATOR)
-    if held & staff_role_ids:
-        roles.add(Role.STAFF)
-    return Person(platform=PLATFORM, user_id=str(user_id), roles=frozenset(roles))
+    mapped: set[Role] = set()
+    if held & roles.facilitator_role_ids:
+        mapped.add(Role.FACILITATOR)
+    if held & roles.staff_role_ids:
+        mapped.add(Role.STAFF)
+    if held & roles.lead_role_ids or user_id in roles.lead_user_ids:
+        mapped.add(Role.SAFEGUARDING_LEAD)
+    return Person(platform=PLATFORM, user_id=str(user_id), roles=frozenset(mapped))
+
+
+@dataclass(frozen=True, slots=True)
+class ModalAnswer:
+    """What came back from the answer form: the text (``None`` if absent) and the quote
+    choice (``False`` unless the box was ticked)."""
+
+    text: str | None
+    quote_ok: bool
 
 
 def _walk_components(components: Sequence[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
     """Every component, depth first: action rows and labels hold children."""
     for component in components:
+        if not isinstance(component, Mapping):
+            continue
         yield component
         children = component.get("components")
         if isinstance(children, list):
@@ -100,14 +140,18 @@ def _walk_components(components: Sequence[Mapping[str, Any]]) -> Iterable[Mappin
             yield from _walk_components([child])
 
 
-def modal_answer_text(components: Sequence[Mapping[str, Any]]) -> str | None:
-    """The answer typed into the modal, from the submit's ``data.components``."""
+def modal_answer(components: Sequence[Mapping[str, Any]]) -> ModalAnswer:
+    """The answer form's values from a modal submit's ``data.components``: the text input
+    (type 4, in a Label or an action row) and the checkbox (type 23, ``value`` a bool)."""
+    text: str | None = None
+    quote_ok = False
     for component in _walk_components(components):
-        if component.get("custom_id") == ANSWER_INPUT_ID and isinstance(
-            component.get("value"), str
-        ):
-            return str(component["value"])
-    return None
+        custom_id, value = component.get("custom_id"), component.get("value")
+        if custom_id == ANSWER_INPUT_ID and isinstance(value, str):
+            text = value
+        elif custom_id == QUOTE_INPUT_ID:
+            quote_ok = value is True  # only an explicit tick counts
+    return ModalAnswer(text, quote_ok)
 
 
 # -- text ---------------------------------------------------------------------------------
@@ -137,8 +181,15 @@ def truncate(text: str, limit: int) -> str:
 
 
 def question_content(post: QuestionPost) -> str:
-    """A question as the group sees it. Question text comes from our own prompts/ files."""
-    lines = [f"**Question {post.number} of {post.total}**", post.text]
+    """A question as the group sees it: the content note first (when the question is
+    sensitive), then the heading, the question and its help. The closing check-in has no
+    "Question n of m". Question text comes from our own prompts/ files."""
+    lines = [post.content_note] if post.content_note else []
+    if post.number == CHECK_IN:
+        lines.append(CHECK_IN_HEADING)
+    else:
+        lines.append(f"**Question {post.number} of {post.total}**")
+    lines.append(post.text)
     if post.help_text:
         lines.append(f"-# {post.help_text}")
     return truncate("\n".join(lines), MESSAGE_LIMIT)
@@ -159,6 +210,21 @@ def answer_content(post: AnswerPost) -> str:
     return head + cut + ELLIPSIS + SHORTENED_NOTE
 
 
+def mention(user_id: str) -> str:
+    """``<@id>`` for a snowflake; anything else is shown escaped, never as a mention."""
+    return f"<@{user_id}>" if user_id.isdigit() else escape_text(user_id)
+
+
+def alert_chunks(alert: SafeguardingAlert) -> list[str]:
+    """A safeguarding alert as one or more messages (it may quote a 2000-character answer).
+    The core's text is escaped, because it quotes the young person's words; the writer is
+    added as a mention, which shows their name to the lead but pings nobody."""
+    text = escape_text(alert.text)
+    if alert.writer:
+        text += f"\nOn Discord: {mention(alert.writer)}"
+    return split_text(text)
+
+
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split long text (e.g. a list of sessions) into messages, at line breaks if possible."""
     chunks: list[str] = []
@@ -167,6 +233,8 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         cut = rest.rfind("\n", 0, limit)
         if cut <= 0:
             cut = limit
+            if rest[cut - 1] == "\\":  # never leave half an escape at the cut
+                cut -= 1
         chunks.append(rest[:cut])
         rest = rest[cut:].lstrip("\n")
     chunks.append(rest)
@@ -179,6 +247,8 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 class ButtonStyle(enum.Enum):
     PRIMARY = "primary"
     SECONDARY = "secondary"
+    SUCCESS = "success"
+    DANGER = "danger"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -196,23 +266,32 @@ class ModalSpec:
     input_label: str
     placeholder: str
     max_length: int
+    ask_quote: bool  # show the "quote my words" checkbox (unticked); not for the check-in
+    quote_label: str = QUOTE_LABEL
+    quote_description: str = QUOTE_DESCRIPTION
 
 
-def rows(buttons: Sequence[ButtonSpec]) -> list[list[ButtonSpec]]:
-    """Buttons in Discord's rows of five; more than 25 cannot be shown and are dropped."""
-    limit = BUTTONS_PER_ROW * ROWS_PER_MESSAGE
-    kept = list(buttons[:limit])
+def _button(
+    custom_id: str, label: str, style: ButtonStyle = ButtonStyle.SECONDARY, emoji: str | None = None
+) -> ButtonSpec:
+    return ButtonSpec(
+        custom_id=custom_id, label=truncate(label, BUTTON_LABEL_LIMIT), emoji=emoji, style=style
+    )
+
+
+def rows(buttons: Sequence[ButtonSpec], max_rows: int = ROWS_PER_MESSAGE) -> list[list[ButtonSpec]]:
+    """Buttons in Discord's rows of five; what does not fit in ``max_rows`` is dropped."""
+    kept = list(buttons[: BUTTONS_PER_ROW * max_rows])
     return [kept[i : i + BUTTONS_PER_ROW] for i in range(0, len(kept), BUTTONS_PER_ROW)]
 
 
 def question_buttons(post: QuestionPost) -> list[list[ButtonSpec]]:
-    button = ButtonSpec(
-        custom_id=post.answer_action_id,
-        label=ANSWER_BUTTON_LABEL,
-        emoji=None,
-        style=ButtonStyle.PRIMARY,
-    )
-    return [[button]]
+    return [
+        [
+            _button(post.answer_action_id, ANSWER_BUTTON_LABEL, ButtonStyle.PRIMARY),
+            _button(post.skip_action_id, SKIP_BUTTON_LABEL),
+        ]
+    ]
 
 
 def reaction_label(button: ReactionButton) -> str:
@@ -220,23 +299,37 @@ def reaction_label(button: ReactionButton) -> str:
     return truncate(f"{button.label} · {button.count}", BUTTON_LABEL_LIMIT)
 
 
-def reaction_buttons(reactions: Sequence[ReactionButton]) -> list[list[ButtonSpec]]:
-    return rows(
-        [
-            ButtonSpec(
-                custom_id=r.action_id,
-                label=reaction_label(r),
-                emoji=r.emoji,
-                style=ButtonStyle.SECONDARY,
-            )
-            for r in reactions
-        ]
+def answer_buttons(
+    reactions: Sequence[ReactionButton], report_action_id: str
+) -> list[list[ButtonSpec]]:
+    """The anonymous reaction buttons (up to four rows of five), then "Report privately" on
+    a row of its own, so it is never mistaken for a reaction and never pushed off."""
+    reaction_rows = rows(
+        [_button(r.action_id, reaction_label(r), emoji=r.emoji) for r in reactions],
+        max_rows=ROWS_PER_MESSAGE - 1,
     )
+    report = _button(report_action_id, REPORT_BUTTON_LABEL, emoji=REPORT_EMOJI)
+    return [*reaction_rows, [report]]
+
+
+def consent_buttons(request: ConsentRequest) -> list[list[ButtonSpec]]:
+    return [[_button(request.consent_action_id, CONSENT_BUTTON_LABEL, ButtonStyle.PRIMARY)]]
+
+
+def alert_buttons(alert: SafeguardingAlert) -> list[list[ButtonSpec]]:
+    buttons = [_button(alert.acknowledge_action_id, ACK_BUTTON_LABEL, ButtonStyle.SUCCESS)]
+    if alert.release_action_id:
+        buttons.append(_button(alert.release_action_id, RELEASE_BUTTON_LABEL))
+    if alert.keep_out_action_id:
+        buttons.append(_button(alert.keep_out_action_id, KEEP_OUT_BUTTON_LABEL, ButtonStyle.DANGER))
+    return [buttons]
 
 
 def answer_modal(form: AnswerForm, custom_id: str) -> ModalSpec:
     """The answer form: the question as the title (45 characters at most), so a long
-    question is repeated in the placeholder (100 at most); otherwise the help text is."""
+    question is repeated in the placeholder (100 at most); otherwise the help text is.
+    Below the text box, the quote choice (unticked), except for the check-in, which only
+    the facilitator sees and which is never quoted."""
     title = truncate(form.question_text, MODAL_TITLE_LIMIT)
     if title != form.question_text:
         placeholder = form.question_text
@@ -248,6 +341,9 @@ def answer_modal(form: AnswerForm, custom_id: str) -> ModalSpec:
         input_label=truncate(ANSWER_INPUT_LABEL, INPUT_LABEL_LIMIT),
         placeholder=truncate(placeholder, PLACEHOLDER_LIMIT),
         max_length=max(1, min(form.max_chars, TEXT_INPUT_LIMIT)),
+        ask_quote=form.question_number != CHECK_IN,
+        quote_label=truncate(QUOTE_LABEL, INPUT_LABEL_LIMIT),
+        quote_description=truncate(QUOTE_DESCRIPTION, LABEL_DESCRIPTION_LIMIT),
     )
 
 
@@ -299,8 +395,9 @@ def delivery_failure(
         return DeliveryFailed(f"Discord said I'm not allowed to do that{where}.")
     if code == _UNKNOWN_CHANNEL:
         return DeliveryFailed(
-            f"I can't find the channel{where}. If it's the staff channel, check "
-            "DISCORD_STAFF_CHANNEL_ID."
+            f"I can't find the channel{where}. If it's the staff or safeguarding channel, "
+            "check DISCORD_STAFF_CHANNEL_ID, DISCORD_SAFEGUARDING_CHANNEL_ID and "
+            "DISCORD_DEPUTY_CHANNEL_ID."
         )
     if code == _UNKNOWN_INTERACTION:
         return DeliveryFailed("That took too long and Discord gave up. Please try again.")

@@ -25,14 +25,29 @@ class DiscordSettings:
     facilitator_role_ids: frozenset[int] = frozenset()
     staff_role_ids: frozenset[int] = frozenset()
     staff_channel_id: int | None = None  # None: digests go to the facilitator by DM
+    # Safeguarding: who may act on alerts, and where alerts go. Members with one of the
+    # roles, and the users alerts are sent to by DM, are safeguarding leads (a button
+    # pressed in a DM carries no roles, so the user id is what says who they are).
+    safeguarding_role_ids: frozenset[int] = frozenset()
+    safeguarding_channel_id: int | None = None  # None: a DM to each safeguarding user
+    safeguarding_user_ids: frozenset[int] = frozenset()
+    deputy_channel_id: int | None = None  # None: the deputy users, else the lead destination
+    deputy_user_ids: frozenset[int] = frozenset()
     guild_id: int | None = None  # set: commands are synced to this server only (instant)
     sync_commands: bool = True
 
     def __repr__(self) -> str:  # the token never reaches a log line
         return (
             f"DiscordSettings(api_base={self.api_base!r}, guild_id={self.guild_id!r}, "
-            f"staff_channel_id={self.staff_channel_id!r}, sync_commands={self.sync_commands!r})"
+            f"staff_channel_id={self.staff_channel_id!r}, "
+            f"safeguarding_channel_id={self.safeguarding_channel_id!r}, "
+            f"deputy_channel_id={self.deputy_channel_id!r}, sync_commands={self.sync_commands!r})"
         )
+
+    @property
+    def lead_user_ids(self) -> frozenset[int]:
+        """Users who are safeguarding leads by id: everyone alerts may be sent to by DM."""
+        return self.safeguarding_user_ids | self.deputy_user_ids
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> DiscordSettings:
@@ -55,6 +70,22 @@ class DiscordSettings:
                 "is not set; without it nobody can start a session "
                 "(right-click the role in Server Settings > Roles > Copy Role ID)",
             )
+        lead_roles = _ids(env, "DISCORD_SAFEGUARDING_ROLE_IDS")
+        lead_channel = _optional_id(env, "DISCORD_SAFEGUARDING_CHANNEL_ID")
+        lead_users = _ids(env, "DISCORD_SAFEGUARDING_USER_IDS")
+        if lead_channel is None and not lead_users:
+            raise ConfigError(
+                "DISCORD_SAFEGUARDING_CHANNEL_ID",
+                "is not set, and neither is DISCORD_SAFEGUARDING_USER_IDS: set at least one, "
+                "so safeguarding alerts reach the safeguarding lead (a private channel id, or "
+                "the lead's user ids for a direct message)",
+            )
+        if not lead_roles and not lead_users:
+            raise ConfigError(
+                "DISCORD_SAFEGUARDING_ROLE_IDS",
+                "is not set; without it (or DISCORD_SAFEGUARDING_USER_IDS) nobody can act on "
+                "a safeguarding alert. Give the role of your safeguarding lead(s)",
+            )
         return cls(
             token=token,
             api_base=api_base,
@@ -62,6 +93,11 @@ class DiscordSettings:
             facilitator_role_ids=facilitators,
             staff_role_ids=_ids(env, "DISCORD_STAFF_ROLE_IDS"),
             staff_channel_id=_optional_id(env, "DISCORD_STAFF_CHANNEL_ID"),
+            safeguarding_role_ids=lead_roles,
+            safeguarding_channel_id=lead_channel,
+            safeguarding_user_ids=lead_users,
+            deputy_channel_id=_optional_id(env, "DISCORD_DEPUTY_CHANNEL_ID"),
+            deputy_user_ids=_ids(env, "DISCORD_DEPUTY_USER_IDS"),
             guild_id=_optional_id(env, "DISCORD_GUILD_ID"),
             sync_commands=_flag(env, "DISCORD_SYNC_COMMANDS", default=True),
         )

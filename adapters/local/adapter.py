@@ -3,9 +3,10 @@
 It injects events the way a platform adapter would (from the same action ids a button would
 carry) and records every outbound message. ``consultbot demo`` and the end-to-end tests use it.
 
-Rendering: posts are recorded with a message reference ``local-N``; ``PrivateNotice`` and
-``FileDelivery`` are recorded for their recipient; ``ReactionCountsChanged`` updates the
-recorded buttons. Nothing is printed here: the demo prints its own progress.
+Rendering: posts are recorded with a message reference ``local-N``; ``PrivateNotice``,
+``ConsentRequest``, ``SafeguardingAlert``, ``StaffNote`` and ``FileDelivery`` are recorded
+for their recipient; ``ReactionCountsChanged`` updates the recorded buttons. Nothing is
+printed here: the demo prints its own progress.
 """
 
 from __future__ import annotations
@@ -14,25 +15,39 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from bot.core.actions import AnswerAction, ReactAction, parse_action_id
+from bot.core.actions import (
+    AcknowledgeAction,
+    AnswerAction,
+    ConsentAction,
+    ReactAction,
+    ReportAction,
+    SkipAction,
+    parse_action_id,
+)
 from bot.core.engine import Engine
 from bot.core.errors import UserFacingError
 from bot.core.events import (
+    AlertAcknowledged,
+    AnswerReported,
     AnswerSubmitted,
     Command,
     CommandInvoked,
+    ConsentGiven,
     Person,
+    QuestionSkipped,
     ReactionChange,
     ReactionToggled,
     Role,
 )
 from bot.core.outbound import (
     AnswerPost,
+    ConsentRequest,
     Outbound,
     PrivateNotice,
     QuestionPost,
     ReactionButton,
     ReactionCountsChanged,
+    SafeguardingAlert,
 )
 
 PLATFORM = "local"
@@ -83,27 +98,83 @@ class LocalChannel:
         )
         return await self.engine.dispatch(event, self.outbox)
 
-    async def answer(self, person: Person, question: QuestionPost, text: str) -> list[Outbound]:
-        """Press the question's "Answer anonymously" button and submit the form."""
+    async def answer(
+        self,
+        person: Person,
+        question: QuestionPost,
+        text: str,
+        *,
+        quote_ok: bool = False,
+        agree: bool = True,
+    ) -> list[Outbound]:
+        """Press the question's "Answer anonymously" button and submit the form. The first
+        time in a session the privacy note comes first; ``agree`` says whether the person
+        presses its button. Returns what the answer brought (or, without ``agree``, the note);
+        the note itself is in ``outbox.sent`` either way."""
         action = parse_action_id(question.answer_action_id)
         assert isinstance(action, AnswerAction)
         try:
-            form = await self.engine.answer_form(action.session_id, action.question_number)
+            form = await self.engine.answer_form(action.session_id, action.question_number, person)
         except UserFacingError as exc:  # as a platform would: the form never opens
             notice = PrivateNotice(channel_id=self.channel_id, recipient=person, text=str(exc))
             await self.outbox.send(notice)
             return [notice]
+        if form.consent is not None:
+            await self.outbox.send(form.consent)
+            if not agree:
+                return [form.consent]
+            await self.agree(person, form.consent)
         event = AnswerSubmitted(
             person=person,
             channel_id=self.channel_id,
             text=text,
             session_id=form.session_id,
             question_number=form.question_number,
+            quote_ok=quote_ok,
         )
         return await self.engine.dispatch(event, self.outbox)
 
-    async def press(self, person: Person, button: ReactionButton) -> list[Outbound]:
-        """Press an anonymous reaction button under an answer."""
+    async def agree(self, person: Person, request: ConsentRequest) -> list[Outbound]:
+        """Press "I understand" on the privacy note."""
+        action = parse_action_id(request.consent_action_id)
+        assert isinstance(action, ConsentAction)
+        event = ConsentGiven(
+            person=person, channel_id=self.channel_id, session_id=action.session_id
+        )
+        return await self.engine.dispatch(event, self.outbox)
+
+    async def skip(self, person: Person, question: QuestionPost) -> list[Outbound]:
+        action = parse_action_id(question.skip_action_id)
+        assert isinstance(action, SkipAction)
+        event = QuestionSkipped(
+            person=person,
+            channel_id=self.channel_id,
+            session_id=action.session_id,
+            question_number=action.question_number,
+        )
+        return await self.engine.dispatch(event, self.outbox)
+
+    async def report(self, person: Person, post: AnswerPost) -> list[Outbound]:
+        """Press "Report privately" under an answer."""
+        action = parse_action_id(post.report_action_id)
+        assert isinstance(action, ReportAction)
+        event = AnswerReported(
+            person=person, channel_id=self.channel_id, answer_id=action.answer_id
+        )
+        return await self.engine.dispatch(event, self.outbox)
+
+    async def acknowledge(self, lead: Person, alert: SafeguardingAlert) -> list[Outbound]:
+        action = parse_action_id(alert.acknowledge_action_id)
+        assert isinstance(action, AcknowledgeAction)
+        event = AlertAcknowledged(person=lead, channel_id=self.channel_id, alert_id=action.alert_id)
+        return await self.engine.dispatch(event, self.outbox)
+
+    async def press(
+        self, person: Person, button: ReactionButton, *, agree: bool = True
+    ) -> list[Outbound]:
+        """Press an anonymous reaction button under an answer. Someone who hasn't agreed to
+        the privacy note in this session sees it first; with ``agree`` they press its button
+        and then the reaction again."""
         action = parse_action_id(button.action_id)
         assert isinstance(action, ReactAction)
         event = ReactionToggled(
@@ -112,6 +183,16 @@ class LocalChannel:
             answer_id=action.answer_id,
             palette_index=action.palette_index,
         )
+        sent = await self.engine.dispatch(event, self.outbox)
+        consent = next((m for m in sent if isinstance(m, ConsentRequest)), None)
+        if consent is None or not agree:
+            return sent
+        await self.agree(person, consent)
+        return await self.engine.dispatch(event, self.outbox)
+
+    async def join(self, person: Person, session_id: str) -> list[Outbound]:
+        """Agree to the privacy note of a session without answering (e.g. to react)."""
+        event = ConsentGiven(person=person, channel_id=self.channel_id, session_id=session_id)
         return await self.engine.dispatch(event, self.outbox)
 
     async def native_reaction(

@@ -1,9 +1,11 @@
 """``consultbot demo``: a whole consultation on the local adapter, start to digest.
 
-A facilitator starts ``case-for-change``; simulated young people answer each question with
-sample answers from ``prompts/demo-answers.toml`` and react to each other's answers (mostly
-with the anonymous buttons, a few with native emoji reactions, some changing their mind); the
-facilitator ends the session and the digest is written in every format.
+A facilitator starts ``case-for-change``; simulated young people agree to the privacy note,
+answer each question with sample answers from ``prompts/demo-answers.toml`` (most saying
+their words may be quoted), see them revealed in a shuffled batch (time is simulated, so
+nobody waits), and react to each other's answers (mostly with the anonymous buttons, a few
+with native emoji reactions, some changing their mind); the facilitator ends the session and
+the digest is written in every format.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import asyncio
 import random
 import tomllib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adapters.local.adapter import LocalChannel
@@ -21,7 +24,8 @@ from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.errors import DataFileError
 from bot.core.events import Command, Person, Role
-from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost
+from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost, SafeguardingAlert
+from bot.core.ports import Outbox
 
 DEMO_SET = "case-for-change"
 DEMO_ANSWERS_FILE = "demo-answers.toml"
@@ -29,6 +33,7 @@ ANSWER_CHANCE = 0.85
 REACT_CHANCE = 0.3
 NATIVE_REACTION_SHARE = 0.15
 CHANGE_OF_MIND_CHANCE = 0.05
+QUOTE_CHANCE = 0.75  # most say yes to being quoted; the rest are counted, never quoted
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +42,7 @@ class DemoResult:
     participants: int
     answers: int
     reactions: int
+    held: int  # answers the screen passed to the safeguarding lead instead of the group
     files: tuple[Path, ...]
     rows: tuple[tuple[int, str, int, int], ...]  # question number, text, answers, reactions
 
@@ -58,8 +64,23 @@ def load_demo_answers(prompts_dir: Path) -> dict[int, list[str]]:
     return by_question
 
 
+class DemoClock:
+    """Simulated time: each question takes a few minutes, without waiting for them."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
 async def run_demo(
     engine: Engine,
+    run_due_jobs: Callable[[Outbox], Awaitable[object]],
+    clock: DemoClock,
     settings: Settings,
     *,
     out_dir: Path,
@@ -85,7 +106,12 @@ async def run_demo(
         rng.shuffle(pool)
         for person in people:
             if pool and rng.random() < ANSWER_CHANCE:
-                await channel.answer(person, question, pool.pop())
+                quote_ok = rng.random() < QUOTE_CHANCE
+                await channel.answer(person, question, pool.pop(), quote_ok=quote_ok)
+            clock.advance(rng.uniform(5, 25))
+        # Answers reach the group in a shuffled batch, as in a real session.
+        clock.advance(settings.reveal_seconds + 1)
+        await run_due_jobs(channel.outbox)
         posts = channel.outbox.of_type(AnswerPost)[answers_before:]
         reactions = await _react(channel, rng, people, posts)
         total_reactions += reactions
@@ -107,6 +133,7 @@ async def run_demo(
         participants=len(answered),
         answers=len(channel.outbox.of_type(AnswerPost)),
         reactions=total_reactions,
+        held=len(channel.outbox.of_type(SafeguardingAlert)),
         files=tuple(paths),
         rows=tuple(rows),
     )

@@ -1,26 +1,57 @@
 """Slack wiring: slack-bolt's AsyncApp listeners, acknowledgements, and the ``Outbox``.
 
 Every listener acknowledges first (Slack allows 3 s) and does slow work afterwards; the
-answer button acks and opens the modal before anything else, because its ``trigger_id``
-also expires after 3 s. The core never sees a trigger id, response URL or token.
+answer button acks and opens a modal before anything else, because its ``trigger_id`` also
+expires after 3 s (only a quick read, ``engine.answer_form``, comes before ``views.open``).
+The core never sees a trigger id, response URL or token.
+
+Answering: **Answer anonymously** opens the answer modal, or first, for someone who hasn't
+agreed to the privacy note in this session, a modal showing the note with an **I understand**
+submit button. Submitting it dispatches ``ConsentGiven`` and swaps the answer modal in with
+``response_action: "update"`` (that database write and read happen before the ack, which
+carries the new view; the engine's "thanks" is dropped, the form says it). The answer modal
+has a multiline input and an optional, unticked checkbox "You can quote my exact words in
+the group's report" (→ ``AnswerSubmitted.quote_ok``).
+
+Buttons are routed by action id (``bot.core.actions``): skip → ``QuestionSkipped``; report →
+``AnswerReported``; consent → ``ConsentGiven`` (then the answer modal when the note came from
+an answer, else the thanks replacing the note); ack → ``AlertAcknowledged``; release /
+keep-out → the same ``CommandInvoked`` as ``/release`` / ``/keep-out``. Replies to button
+presses go through the press's ``response_url`` (ephemeral).
 
 How each outbound kind is rendered (``send`` returns ``"{channel}:{ts}"`` for posts; a native
 reaction event's ``item`` gives the same pair, which is how reactions map back to answers):
 
-- ``QuestionPost``: Block Kit message (header, question, help as context) with an
-  **Answer anonymously** button; the modal it opens carries session/question/channel in
-  ``private_metadata``.
+- ``QuestionPost``: Block Kit message: header ("Question n of m"; "Check-in" for number 0),
+  the content note as context above the question when set, the question, help as context,
+  and **Answer anonymously** and **Skip** buttons.
 - ``AnswerPost``: the escaped answer under the alias, with one anonymous reaction button per
-  palette entry (emoji and count on the button) and the palette labels as context.
+  palette entry (emoji and count on the button), the palette labels as context, and a
+  **🚩 Report privately** button in its own block.
 - ``ReactionCountsChanged``: ``chat.update`` of the answer's buttons, coalesced to at most one
   update per message per ``update_interval`` (1 s), one at a time per message, so the latest
   counts always land last. The blocks
   come from a bounded cache filled when posting or pressing; after a restart they are read
   back with ``reactions.get``. A failed count update is logged, not raised: counts are stored.
 - ``ChannelNotice``: plain message; Markdown ``**bold**`` becomes Slack's ``*bold*``.
-- ``PrivateNotice``: the slash command's ``response_url`` (ephemeral; works even where the bot
-  is not a member) when it answers the person who typed the command; otherwise
+- ``PrivateNotice``: the slash command's or button press's ``response_url`` (ephemeral;
+  works even where the bot is not a member) when it answers the person who acted; otherwise
   ``chat.postEphemeral``; if Slack refuses that in the channel, a direct message.
+- ``ConsentRequest``: ``chat.postEphemeral`` of the privacy note with an **I understand**
+  button (its action id is the request's ``consent_action_id``); a direct message if Slack
+  refuses the ephemeral.
+- ``SafeguardingAlert``: never to the group. LEAD → ``SLACK_SAFEGUARDING_CHANNEL_ID``, else a
+  direct message (``conversations.open``) to each of ``SLACK_SAFEGUARDING_USER_IDS``; DEPUTY →
+  ``SLACK_DEPUTY_CHANNEL_ID`` / ``SLACK_DEPUTY_USER_IDS`` the same way, else the lead's
+  destination. The text is escaped like an answer (it may quote one); ``writer`` becomes a
+  real ``<@U…>`` mention, the one mention this adapter writes (Slack notifies only members
+  of the conversation, so the writer is not pinged in a private lead channel or a DM).
+  Buttons: **I'm on it**, **Release to the group** (with a confirm step) and **Keep out of
+  the digest**, when the core sets them. The notification text is only the alert's first
+  line, so an answer's words never appear on a lock screen. One failed DM does not stop the
+  others; ``DeliveryFailed`` only when none arrived.
+- ``StaffNote``: plain message in ``SLACK_STAFF_CHANNEL_ID``; without one, a warning is
+  logged (without the note's text).
 - ``FileDelivery``: ``files_upload_v2``. STAFF → ``SLACK_STAFF_CHANNEL_ID``, or a direct
   message to the requester when unset. REQUESTER → always a direct message to the requester
   (Slack has no ephemeral files), with an ephemeral pointer to it.
@@ -32,7 +63,8 @@ are dropped by a bounded in-memory LRU of the last 1000 ids; a restart forgets i
 that straddles a restart could count once more.
 
 Roles are resolved (user ids, then user groups via ``usergroups.users.list``, cached 60 s)
-only for slash commands; answers and reactions need none.
+only for slash commands and the safeguarding alert's buttons; answers, skips, reports and
+reactions need none.
 """
 
 from __future__ import annotations
@@ -46,7 +78,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, assert_never
 
 import aiohttp
 from aiohttp import web
@@ -66,21 +98,32 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import convert
 from adapters.slack.settings import SlackSettings
-from bot.core.actions import AnswerAction, parse_action_id
+from bot.core.actions import (
+    AcknowledgeAction,
+    AnswerAction,
+    KeepOutAction,
+    ReleaseAction,
+    parse_action_id,
+)
 from bot.core.engine import Engine
 from bot.core.errors import DeliveryFailed, UserFacingError
 from bot.core.events import Command, Person, Role
 from bot.core.outbound import (
+    AlertAudience,
     AnswerPost,
     Audience,
     ChannelNotice,
+    ConsentRequest,
     FileDelivery,
     Outbound,
     PrivateNotice,
     QuestionPost,
     ReactionCountsChanged,
+    SafeguardingAlert,
+    StaffNote,
 )
 from bot.core.ports import Outbox
+from bot.sessions.answers import AnswerForm
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +220,12 @@ class RoleResolver:
             roles.add(Role.FACILITATOR)
         if user_id in s.staff_user_ids or await self._in_any(user_id, s.staff_group_ids):
             roles.add(Role.STAFF)
+        if (
+            user_id in s.safeguarding_user_ids
+            or user_id in s.deputy_user_ids
+            or await self._in_any(user_id, s.safeguarding_group_ids)
+        ):
+            roles.add(Role.SAFEGUARDING_LEAD)
         return Person(platform=PLATFORM, user_id=user_id, roles=frozenset(roles))
 
     async def _in_any(self, user_id: str, group_ids: frozenset[str]) -> bool:
@@ -270,10 +319,12 @@ class SlackOutbox:
         self._posted: _Lru[str, _PostedAnswer] = _Lru(cache_size)
         self._slots: dict[str, _CountSlot] = {}
 
-    def replying_to(self, user_id: str, response_url: str | None) -> Outbox:
+    def replying_to(
+        self, user_id: str, response_url: str | None, *, replace_original: bool = False
+    ) -> Outbox:
         if not response_url:
             return self
-        return _ReplyOutbox(self, user_id, response_url)
+        return _ReplyOutbox(self, user_id, response_url, replace_original)
 
     def remember_answer_post(self, answer_id: str, channel_id: str, ts: str, blocks: Any) -> None:
         """Keep an answer post's blocks (e.g. from a button press) for later count updates."""
@@ -298,12 +349,24 @@ class SlackOutbox:
             case PrivateNotice():
                 await self.tell(message.recipient.user_id, message.channel_id, message.text)
                 return None
+            case ConsentRequest():
+                text, blocks = convert.consent_message(message)
+                await self._ephemeral(message.recipient.user_id, message.channel_id, text, blocks)
+                return None
             case ReactionCountsChanged():
                 await self._counts_changed(message)
                 return None
             case FileDelivery():
                 await self._deliver_files(message)
                 return None
+            case SafeguardingAlert():
+                await self._alert(message)
+                return None
+            case StaffNote():
+                await self._staff_note(message)
+                return None
+            case _:
+                assert_never(message)
 
     async def settle(self) -> None:
         """Wait until every scheduled count update has been sent."""
@@ -340,9 +403,15 @@ class SlackOutbox:
 
     async def tell(self, user_id: str, channel_id: str, text: str) -> None:
         """An ephemeral message; a direct message if Slack refuses it in that channel."""
-        body = convert.notice_text(text)
+        await self._ephemeral(user_id, channel_id, convert.notice_text(text), None)
+
+    async def _ephemeral(
+        self, user_id: str, channel_id: str, text: str, blocks: list[convert.Block] | None
+    ) -> None:
         try:
-            await self._client.chat_postEphemeral(channel=channel_id, user=user_id, text=body)
+            await self._client.chat_postEphemeral(
+                channel=channel_id, user=user_id, text=text, blocks=blocks
+            )
             return
         except SlackApiError as exc:
             if _slack_error(exc) not in _CHANNEL_REFUSED:
@@ -350,7 +419,46 @@ class SlackOutbox:
         except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
             raise _delivery_failed(exc, channel_id) from exc
         dm = await self._open_dm(user_id)
-        await self._post(dm, body, None)
+        await self._post(dm, text, blocks)
+
+    # -- safeguarding and staff -------------------------------------------------------------
+
+    def _alert_channel_and_users(self, audience: AlertAudience) -> tuple[str | None, list[str]]:
+        s = self._settings
+        if audience is AlertAudience.DEPUTY and (s.deputy_channel_id or s.deputy_user_ids):
+            return s.deputy_channel_id, sorted(s.deputy_user_ids)
+        return s.safeguarding_channel_id, sorted(s.safeguarding_user_ids)
+
+    async def _alert(self, alert: SafeguardingAlert) -> None:
+        """Post the alert in the safeguarding channel, or else by direct message to each
+        safeguarding user; one failed direct message does not stop the others."""
+        text, blocks = convert.alert_message(alert)
+        channel, users = self._alert_channel_and_users(alert.audience)
+        if channel is not None:
+            await self._post(channel, text, blocks)
+            return
+        failures: list[DeliveryFailed] = []
+        for user_id in users:
+            try:
+                await self._post(await self._open_dm(user_id), text, blocks)
+            except DeliveryFailed as exc:
+                failures.append(exc)
+        if failures:
+            log.warning(
+                "alert %s: %d of %d direct messages failed",
+                alert.alert_id,
+                len(failures),
+                len(users),
+            )
+        if not users or len(failures) == len(users):
+            raise failures[0] if failures else DeliveryFailed("No safeguarding destination is set.")
+
+    async def _staff_note(self, note: StaffNote) -> None:
+        channel = self._settings.staff_channel_id
+        if channel is None:
+            log.warning("a note for staff was not delivered: SLACK_STAFF_CHANNEL_ID is not set")
+            return
+        await self._post(channel, convert.notice_text(note.text), None)
 
     async def _open_dm(self, user_id: str) -> str:
         response = await _call(self._client.conversations_open(users=user_id), None)
@@ -470,6 +578,7 @@ class _ReplyOutbox:
     outbox: SlackOutbox
     user_id: str
     response_url: str
+    replace_original: bool = False  # e.g. the thanks takes the place of the privacy note
 
     async def send(self, message: Outbound) -> str | None:
         if isinstance(message, PrivateNotice) and message.recipient.user_id == self.user_id:
@@ -477,7 +586,7 @@ class _ReplyOutbox:
                 response = await AsyncWebhookClient(self.response_url).send(
                     text=convert.notice_text(message.text),
                     response_type="ephemeral",
-                    replace_original=False,
+                    replace_original=self.replace_original,
                 )
                 if response.status_code == 200:
                     return None
@@ -518,7 +627,12 @@ class SlackAdapter:
         self.app.command(_COMMAND_PATTERN)(self._tracked(self._on_command))
         self.app.action(re.compile(r"^cb:answer:"))(self._tracked(self._on_answer_button))
         self.app.action(re.compile(r"^cb:react:"))(self._tracked(self._on_react_button))
+        self.app.action(re.compile(r"^cb:consent:"))(self._tracked(self._on_consent_button))
+        self.app.action(re.compile(r"^cb:(skip|report|ack|release|keep):"))(
+            self._tracked(self._on_button)
+        )
         self.app.view(convert.ANSWER_VIEW_CALLBACK_ID)(self._tracked(self._on_answer_submitted))
+        self.app.view(convert.CONSENT_VIEW_CALLBACK_ID)(self._tracked(self._on_consent_submitted))
         self.app.event("reaction_added")(self._tracked(self._on_reaction))
         self.app.event("reaction_removed")(self._tracked(self._on_reaction))
 
@@ -571,30 +685,124 @@ class SlackAdapter:
     async def _on_answer_button(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
     ) -> None:
+        """Open the answer form, or first the privacy note for someone who hasn't agreed in
+        this session. Only a quick read comes before ``views.open`` (the trigger id lasts
+        3 s)."""
         await ack()
         parsed = parse_action_id(str(action.get("action_id", "")))
         user_id = str(body.get("user", {}).get("id", ""))
-        channel_id = str((body.get("channel") or {}).get("id", ""))
+        channel_id = convert.interaction_channel(body)
         if not isinstance(parsed, AnswerAction) or not user_id or not channel_id:
             return
         outbox = self.outbox.replying_to(user_id, body.get("response_url"))
         person = Person(platform=PLATFORM, user_id=user_id)
         try:
-            form = await self.engine.answer_form(parsed.session_id, parsed.question_number)
+            form = await self.engine.answer_form(parsed.session_id, parsed.question_number, person)
         except UserFacingError as exc:
             await self._tell(outbox, person, channel_id, str(exc))
             return
-        view = convert.answer_modal(
-            target=convert.AnswerTarget(form.session_id, form.question_number, channel_id),
-            question_text=form.question_text,
-            help_text=form.help_text,
-            max_chars=form.max_chars,
-        )
+        if form.consent is not None:
+            view = convert.consent_modal(form.consent, channel_id)
+        else:
+            view = _answer_view(form, channel_id)
+        await self._open_view(body, view, outbox, person, channel_id)
+
+    async def _open_view(
+        self,
+        body: Mapping[str, Any],
+        view: dict[str, Any],
+        outbox: Outbox,
+        person: Person,
+        channel_id: str,
+    ) -> None:
         try:
             await self.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
         except (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("views.open failed: %s", _slack_error(exc) or type(exc).__name__)
             await self._tell(outbox, person, channel_id, _FORM_FAILED)
+
+    async def _on_consent_submitted(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        """The privacy-note modal submitted ("I understand"): record the agreement, then swap
+        the answer form in (``response_action: update``). Both are quick database work and must
+        come before the ack, which is what carries the new view."""
+        user_id = str(body.get("user", {}).get("id", ""))
+        person = Person(platform=PLATFORM, user_id=user_id)
+        consent = convert.consent_submission(view, person)
+        if consent is None or consent.question_number is None:
+            await ack()
+            if consent is not None:
+                await self.engine.dispatch(consent.event, self.outbox)
+            return
+        channel_id = consent.event.channel_id
+        replies = await self.engine.handle(consent.event)
+        try:
+            form = await self.engine.answer_form(
+                consent.event.session_id, consent.question_number, person
+            )
+        except UserFacingError as exc:
+            await ack()
+            await self._tell(self.outbox, person, channel_id, str(exc))
+            return
+        if form.consent is not None:  # not recorded: the engine's replies say why
+            await ack()
+            await self.engine.send_all(replies, self.outbox, actor=person, channel_id=channel_id)
+            return
+        # The engine's "thanks" is dropped: the answer form appearing says it.
+        await ack(response_action="update", view=_answer_view(form, channel_id))
+
+    async def _on_consent_button(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
+    ) -> None:
+        """The "I understand" button under the privacy note sent as an ephemeral message
+        (after a reaction press, or an answer submitted without agreeing)."""
+        await ack()
+        user_id = str(body.get("user", {}).get("id", ""))
+        person = Person(platform=PLATFORM, user_id=user_id)
+        consent = convert.consent_press(body, action, person)
+        if consent is None or not user_id:
+            return
+        response_url = body.get("response_url")
+        if consent.question_number is None:
+            # the thanks takes the place of the note, so the button can't be pressed again
+            outbox = self.outbox.replying_to(user_id, response_url, replace_original=True)
+            await self.engine.dispatch(consent.event, outbox)
+            return
+        channel_id = consent.event.channel_id
+        outbox = self.outbox.replying_to(user_id, response_url)
+        replies = await self.engine.handle(consent.event)
+        try:
+            form = await self.engine.answer_form(
+                consent.event.session_id, consent.question_number, person
+            )
+        except UserFacingError as exc:
+            await self._tell(outbox, person, channel_id, str(exc))
+            return
+        if form.consent is not None:
+            await self.engine.send_all(replies, outbox, actor=person, channel_id=channel_id)
+            return
+        await self._open_view(body, _answer_view(form, channel_id), outbox, person, channel_id)
+
+    async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """Skip, Report privately, and the safeguarding alert's buttons; replies go only to
+        the presser. Roles are resolved only for the alert's buttons, which need the lead's:
+        a young person's press costs no user-group lookup."""
+        await ack()
+        user_id = str(body.get("user", {}).get("id", ""))
+        if not user_id:
+            return
+        parsed = parse_action_id(str(action.get("action_id", "")))
+        if isinstance(parsed, AcknowledgeAction | ReleaseAction | KeepOutAction):
+            person = await self.roles.person(user_id)
+        else:
+            person = Person(platform=PLATFORM, user_id=user_id)
+        event = convert.button_event(body, action, person)
+        if event is None:
+            return
+        await self.engine.dispatch(
+            event, self.outbox.replying_to(user_id, body.get("response_url"))
+        )
 
     async def _on_react_button(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
@@ -648,6 +856,15 @@ class SlackAdapter:
             await outbox.send(PrivateNotice(channel_id=channel_id, recipient=person, text=text))
         except DeliveryFailed as exc:
             log.warning("could not tell a person privately: %s", exc.hint)
+
+
+def _answer_view(form: AnswerForm, channel_id: str) -> dict[str, Any]:
+    return convert.answer_modal(
+        target=convert.AnswerTarget(form.session_id, form.question_number, channel_id),
+        question_text=form.question_text,
+        help_text=form.help_text,
+        max_chars=form.max_chars,
+    )
 
 
 # --- running -------------------------------------------------------------------------------

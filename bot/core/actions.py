@@ -1,9 +1,16 @@
 """Button action ids: the meaning of a button press, encoded so it survives a restart.
 
     cb:answer:<session_id>:<question_number>     open the answer form for that question
+    cb:consent:<session_id>:<n>                  agree to the privacy note; then answer
+                                                 question n - 1 (n = 0: nothing to open)
+    cb:skip:<session_id>:<question_number>       skip a question
     cb:react:<answer_id>:<palette_index>         toggle an anonymous reaction on an answer
+    cb:report:<answer_id>:0                      report an answer privately
+    cb:ack:<alert_id>:0                          safeguarding lead: "I'm on it"
+    cb:release:<answer_id>:0                     safeguarding lead: show a held answer
+    cb:keep:<answer_id>:0                        safeguarding lead: keep it out
 
-Both fit Discord's 100-character custom_id and Slack's 255-character action_id.
+All fit Discord's 100-character custom_id and Slack's 255-character action_id.
 """
 
 from __future__ import annotations
@@ -20,29 +27,109 @@ class AnswerAction:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsentAction:
+    session_id: str
+    question_number: int | None  # the answer form to open after agreeing, if any
+
+
+@dataclass(frozen=True, slots=True)
+class SkipAction:
+    session_id: str
+    question_number: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReactAction:
     answer_id: str
     palette_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportAction:
+    answer_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgeAction:
+    alert_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseAction:
+    answer_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeepOutAction:
+    answer_id: str
+
+
+Action = (
+    AnswerAction
+    | ConsentAction
+    | SkipAction
+    | ReactAction
+    | ReportAction
+    | AcknowledgeAction
+    | ReleaseAction
+    | KeepOutAction
+)
 
 
 def answer_action_id(session_id: str, question_number: int) -> str:
     return f"{_PREFIX}:answer:{session_id}:{question_number}"
 
 
+def consent_action_id(session_id: str, question_number: int | None) -> str:
+    number = 0 if question_number is None else question_number + 1
+    return f"{_PREFIX}:consent:{session_id}:{number}"
+
+
+def skip_action_id(session_id: str, question_number: int) -> str:
+    return f"{_PREFIX}:skip:{session_id}:{question_number}"
+
+
 def react_action_id(answer_id: str, palette_index: int) -> str:
     return f"{_PREFIX}:react:{answer_id}:{palette_index}"
 
 
-def parse_action_id(action_id: str) -> AnswerAction | ReactAction | None:
+def report_action_id(answer_id: str) -> str:
+    return f"{_PREFIX}:report:{answer_id}:0"
+
+
+def acknowledge_action_id(alert_id: str) -> str:
+    return f"{_PREFIX}:ack:{alert_id}:0"
+
+
+def release_action_id(answer_id: str) -> str:
+    return f"{_PREFIX}:release:{answer_id}:0"
+
+
+def keep_out_action_id(answer_id: str) -> str:
+    return f"{_PREFIX}:keep:{answer_id}:0"
+
+
+def parse_action_id(action_id: str) -> Action | None:
     """Decode an action id; ``None`` for anything that is not ours or is malformed."""
     parts = action_id.split(":")
-    if len(parts) != 4 or parts[0] != _PREFIX or not parts[3].isdigit():
+    if len(parts) != 4 or parts[0] != _PREFIX or not parts[3].isdigit() or not parts[2]:
         return None
     kind, ident, number = parts[1], parts[2], int(parts[3])
-    if not ident:
-        return None
-    if kind == "answer":
-        return AnswerAction(ident, number)
-    if kind == "react":
-        return ReactAction(ident, number)
+    match kind:
+        case "answer":
+            return AnswerAction(ident, number)
+        case "consent":
+            return ConsentAction(ident, None if number == 0 else number - 1)
+        case "skip":
+            return SkipAction(ident, number)
+        case "react":
+            return ReactAction(ident, number)
+        case "report":
+            return ReportAction(ident)
+        case "ack":
+            return AcknowledgeAction(ident)
+        case "release":
+            return ReleaseAction(ident)
+        case "keep":
+            return KeepOutAction(ident)
     return None

@@ -13,25 +13,26 @@ import logging
 import random
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.core.actions import answer_action_id, react_action_id
 from bot.core.errors import (
     ChannelBusy,
     DeliveryFailed,
-    InvalidAnswer,
+    InvalidRequest,
     NotAllowed,
     NotFound,
     UserFacingError,
 )
 from bot.core.events import (
+    AlertAcknowledged,
+    AnswerReported,
     AnswerSubmitted,
     Command,
     CommandInvoked,
+    ConsentGiven,
     InboundEvent,
     Person,
-    ReactionChange,
+    QuestionSkipped,
     ReactionToggled,
     Role,
     utc_now,
@@ -40,30 +41,32 @@ from bot.core.outbound import (
     AnswerPost,
     Audience,
     ChannelNotice,
+    ConsentRequest,
     DeliveryFile,
     FileDelivery,
     Outbound,
     PrivateNotice,
     QuestionPost,
-    ReactionButton,
-    ReactionCountsChanged,
+    SafeguardingAlert,
+    StaffNote,
 )
-from bot.core.ports import Outbox, Store
+from bot.core.ports import Outbox, Screener, Scrubber, Store
 from bot.core.records import (
-    AnswerRecord,
-    Participant,
     ScheduleRecord,
     SessionRecord,
     SessionStatus,
 )
 from bot.digest.build import build_digest
+from bot.digest.json_export import render_json
+from bot.digest.json_import import digest_from_json
 from bot.digest.model import Digest
 from bot.digest.render import MIME_TYPES, DigestFormat, file_name, render
 from bot.questions.loader import pick_question_set
-from bot.questions.model import PaletteEntry, Question, QuestionSet
+from bot.questions.model import QuestionSet
+from bot.safeguarding.desk import SafeguardingDesk, actor
 from bot.scheduling.plan import check_question_minutes, occurrence, parse_minutes
 from bot.scheduling.timers import Timers, describe_duration
-from bot.sessions.alias import alias_candidates, person_key
+from bot.sessions.answers import AnswerForm, Answers
 from bot.sessions.notices import Notices
 from bot.tagging.tagger import Tagger
 
@@ -81,6 +84,7 @@ FACILITATOR_COMMANDS = frozenset(
         Command.EXTEND_QUESTION,
     }
 )
+LEAD_COMMANDS = frozenset({Command.RELEASE, Command.KEEP_OUT, Command.WHO_WROTE})
 ONE_MINUTE_LEFT = "⏳ One minute left on this question."
 ANSWER_NOT_SHOWN = (
     "Your answer is saved, but I couldn't show it to the group just now. "
@@ -96,17 +100,6 @@ def system_person(platform: str) -> Person:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AnswerForm:
-    """What an adapter needs to show the answer form for one question."""
-
-    session_id: str
-    question_number: int
-    question_text: str
-    help_text: str | None
-    max_chars: int
-
-
 class Engine:
     def __init__(
         self,
@@ -114,27 +107,50 @@ class Engine:
         store: Store,
         question_sets: Mapping[str, QuestionSet],
         tagger: Tagger,
+        screener: Screener,
+        scrubber: Scrubber,
         theme_labels: Mapping[str, str],
         notices: Notices,
         identity_key: bytes,
         max_answer_chars: int,
         timers: Timers,
+        desk: SafeguardingDesk,
+        reveal_seconds: int,
+        retention_days: int,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
     ) -> None:
         self._store = store
         self._sets = dict(question_sets)
-        self._tagger = tagger
         self._theme_labels = dict(theme_labels)
         self._notices = notices
         self._identity_key = identity_key
         self.max_answer_chars = max_answer_chars
         self._clock = clock
-        self._rng = rng or random.Random(secrets.randbits(64))
         self._timers = timers
-        # Who started each session in this process, to tell them about delivery trouble.
-        # Kept in memory only: no platform identity is stored.
+        self.desk = desk
+        self._retention = timedelta(days=retention_days)
+        self._retention_days = retention_days
+        # Who started each session in this process, to tell them about delivery trouble and
+        # give them check-in answers. Kept in memory only: no platform identity is stored.
         self._facilitators: dict[str, Person] = {}
+        self._answers = Answers(
+            store=store,
+            question_sets=self._sets,
+            tagger=tagger,
+            screener=screener,
+            scrubber=scrubber,
+            desk=desk,
+            notices=notices,
+            identity_key=identity_key,
+            max_answer_chars=max_answer_chars,
+            reveal_seconds=reveal_seconds,
+            retention_days=retention_days,
+            clock=clock,
+            waker=timers.waker,
+            rng=rng or random.Random(secrets.randbits(64)),
+            facilitators=self._facilitators,
+        )
 
     # -- the adapter-facing API -------------------------------------------------------------
 
@@ -145,9 +161,19 @@ class Engine:
                 case CommandInvoked():
                     return await self._command(event)
                 case AnswerSubmitted():
-                    return await self._answer(event)
+                    return await self._answers.answer(event)
                 case ReactionToggled():
-                    return await self._reaction(event)
+                    return await self._answers.reaction(event)
+                case ConsentGiven():
+                    return await self._answers.consent(event)
+                case QuestionSkipped():
+                    return await self._answers.skip(event)
+                case AnswerReported():
+                    return await self._answers.report(event)
+                case AlertAcknowledged():
+                    self._check_lead(event.person)
+                    text = await self.desk.acknowledge(event.alert_id, event.person)
+                    return [self._private_to(event.person, event.channel_id, text)]
         except UserFacingError as exc:
             return [
                 PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=str(exc))
@@ -185,7 +211,11 @@ class Engine:
                 ref = await outbox.send(message)
             except DeliveryFailed as exc:
                 log.warning("delivery of %s failed: %s", type(message).__name__, exc.hint)
-                if isinstance(message, PrivateNotice):
+                if isinstance(message, SafeguardingAlert):
+                    # The escalation job still goes to the deputy if nobody acknowledges.
+                    log.error("safeguarding alert %s could not be delivered", message.alert_id)
+                    continue
+                if isinstance(message, PrivateNotice | ConsentRequest | StaffNote):
                     continue
                 if isinstance(message, AnswerPost):
                     # The answer is safe in the store; the facilitator can fix the channel.
@@ -202,17 +232,12 @@ class Engine:
             if isinstance(message, AnswerPost) and ref:
                 await self._store.record_answer_post(message.answer_id, ref)
 
-    async def answer_form(self, session_id: str, question_number: int) -> AnswerForm:
-        """The form for answering a question; refuses if the session has finished."""
-        session = await self._session_by_id(session_id)
-        question = self._question_open_for_answers(session, question_number)
-        return AnswerForm(
-            session_id=session.id,
-            question_number=question.number,
-            question_text=question.text,
-            help_text=question.help_text,
-            max_chars=self.max_answer_chars,
-        )
+    async def answer_form(
+        self, session_id: str, question_number: int, person: Person
+    ) -> AnswerForm:
+        """The form for answering a question, or (``form.consent``) the privacy note to agree
+        to first. Refuses (``UserFacingError``) if the question is not open."""
+        return await self._answers.form(session_id, question_number, person)
 
     def question_set_choices(self) -> list[tuple[str, str]]:
         """(id, title) of every question set, for autocomplete."""
@@ -220,6 +245,10 @@ class Engine:
 
     async def digest(self, session_id: str) -> Digest:
         session = await self._session_by_id(session_id)
+        if session.purged:
+            snapshot = await self._store.digest_snapshot(session.id)
+            if snapshot is not None:
+                return digest_from_json(snapshot)
         question_set = pick_question_set(self._sets, session.question_set_id)
         answers = await self._store.answers_for_session(session.id)
         return build_digest(session, question_set, answers, self._theme_labels)
@@ -270,7 +299,8 @@ class Engine:
             case Command.WITHDRAW:
                 return await self._withdraw(event)
             case Command.PRIVACY:
-                return [self._private(event, self._notices.privacy)]
+                privacy = self._notices.privacy.format(retention_days=self._retention_days)
+                return [self._private(event, privacy)]
             case Command.SCHEDULE_SESSION:
                 text = await self._timers.schedule_session(event, self._sets)
                 return [self._private(event, text)]
@@ -281,9 +311,49 @@ class Engine:
                 session = await self._open_session(event)
                 minutes = event.options.get("minutes", "")
                 return [self._private(event, await self._timers.extend(session, minutes))]
+            case Command.HELP:
+                return [self._private(event, self._notices.help)]
+            case Command.WORRIED:
+                alerts = await self.desk.worried(event.person, event.options.get("message", ""))
+                return [*alerts, self._private(event, self._notices.worried)]
+            case Command.RELEASE:
+                return await self._release(event)
+            case Command.KEEP_OUT:
+                answer_id = self._answer_option(event)
+                return [self._private(event, await self.desk.keep_out(answer_id, event.person))]
+            case Command.WHO_WROTE:
+                answer_id = self._answer_option(event)
+                reason = event.options.get("reason", "")
+                text = await self.desk.who_wrote(answer_id, reason, event.person)
+                return [self._private(event, text)]
 
     @staticmethod
-    def _check_allowed(person: Person, command: Command) -> None:
+    def _answer_option(event: CommandInvoked) -> str:
+        answer_id = (event.options.get("answer") or "").strip()
+        if not answer_id:
+            raise InvalidRequest("Please say which answer (its id is in the alert).")
+        return answer_id
+
+    async def _release(self, event: CommandInvoked) -> list[Outbound]:
+        answer = await self.desk.release(self._answer_option(event), event.person)
+        session = await self._session_by_id(answer.session_id)
+        question = pick_question_set(self._sets, session.question_set_id).question(
+            answer.question_number
+        )
+        counts = await self._store.reaction_counts(answer.id)
+        post = self._answers.post(session, question, answer, counts)
+        done = f"Answer {answer.id} is now shown to the group, anonymously."
+        return [post, self._private(event, done)]
+
+    @staticmethod
+    def _check_lead(person: Person) -> None:
+        if Role.SAFEGUARDING_LEAD not in person.roles:
+            raise NotAllowed("Only the safeguarding lead can do that. Nothing has changed.")
+
+    @classmethod
+    def _check_allowed(cls, person: Person, command: Command) -> None:
+        if command in LEAD_COMMANDS:
+            cls._check_lead(person)
         if command in FACILITATOR_COMMANDS and Role.FACILITATOR not in person.roles:
             raise NotAllowed(f"Only facilitators can use /{command}. Nothing has changed.")
         if command is Command.SESSIONS and not person.roles & {Role.FACILITATOR, Role.STAFF}:
@@ -354,14 +424,18 @@ class Engine:
         if session.question_seconds:
             await self._timers.question_posted(session, number)
         log.info("session %s: question %d posted", session.id, number)
-        return self._question_post(session, question_set, question_set.question(number))
+        return self._answers.question_post(session, question_set, question_set.question(number))
 
     async def _move_on(
         self, session: SessionRecord, *, private_to: CommandInvoked | None
     ) -> list[Outbound]:
         question_set = pick_question_set(self._sets, session.question_set_id)
         number = session.current_question + 1
+        # The question closes: whatever is still waiting for a batch is shown now.
+        revealed = await self._answers.reveal(session, session.current_question)
         if number > len(question_set.questions):
+            if revealed:
+                return revealed
             if private_to is None:
                 return []
             return [
@@ -370,20 +444,23 @@ class Engine:
                     "That was the last question. Use /end-session when the group is ready.",
                 )
             ]
-        return [await self._post_question(session, question_set, number)]
+        return [*revealed, await self._post_question(session, question_set, number)]
 
     async def _close(self, session: SessionRecord, *, requester: Person) -> list[Outbound]:
         """Close a session (if open) and send its digest to staff, once, whatever closed it."""
+        messages: list[Outbound] = list(await self._answers.reveal(session))
         closed = await self._store.close_session(session.id, self._clock())
         await self._timers.session_closed(session)
-        messages: list[Outbound] = []
         if closed:
             log.info("session %s closed", session.id)
+            total = len(pick_question_set(self._sets, session.question_set_id).questions)
             messages.append(
                 ChannelNotice(channel_id=session.channel_id, text=self._notices.session_ended)
             )
+            messages.append(self._answers.check_in_post(session, total))
         if await self._store.mark_digest_delivered(session.id):
             files = await self.digest_files(session.id)
+            await self.desk.audit(actor(requester), "digest-sent-to-staff", session.id)
             messages.append(
                 FileDelivery(
                     channel_id=session.channel_id,
@@ -473,6 +550,7 @@ class Engine:
                 ) from None
         session = await self._session_by_id(session_id)
         files = await self.digest_files(session.id, formats)
+        await self.desk.audit(actor(event.person), "digest-downloaded", session.id, fmt)
         return [
             FileDelivery(
                 channel_id=event.channel_id,
@@ -484,18 +562,39 @@ class Engine:
         ]
 
     async def _withdraw(self, event: CommandInvoked) -> list[Outbound]:
-        removed = 0
-        found = False
-        for session_id in await self._store.all_session_ids():
-            key = self._person_key(session_id, event.person)
-            participant = await self._store.find_participant(session_id, key)
-            if participant is not None:
-                found = True
-                removed += await self._store.withdraw_participant(participant.id)
-        log.info("a participant withdrew %d answers", removed)
-        if not found:
+        scope = (event.options.get("session") or "all").strip()
+        if scope == "this":
+            scope = (await self._open_session(event)).id
+        count = await self.withdraw(event.person, None if scope == "all" else scope)
+        if count is None:
             return [self._private(event, self._notices.nothing_to_withdraw)]
-        return [self._private(event, self._notices.withdrawn.format(count=removed))]
+        return [self._private(event, self._notices.withdrawn.format(count=count))]
+
+    async def withdraw(self, person: Person, session_id: str | None = None) -> int | None:
+        """Delete a person's answers and reactions in one session or all; ``None`` when they
+        had nothing stored."""
+        session_ids = [session_id] if session_id else await self._store.all_session_ids()
+        removed: int | None = None
+        for sid in session_ids:
+            key = self._answers.person_key(sid, person)
+            participant = await self._store.find_participant(sid, key)
+            if participant is not None:
+                removed = (removed or 0) + await self._store.withdraw_participant(participant.id)
+        log.info("a participant withdrew %d answers", removed or 0)
+        return removed
+
+    async def purge(self) -> int:
+        """The retention purge: for sessions closed more than the retention period ago, keep
+        the anonymised digest and delete raw answers, hashes and encrypted identities."""
+        cutoff = self._clock() - self._retention
+        purged = 0
+        for session_id in await self._store.sessions_to_purge(cutoff):
+            snapshot = render_json(await self.digest(session_id))
+            purged += await self._store.purge_session(session_id, snapshot)
+            await self.desk.audit("scheduler", "session-purged", session_id)
+        await self._store.purge_old_alerts(cutoff)
+        log.info("retention purge: %d answers deleted", purged)
+        return purged
 
     async def _sessions_text(self) -> str:
         summaries = await self._store.session_summaries()
@@ -510,158 +609,25 @@ class Engine:
             )
         return "\n".join(lines)
 
-    # -- answers and reactions --------------------------------------------------------------
-
-    async def _answer(self, event: AnswerSubmitted) -> list[Outbound]:
-        if event.session_id is not None:
-            session = await self._session_by_id(event.session_id)
-        else:
-            session = await self._open_session(event)
-        number = event.question_number or session.current_question
-        question = self._question_open_for_answers(session, number)
-        text = event.text.strip()
-        if not text:
-            raise InvalidAnswer("Your answer was empty, so nothing was shared. Have another go?")
-        if len(text) > self.max_answer_chars:
-            raise InvalidAnswer(
-                f"Your answer is {len(text)} characters long, and the limit is "
-                f"{self.max_answer_chars}. Could you make it a bit shorter? Nothing was shared yet."
-            )
-        participant = await self._participant(session.id, event.person)
-        matches = self._tagger.tag(text)
-        answer = await self._store.record_answer(
-            answer_id=secrets.token_hex(5),
-            session_id=session.id,
-            question_number=question.number,
-            participant=participant,
-            text=text,
-            auto_tags=[(m.theme_id, ", ".join(m.evidence)) for m in matches],
-        )
-        log.info(
-            "session %s: answer %s stored for question %d", session.id, answer.id, question.number
-        )
-        post = AnswerPost(
-            channel_id=session.channel_id,
-            session_id=session.id,
-            answer_id=answer.id,
-            question_number=question.number,
-            alias=answer.alias,
-            text=answer.text,
-            reactions=self._buttons(answer.id, question.palette, {}),
-        )
-        thanks = self._notices.answer_received.format(alias=answer.alias)
-        return [
-            post,
-            PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=thanks),
-        ]
-
-    async def _reaction(self, event: ReactionToggled) -> list[Outbound]:
-        answer = await self._reacted_answer(event)
-        if answer is None:
-            return []  # not one of our answer posts: ignore quietly
-        session = await self._session_by_id(answer.session_id)
-        question_set = pick_question_set(self._sets, session.question_set_id)
-        palette = question_set.question(answer.question_number).palette
-        entry = _palette_entry(palette, event)
-        if entry is None:
-            return []  # an emoji outside the question's palette is not counted
-        if session.status is not SessionStatus.OPEN:
-            if event.change is ReactionChange.TOGGLE:
-                raise InvalidAnswer("This session has finished, so reactions are closed now.")
-            return []
-        participant = await self._participant(session.id, event.person)
-        if event.change is ReactionChange.TOGGLE:
-            on = not await self._store.has_reaction(answer.id, participant.id, entry.emoji)
-        else:
-            on = event.change is ReactionChange.ADDED
-        if not await self._store.set_reaction(answer.id, participant.id, entry.emoji, on):
-            return []
-        counts = await self._store.reaction_counts(answer.id)
-        return [
-            ReactionCountsChanged(
-                channel_id=session.channel_id,
-                answer_id=answer.id,
-                message_ref=event.message_ref,
-                reactions=self._buttons(answer.id, palette, counts),
-            )
-        ]
-
-    async def _reacted_answer(self, event: ReactionToggled) -> AnswerRecord | None:
-        if event.answer_id is not None:
-            return await self._store.answer(event.answer_id)
-        if event.message_ref is not None:
-            return await self._store.answer_for_message(event.message_ref)
-        return None
-
     # -- helpers ----------------------------------------------------------------------------
 
-    async def _participant(self, session_id: str, person: Person) -> Participant:
-        key = self._person_key(session_id, person)
-        return await self._store.participant(session_id, key, alias_candidates(self._rng))
-
-    def _person_key(self, session_id: str, person: Person) -> str:
-        return person_key(self._identity_key, session_id, person.platform, person.user_id)
-
     async def _session_by_id(self, session_id: str) -> SessionRecord:
+        return await self._answers.session_by_id(session_id)
+
+    async def _open_session(self, event: CommandInvoked) -> SessionRecord:
+        return await self._answers.open_session(event.person, event.channel_id)
+
+    async def reveal_waiting(self, session_id: str) -> list[Outbound]:
+        """The reveal job: the next shuffled batch of waiting answers."""
         session = await self._store.session(session_id)
         if session is None:
-            ids = [s.session.id for s in (await self._store.session_summaries())[:10]]
-            known = ", ".join(ids) if ids else "none yet"
-            raise NotFound(f"There's no session '{session_id}'. Recent sessions: {known}.")
-        return session
-
-    async def _open_session(self, event: CommandInvoked | AnswerSubmitted) -> SessionRecord:
-        session = await self._store.open_session_in_channel(event.person.platform, event.channel_id)
-        if session is None:
-            raise NotFound("There's no session running in this channel right now.")
-        return session
-
-    def _question_open_for_answers(self, session: SessionRecord, number: int) -> Question:
-        if session.status is not SessionStatus.OPEN:
-            raise InvalidAnswer("This session has finished, so answers are closed now. Thank you!")
-        question_set = pick_question_set(self._sets, session.question_set_id)
-        if not 1 <= number <= session.current_question:
-            raise InvalidAnswer("That question isn't open yet.")
-        return question_set.question(number)
-
-    def _question_post(
-        self, session: SessionRecord, question_set: QuestionSet, question: Question
-    ) -> QuestionPost:
-        return QuestionPost(
-            channel_id=session.channel_id,
-            session_id=session.id,
-            number=question.number,
-            total=len(question_set.questions),
-            text=question.text,
-            help_text=question.help_text,
-            answer_action_id=answer_action_id(session.id, question.number),
-        )
+            return []
+        return await self._answers.reveal(session)
 
     @staticmethod
-    def _buttons(
-        answer_id: str, palette: Sequence[PaletteEntry], counts: Mapping[str, int]
-    ) -> tuple[ReactionButton, ...]:
-        return tuple(
-            ReactionButton(
-                emoji=p.emoji,
-                label=p.label,
-                count=counts.get(p.emoji, 0),
-                action_id=react_action_id(answer_id, index),
-            )
-            for index, p in enumerate(palette)
-        )
+    def _private_to(person: Person, channel_id: str, text: str) -> PrivateNotice:
+        return PrivateNotice(channel_id=channel_id, recipient=person, text=text)
 
     @staticmethod
     def _private(event: CommandInvoked, text: str) -> PrivateNotice:
         return PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=text)
-
-
-def _palette_entry(palette: Sequence[PaletteEntry], event: ReactionToggled) -> PaletteEntry | None:
-    """The palette entry a reaction means: by button index, or by emoji ignoring the
-    variation selector (❤ and ❤️ are the same reaction)."""
-    if event.palette_index is not None:
-        return palette[event.palette_index] if 0 <= event.palette_index < len(palette) else None
-    wanted = event.emoji.replace("\ufe0f", "")
-    if not wanted:
-        return None
-    return next((p for p in palette if p.emoji.replace("\ufe0f", "") == wanted), None)

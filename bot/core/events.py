@@ -18,6 +18,7 @@ class Role(enum.StrEnum):
 
     FACILITATOR = "facilitator"
     STAFF = "staff"
+    SAFEGUARDING_LEAD = "safeguarding-lead"  # the DSL and deputies: see held answers
 
 
 class Command(enum.StrEnum):
@@ -33,6 +34,11 @@ class Command(enum.StrEnum):
     SCHEDULE_SESSION = "schedule-session"
     PAUSE_QUESTION = "pause-question"
     EXTEND_QUESTION = "extend-question"
+    HELP = "help"
+    WORRIED = "worried"
+    RELEASE = "release"  # safeguarding lead: show a held answer to the group, anonymously
+    KEEP_OUT = "keep-out"  # safeguarding lead: keep an answer out of the group and the digest
+    WHO_WROTE = "who-wrote"  # safeguarding lead: see who wrote a held or reported answer
 
 
 class ReactionChange(enum.StrEnum):
@@ -79,6 +85,46 @@ class AnswerSubmitted:
     text: str
     session_id: str | None = None
     question_number: int | None = None
+    quote_ok: bool = False  # may the words be quoted exactly in the report? (off by default)
+    at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsentGiven:
+    """The person read the privacy note for a session and agreed (a button press)."""
+
+    person: Person
+    channel_id: str
+    session_id: str
+    at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuestionSkipped:
+    person: Person
+    channel_id: str
+    session_id: str
+    question_number: int
+    at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerReported:
+    """Someone pressed "Report privately" under an answer shown to the group."""
+
+    person: Person
+    channel_id: str
+    answer_id: str
+    at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertAcknowledged:
+    """A safeguarding lead pressed "I'm on it" on an alert."""
+
+    person: Person
+    channel_id: str
+    alert_id: str
     at: datetime = field(default_factory=utc_now)
 
 
@@ -102,4 +148,12 @@ class ReactionToggled:
     at: datetime = field(default_factory=utc_now)
 
 
-InboundEvent = CommandInvoked | AnswerSubmitted | ReactionToggled
+InboundEvent = (
+    CommandInvoked
+    | AnswerSubmitted
+    | ReactionToggled
+    | ConsentGiven
+    | QuestionSkipped
+    | AnswerReported
+    | AlertAcknowledged
+)

@@ -25,7 +25,11 @@ class ReactionButton:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class QuestionPost:
-    """A question for the group, with an "Answer anonymously" button (``answer_action_id``)."""
+    """A question for the group, with an "Answer anonymously" button (``answer_action_id``)
+    and a "Skip" button (``skip_action_id``).
+
+    ``content_note`` (for a sensitive question) is shown before the question. ``number`` 0 is
+    the closing check-in, whose answers go to the facilitator only."""
 
     channel_id: str
     session_id: str
@@ -34,6 +38,8 @@ class QuestionPost:
     text: str
     help_text: str | None
     answer_action_id: str
+    skip_action_id: str
+    content_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,6 +56,7 @@ class AnswerPost:
     alias: str
     text: str
     reactions: tuple[ReactionButton, ...]
+    report_action_id: str  # "Report privately": reaches the safeguarding lead only
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,6 +86,47 @@ class PrivateNotice:
     text: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsentRequest:
+    """The privacy note, shown privately before someone's first answer or reaction in a
+    session, with an "I understand" button (``consent_action_id``). After the press the
+    adapter opens the answer form for ``question_number`` when it is not ``None``."""
+
+    channel_id: str
+    recipient: Person
+    session_id: str
+    question_number: int | None
+    text: str
+    consent_action_id: str
+
+
+class AlertAudience(enum.StrEnum):
+    LEAD = "lead"  # the designated safeguarding lead (a user or a private channel)
+    DEPUTY = "deputy"  # when the lead has not acknowledged in time
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SafeguardingAlert:
+    """A private alert for the safeguarding lead, never for the group. ``text`` may hold an
+    answer and who wrote it (``writer``: platform user id, for the adapter to mention).
+    Buttons: acknowledge; release and keep out when an answer is held."""
+
+    audience: AlertAudience
+    alert_id: str
+    text: str
+    writer: str | None
+    acknowledge_action_id: str
+    release_action_id: str | None = None
+    keep_out_action_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StaffNote:
+    """Text for the staff destination (the staff channel; logged if there is none)."""
+
+    text: str
+
+
 class Audience(enum.StrEnum):
     STAFF = "staff"  # the staff destination from config; the requester by DM when unset
     REQUESTER = "requester"  # only the person who asked (ephemeral / DM)
@@ -103,5 +151,13 @@ class FileDelivery:
 
 
 Outbound = (
-    QuestionPost | AnswerPost | ReactionCountsChanged | ChannelNotice | PrivateNotice | FileDelivery
+    QuestionPost
+    | AnswerPost
+    | ReactionCountsChanged
+    | ChannelNotice
+    | PrivateNotice
+    | FileDelivery
+    | ConsentRequest
+    | SafeguardingAlert
+    | StaffNote
 )

@@ -28,6 +28,7 @@ class SessionRecord:
     schedule_id: str | None = None
     occurrence: int | None = None
     digest_delivered: bool = False
+    purged: bool = False  # answers deleted by the retention purge; the digest snapshot stays
 
 
 class Repeat(enum.StrEnum):
@@ -56,6 +57,9 @@ class JobKind(enum.StrEnum):
     CLOSE = "close"  # a session reaches its end time
     NUDGE = "nudge"  # "one minute left" on a timed question
     ADVANCE = "advance"  # a timed question ran out: move on
+    REVEAL = "reveal"  # the next shuffled batch of answers is shown to the group
+    ESCALATE = "escalate"  # an alert nobody acknowledged goes to the deputy
+    PURGE = "purge"  # the retention purge
 
 
 class JobState(enum.StrEnum):
@@ -76,6 +80,7 @@ class JobRecord:
     occurrence: int | None = None
     session_id: str | None = None
     question_number: int | None = None
+    subject: str | None = None  # an alert id, for ESCALATE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,6 +95,14 @@ class Participant:
     id: int
     session_id: str
     alias: str
+    consented: bool = False
+
+
+class AnswerStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for the next shuffled batch to the group
+    SHOWN = "shown"
+    HELD = "held"  # a possible disclosure: only the safeguarding lead sees it
+    KEPT_OUT = "kept_out"  # the safeguarding lead kept it out of the group and the digest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,6 +113,8 @@ class AnswerRecord:
     participant_id: int
     alias: str
     text: str
+    status: AnswerStatus = AnswerStatus.SHOWN
+    quote_ok: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,3 +129,30 @@ class AnswerForDigest:
     answer: AnswerRecord
     tags: tuple[TagRecord, ...]  # active tags only
     reaction_counts: dict[str, int]  # emoji -> count
+
+
+class AlertKind(enum.StrEnum):
+    DISCLOSURE = "disclosure"  # an answer held back by the screen
+    REPORT = "report"  # someone reported a shown answer privately
+    WORRIED = "worried"  # someone used /worried
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertRecord:
+    id: str
+    kind: AlertKind
+    session_id: str | None
+    answer_id: str | None
+    categories: tuple[str, ...]
+    created_at: datetime
+    acknowledged_at: datetime | None
+    escalated: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditEntry:
+    at: datetime
+    actor: str  # "platform:user" of a staff member or safeguarding lead, or "scheduler"/"cli"
+    action: str
+    subject: str
+    detail: str

@@ -9,6 +9,10 @@ from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ReactionCount
 from bot.questions.model import QuestionSet
 
 MAX_QUOTES_PER_THEME = 3
+NOT_QUOTED = (
+    "(Not shown: this young person didn't agree to their exact words being quoted. "
+    "The answer is counted in the themes and agreement.)"
+)
 
 
 def build_digest(
@@ -36,7 +40,8 @@ def build_digest(
         if not tagged:
             continue
         aliases = {a.alias for a in tagged}
-        quotes = sorted(tagged, key=lambda a: -a.agreement)[:MAX_QUOTES_PER_THEME]
+        quotable = [a for a in tagged if a.quotable]
+        quotes = sorted(quotable, key=lambda a: -a.agreement)[:MAX_QUOTES_PER_THEME]
         themes.append(
             ThemeSummary(
                 theme_id=theme_id,
@@ -71,7 +76,8 @@ def _digest_answer(
         answer_id=answer.id,
         question_number=answer.question_number,
         alias=answer.alias,
-        text=answer.text,
+        text=answer.text if answer.quote_ok else NOT_QUOTED,
+        quotable=answer.quote_ok,
         themes=tuple(themes),
         reactions=tuple(
             ReactionCount(emoji=p.emoji, label=p.label, count=item.reaction_counts.get(p.emoji, 0))

@@ -56,6 +56,7 @@ def _answer(answer: DigestAnswer) -> dict[str, Any]:
             {"emoji": r.emoji, "label": r.label, "count": r.count} for r in answer.reactions
         ],
         "agreement": answer.agreement,
+        "quotable": answer.quotable,
     }
 
 

@@ -25,6 +25,9 @@ class DigestAnswer:
     text: str
     themes: tuple[str, ...]  # theme ids, codebook order
     reactions: tuple[ReactionCount, ...]  # the question's palette order
+    # False when the young person did not agree to be quoted: ``text`` is then a placeholder
+    # and the answer only counts (themes, agreement), never appears word for word.
+    quotable: bool = True
 
     @property
     def agreement(self) -> int:

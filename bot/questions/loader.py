@@ -10,6 +10,7 @@ before any session starts. Format (``schema_version = 1``)::
     text = "How are you finding the group?"
     help = "Optional extra words under the question."
     palette = [{ emoji = "👍", label = "me too" }]   # optional reaction buttons
+    sensitive = true                 # optional: a content note and support first
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _MAX_PALETTE = 5  # one row of buttons on Discord
 _MAX_LABEL_CHARS = 20
 
 _TOP_KEYS = {"schema_version", "id", "title", "intro", "questions"}
-_QUESTION_KEYS = {"text", "help", "palette"}
+_QUESTION_KEYS = {"text", "help", "palette", "sensitive"}
 _PALETTE_KEYS = {"emoji", "label"}
 
 
@@ -100,7 +101,12 @@ def _question(where: str, number: int, raw: Any) -> Question:
     palette = DEFAULT_PALETTE
     if "palette" in raw:
         palette = _palette(where, f"{field}.palette", raw["palette"])
-    return Question(number=number, text=text, help_text=help_text, palette=palette)
+    sensitive = raw.get("sensitive", False)
+    if not isinstance(sensitive, bool):
+        raise DataFileError(where, f"{field}.sensitive", "must be true or false")
+    return Question(
+        number=number, text=text, help_text=help_text, palette=palette, sensitive=sensitive
+    )
 
 
 def _palette(where: str, field: str, raw: Any) -> tuple[PaletteEntry, ...]:

@@ -26,6 +26,7 @@ class Question:
     text: str
     help_text: str | None
     palette: tuple[PaletteEntry, ...]
+    sensitive: bool = False  # introduced with a content note and where to get support
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

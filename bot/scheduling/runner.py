@@ -5,8 +5,9 @@ Misfire policy (a job that fell due while the bot was down, or is run late):
   reminder is noise;
 - a start runs late only while its session would still be going (before its end time);
   otherwise it is dropped;
-- a close or a question move-on always runs, however late: a session must not stay open and
-  its digest must reach staff.
+- a close, a question move-on, a batch of answers to show, an escalation to the deputy
+  safeguarding lead and the retention purge always run, however late: a session must not
+  stay open, its digest must reach staff, an alert must reach someone, old answers must go.
 
 Exactly once: a job is claimed (``pending`` → ``running``, committed) before it runs, and only
 the one claimer runs it. If the process dies while a job is ``running``, at the next start a
@@ -32,7 +33,17 @@ from bot.scheduling.timers import Timers
 log = logging.getLogger(__name__)
 
 LATE_GRACE = timedelta(minutes=2)
-RERUN_AFTER_CRASH = frozenset({JobKind.START, JobKind.CLOSE, JobKind.ADVANCE})
+RERUN_AFTER_CRASH = frozenset(
+    {
+        JobKind.START,
+        JobKind.CLOSE,
+        JobKind.ADVANCE,
+        JobKind.REVEAL,
+        JobKind.ESCALATE,
+        JobKind.PURGE,
+    }
+)
+PURGE_EVERY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +80,9 @@ class JobRunner:
         requeued, dropped = await self._store.recover_interrupted_jobs(RERUN_AFTER_CRASH)
         if requeued or dropped:
             log.warning("after restart: %d jobs to run again, %d dropped", requeued, dropped)
+        pending = await self._store.pending_jobs()
+        if not any(job.kind is JobKind.PURGE for job in pending):
+            await self._plan_purge(self._clock())  # also catches up on a purge missed while down
 
     async def run_due(self, outbox: Outbox) -> list[JobOutcome]:
         """Run every job due by now, oldest first. Jobs that come due while running (a
@@ -115,6 +129,16 @@ class JobRunner:
                 messages = await self._engine.advance_timed_question(
                     job.session_id, job.question_number
                 )
+            case JobKind.REVEAL:
+                assert job.session_id
+                messages = await self._engine.reveal_waiting(job.session_id)
+            case JobKind.ESCALATE:
+                assert job.subject
+                messages = await self._engine.desk.escalate(job.subject)
+            case JobKind.PURGE:
+                await self._engine.purge()
+                await self._plan_purge(max(job.due_at, self._clock()) + PURGE_EVERY)
+                return JobState.DONE
         platform = await self._platform_of(job)
         await self._engine.send_all(messages, outbox, actor=system_person(platform), channel_id="")
         return JobState.DONE
@@ -130,6 +154,11 @@ class JobRunner:
         await self._store.add_jobs(jobs)
         for job in jobs:
             self._timers.waker.wake(job.due_at)
+
+    async def _plan_purge(self, due: datetime) -> None:
+        job = JobRecord(id=f"purge:{due:%Y-%m-%dT%H:%M}", kind=JobKind.PURGE, due_at=due)
+        await self._store.add_jobs([job])
+        self._timers.waker.wake(due)
 
     async def _schedule_of(self, job: JobRecord) -> ScheduleRecord | None:
         if job.schedule_id is None:

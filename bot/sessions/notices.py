@@ -15,18 +15,33 @@ NOTICES_FILE = "notices.toml"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Notices:
-    privacy: str
+    privacy: str  # {retention_days}
     answer_received: str  # {alias}
     session_started_for_facilitator: str  # {session_id} {title}
     session_ended: str
     withdrawn: str  # {count}
     nothing_to_withdraw: str
+    consent: str  # {retention_days}
+    consent_thanks: str
+    held_for_lead: str
+    passed_to_lead: str
+    removed_details: str  # {details}
+    skipped: str
+    content_note: str
+    check_in_question: str
+    check_in_received: str
+    reported: str
+    worried: str
+    help: str
 
 
 _PLACEHOLDERS = {
     "answer_received": {"alias"},
     "session_started_for_facilitator": {"session_id", "title"},
     "withdrawn": {"count"},
+    "consent": {"retention_days"},
+    "privacy": {"retention_days"},
+    "removed_details": {"details"},
 }
 
 
@@ -54,5 +69,7 @@ def load_notices(prompts_dir: Path) -> Notices:
         allowed = _PLACEHOLDERS.get(name, set())
         if not used <= allowed:
             raise DataFileError(where, name, f"uses unknown placeholders {sorted(used - allowed)}")
+        if not used >= allowed:
+            raise DataFileError(where, name, f"must use the placeholders {sorted(allowed)}")
         values[name] = value.strip()
     return Notices(**values)

@@ -29,7 +29,9 @@ async def _session_with_one_answer(settings: Settings) -> str:
         facilitator = channel.person("f", Role.FACILITATOR)
         await channel.command(facilitator, Command.START_SESSION, **{"question-set": "check-in"})
         question = channel.outbox.of_type(QuestionPost)[-1]
-        await channel.answer(channel.person("u"), question, "my foster carer is great")
+        await channel.answer(
+            channel.person("u"), question, "my foster carer is great", quote_ok=True
+        )
         await channel.command(facilitator, Command.END_SESSION)
         return question.session_id
 
@@ -97,3 +99,41 @@ def test_demo_runs_a_whole_session_and_prints_the_paths(
     for path in out.iterdir():
         assert b"demo-young-person" not in path.read_bytes()
         assert b"demo-facilitator" not in path.read_bytes()
+
+
+def test_withdraw_purge_and_audit_from_the_command_line(
+    cli_env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    session_id = asyncio.run(_session_with_one_answer(cli_env))
+    assert main(["withdraw", "--platform", "discord", "--user", "u"]) == 0
+    assert "Nothing was stored" in capsys.readouterr().out  # another platform's "u"
+    assert main(["digest", session_id, "--format", "md"]) == 0
+    request = ["withdraw", "--platform", "local", "--user", "u", "--session", session_id]
+    assert main(request) == 0
+    assert "Deleted 1 answers" in capsys.readouterr().out
+    assert main(["purge"]) == 0
+    assert "0 answers deleted" in capsys.readouterr().out  # closed today: kept
+    assert main(["audit"]) == 0
+    audit = capsys.readouterr().out
+    assert f"cli  digest-downloaded  {session_id}  (md)" in audit
+    assert "withdrawal-by-staff" in audit
+    assert "my foster carer is great" not in audit
+
+
+def test_screen_command_writes_jsonl_with_verdicts_and_redactions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "notes.jsonl"
+    source.write_text(
+        '{"text": "the youth club is on 07700 900123", "id": 1}\n'
+        '{"text": "i want to kill myself"}\n',
+        encoding="utf-8",
+    )
+    assert main(["screen", str(source)]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["id"] == 1 and first["disclosure"] is False
+    assert first["redacted"] == "the youth club is on [phone]"
+    assert first["pii"] == [{"start": 21, "end": 33, "kind": "phone"}]
+    assert second["disclosure"] is True and "self-harm" in second["categories"]

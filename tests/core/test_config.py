@@ -8,10 +8,13 @@ from bot.config import MAX_ANSWER_CHARS, Settings
 from bot.core.errors import ConfigError
 
 KEY = "k" * 32
+FERNET = "ZGVtby1vbmx5LWtleS1ub3QtZm9yLXJlYWwtdXNlISE="
 
 
 def test_defaults_from_a_minimal_environment() -> None:
-    settings = Settings.from_env({"CONSULTBOT_IDENTITY_KEY": KEY})
+    settings = Settings.from_env(
+        {"CONSULTBOT_IDENTITY_KEY": KEY, "CONSULTBOT_SAFEGUARDING_KEY": FERNET}
+    )
     assert settings.max_answer_chars == MAX_ANSWER_CHARS == 2000
     assert settings.identity_key == KEY.encode()
 
@@ -22,14 +25,29 @@ def test_defaults_from_a_minimal_environment() -> None:
         ({}, "CONSULTBOT_IDENTITY_KEY"),
         ({"CONSULTBOT_IDENTITY_KEY": "short"}, "CONSULTBOT_IDENTITY_KEY"),
         (
-            {"CONSULTBOT_IDENTITY_KEY": KEY, "CONSULTBOT_MAX_ANSWER_CHARS": "lots"},
+            {
+                "CONSULTBOT_IDENTITY_KEY": KEY,
+                "CONSULTBOT_SAFEGUARDING_KEY": FERNET,
+                "CONSULTBOT_MAX_ANSWER_CHARS": "lots",
+            },
             "CONSULTBOT_MAX_ANSWER_CHARS",
         ),
         (
-            {"CONSULTBOT_IDENTITY_KEY": KEY, "CONSULTBOT_MAX_ANSWER_CHARS": "0"},
+            {
+                "CONSULTBOT_IDENTITY_KEY": KEY,
+                "CONSULTBOT_SAFEGUARDING_KEY": FERNET,
+                "CONSULTBOT_MAX_ANSWER_CHARS": "0",
+            },
             "CONSULTBOT_MAX_ANSWER_CHARS",
         ),
-        ({"CONSULTBOT_IDENTITY_KEY": KEY, "CONSULTBOT_LOG_LEVEL": "LOUD"}, "CONSULTBOT_LOG_LEVEL"),
+        (
+            {
+                "CONSULTBOT_IDENTITY_KEY": KEY,
+                "CONSULTBOT_SAFEGUARDING_KEY": FERNET,
+                "CONSULTBOT_LOG_LEVEL": "LOUD",
+            },
+            "CONSULTBOT_LOG_LEVEL",
+        ),
     ],
 )
 def test_bad_settings_name_the_key(env: dict[str, str], key: str) -> None:

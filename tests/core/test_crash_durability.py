@@ -10,8 +10,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-# The child acknowledges answers as fast as it can, printing each acknowledged id only after
-# the engine returned the "thanks" notice; the parent kills it with SIGKILL mid-stream.
+# The child acknowledges answers as fast as it can (the default path: consent, screening,
+# batched reveal), printing each answer only after the engine returned the "thanks" notice;
+# the parent kills it with SIGKILL mid-stream.
 CHILD = textwrap.dedent(
     """
     import asyncio, sys
@@ -20,7 +21,7 @@ CHILD = textwrap.dedent(
     from bot.app import open_engine
     from bot.config import DEFAULT_PROMPTS_DIR, Settings
     from bot.core.events import Command, Role
-    from bot.core.outbound import AnswerPost, PrivateNotice, QuestionPost
+    from bot.core.outbound import PrivateNotice, QuestionPost
 
     async def main():
         settings = Settings(database_path=Path(sys.argv[1]), prompts_dir=DEFAULT_PROMPTS_DIR,
@@ -33,10 +34,11 @@ CHILD = textwrap.dedent(
             n = 0
             while True:
                 n += 1
-                sent = await channel.answer(channel.person(f"u{n % 7}"), question, f"answer {n}")
-                post, thanks = sent
-                assert isinstance(post, AnswerPost) and isinstance(thanks, PrivateNotice)
-                print(f"ACK {post.answer_id}", flush=True)
+                text = f"answer {n}"
+                sent = await channel.answer(channel.person(f"u{n % 7}"), question, text)
+                thanks = sent[-1]
+                assert isinstance(thanks, PrivateNotice) and "Thanks" in thanks.text
+                print(f"ACK {text}", flush=True)
 
     asyncio.run(main())
     """
@@ -60,7 +62,7 @@ def test_acknowledged_answers_survive_sigkill(tmp_path: Path) -> None:
     try:
         for line in child.stdout:
             if line.startswith("ACK "):
-                acked.append(line.split()[1])
+                acked.append(line[4:].strip())
             if len(acked) >= 40:
                 break
     finally:
@@ -70,7 +72,7 @@ def test_acknowledged_answers_survive_sigkill(tmp_path: Path) -> None:
     assert len(acked) >= 40
 
     with sqlite3.connect(db_path) as db:  # a fresh process view, after recovery of the WAL
-        stored = {row[0] for row in db.execute("SELECT id FROM answers")}
+        stored = {row[0] for row in db.execute("SELECT text FROM answers")}
         journal = db.execute("PRAGMA journal_mode").fetchone()[0]
     assert journal == "wal"
     missing = [a for a in acked if a not in stored]

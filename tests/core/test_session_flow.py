@@ -12,6 +12,7 @@ from bot.core.outbound import (
     AnswerPost,
     Audience,
     ChannelNotice,
+    ConsentRequest,
     FileDelivery,
     PrivateNotice,
     QuestionPost,
@@ -71,7 +72,7 @@ async def test_unknown_question_set_lists_the_ones_that_exist(channel: LocalChan
 
 async def test_answer_is_posted_under_alias_and_acknowledged(channel: LocalChannel) -> None:
     question = await start(channel)
-    sent = await channel.answer(AMY, question, "  Feeling ok today 🙂  ")
+    sent = await channel.answer(AMY, question, "  Feeling ok today 🙂  ", quote_ok=True)
     post, thanks = sent
     assert isinstance(post, AnswerPost) and isinstance(thanks, PrivateNotice)
     assert post.text == "Feeling ok today 🙂"
@@ -84,9 +85,9 @@ async def test_alias_is_stable_within_a_session_and_differs_between_people(
     channel: LocalChannel,
 ) -> None:
     question = await start(channel)
-    first = (await channel.answer(AMY, question, "one"))[0]
-    second = (await channel.answer(AMY, question, "two"))[0]
-    other = (await channel.answer(BEN, question, "three"))[0]
+    first = (await channel.answer(AMY, question, "one", quote_ok=True))[0]
+    second = (await channel.answer(AMY, question, "two", quote_ok=True))[0]
+    other = (await channel.answer(BEN, question, "three", quote_ok=True))[0]
     assert isinstance(first, AnswerPost) and isinstance(second, AnswerPost)
     assert isinstance(other, AnswerPost)
     assert first.alias == second.alias
@@ -101,7 +102,7 @@ async def test_bad_answers_get_a_clear_private_message_and_nothing_is_stored(
     channel: LocalChannel, engine: Engine, text: str, expected: str
 ) -> None:
     question = await start(channel)
-    sent = await channel.answer(AMY, question, text)
+    sent = await channel.answer(AMY, question, text, quote_ok=True)
     assert len(sent) == 1 and isinstance(sent[0], PrivateNotice)
     assert expected in sent[0].text and sent[0].recipient == AMY
     digest = await engine.digest(question.session_id)
@@ -110,13 +111,13 @@ async def test_bad_answers_get_a_clear_private_message_and_nothing_is_stored(
 
 async def test_answer_at_exactly_the_limit_is_accepted(channel: LocalChannel) -> None:
     question = await start(channel)
-    sent = await channel.answer(AMY, question, "y" * 2000)
+    sent = await channel.answer(AMY, question, "y" * 2000, quote_ok=True)
     assert isinstance(sent[0], AnswerPost)
 
 
 async def test_reaction_button_toggles_on_and_off(channel: LocalChannel) -> None:
     question = await start(channel)
-    post = (await channel.answer(AMY, question, "me"))[0]
+    post = (await channel.answer(AMY, question, "me", quote_ok=True))[0]
     assert isinstance(post, AnswerPost)
     on = await channel.press(BEN, post.reactions[0])
     assert isinstance(on[0], ReactionCountsChanged)
@@ -130,9 +131,12 @@ async def test_native_reactions_count_once_per_person_and_can_be_removed(
     channel: LocalChannel,
 ) -> None:
     question = await start(channel)
-    post = (await channel.answer(AMY, question, "me"))[0]
+    post = (await channel.answer(AMY, question, "me", quote_ok=True))[0]
     assert isinstance(post, AnswerPost)
     ref = next(r for r, m in channel.outbox.refs.items() if m == post)
+    # Someone who hasn't agreed to the privacy note is not counted at all.
+    assert await channel.native_reaction(BEN, ref, "❤") == []
+    await channel.join(BEN, question.session_id)
     await channel.native_reaction(BEN, ref, "❤")  # no variation selector: same as ❤️
     again = await channel.native_reaction(BEN, ref, "❤️")
     assert again == []  # already counted
@@ -144,7 +148,7 @@ async def test_native_reactions_count_once_per_person_and_can_be_removed(
 
 async def test_reactions_on_unknown_messages_or_emoji_are_ignored(channel: LocalChannel) -> None:
     question = await start(channel)
-    post = (await channel.answer(AMY, question, "me"))[0]
+    post = (await channel.answer(AMY, question, "me", quote_ok=True))[0]
     ref = next(r for r, m in channel.outbox.refs.items() if m == post)
     assert await channel.native_reaction(BEN, "not-an-answer", "👍") == []
     assert await channel.native_reaction(BEN, ref, "🦄") == []
@@ -166,7 +170,7 @@ async def test_late_answer_to_an_earlier_question_lands_on_that_question(
 ) -> None:
     first = await start(channel)
     await channel.command(FACILITATOR, Command.NEXT_QUESTION)
-    await channel.answer(AMY, first, "still about question one")
+    await channel.answer(AMY, first, "still about question one", quote_ok=True)
     digest = await engine.digest(first.session_id)
     assert [a.text for a in digest.questions[0].answers] == ["still about question one"]
 
@@ -175,12 +179,12 @@ async def test_end_session_sends_digest_to_staff_and_closes_answers(
     channel: LocalChannel,
 ) -> None:
     question = await start(channel)
-    await channel.answer(AMY, question, "hello")
+    await channel.answer(AMY, question, "hello", quote_ok=True)
     sent = await channel.command(FACILITATOR, Command.END_SESSION)
     delivery = next(m for m in sent if isinstance(m, FileDelivery))
     assert delivery.audience is Audience.STAFF
     assert sorted(f.name.rsplit(".", 1)[1] for f in delivery.files) == ["csv", "html", "json", "md"]
-    late = await channel.answer(BEN, question, "too late")
+    late = await channel.answer(BEN, question, "too late", quote_ok=True)
     assert isinstance(late[0], PrivateNotice) and "finished" in late[0].text
 
 
@@ -205,15 +209,15 @@ async def test_withdraw_removes_answers_and_reactions_from_next_digest(
     channel: LocalChannel, engine: Engine
 ) -> None:
     question = await start(channel)
-    amy_post = (await channel.answer(AMY, question, "amy's answer"))[0]
-    ben_post = (await channel.answer(BEN, question, "ben's answer"))[0]
+    amy_post = (await channel.answer(AMY, question, "first answer", quote_ok=True))[0]
+    ben_post = (await channel.answer(BEN, question, "second answer", quote_ok=True))[0]
     assert isinstance(amy_post, AnswerPost) and isinstance(ben_post, AnswerPost)
     await channel.press(AMY, ben_post.reactions[0])
     sent = await channel.command(AMY, Command.WITHDRAW)
     assert isinstance(sent[0], PrivateNotice) and "1 of your answers" in sent[0].text
     digest = await engine.digest(question.session_id)
     texts = [a.text for q in digest.questions for a in q.answers]
-    assert texts == ["ben's answer"]
+    assert texts == ["second answer"]
     assert digest.questions[0].answers[0].agreement == 0
 
 
@@ -230,7 +234,7 @@ async def test_privacy_notice_mentions_native_reactions_show_names(channel: Loca
 
 async def test_facilitator_can_add_and_remove_tags(channel: LocalChannel, engine: Engine) -> None:
     question = await start(channel)
-    post = (await channel.answer(AMY, question, "my social worker changed again"))[0]
+    post = (await channel.answer(AMY, question, "my social worker changed again", quote_ok=True))[0]
     assert isinstance(post, AnswerPost)
     digest = await engine.digest(question.session_id)
     assert "social-workers" in digest.questions[0].answers[0].themes
@@ -247,6 +251,8 @@ class _RefusingOutbox:
         self.private: list[PrivateNotice] = []
 
     async def send(self, message: object) -> str | None:
+        if isinstance(message, ConsentRequest):
+            return None
         if isinstance(message, PrivateNotice):
             self.private.append(message)
             return None
@@ -256,7 +262,7 @@ class _RefusingOutbox:
 async def test_a_failed_answer_post_keeps_the_answer_and_tells_both_people_once(
     engine: Engine,
 ) -> None:
-    from bot.core.events import AnswerSubmitted, CommandInvoked
+    from bot.core.events import AnswerSubmitted, CommandInvoked, ConsentGiven
 
     outbox = _RefusingOutbox()
     start = CommandInvoked(
@@ -271,7 +277,11 @@ async def test_a_failed_answer_post_keeps_the_answer_and_tells_both_people_once(
     hints = [n.text for n in outbox.private if n.recipient == FACILITATOR]
     assert hints.count("I need the 'Send Messages' permission in this channel.") == 1
     outbox.private.clear()
-    answer = AnswerSubmitted(person=AMY, channel_id="c", text="kept safe", session_id=session_id)
+    await engine.dispatch(ConsentGiven(person=AMY, channel_id="c", session_id=session_id), outbox)
+    outbox.private.clear()
+    answer = AnswerSubmitted(
+        person=AMY, channel_id="c", text="kept safe", session_id=session_id, quote_ok=True
+    )
     await engine.dispatch(answer, outbox)
     to_amy = [n.text for n in outbox.private if n.recipient == AMY]
     to_facilitator = [n.text for n in outbox.private if n.recipient == FACILITATOR]

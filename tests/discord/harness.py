@@ -2,7 +2,8 @@
 client, connected over loopback sockets to ``FakeDiscord``.
 
 The people in it have usernames and display names so tests can check that none of them (and
-no snowflake) ever reaches a digest.
+no snowflake) ever reaches a digest. Answers are shown at once (``reveal_seconds=0``) unless a
+test asks for the default batches.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tests.fakes.discord_server import EPHEMERAL, FakeDiscord, InteractionHandle
 
 FACILITATOR = ("1300000000000000001", "fiona_facilitates", "Fiona Fairweather")
 STAFF = ("1300000000000000002", "sam_from_staff", "Samira Stafford")
+LEAD = ("1300000000000000003", "dana_dsl", "Dana Safeguard")  # the safeguarding lead
 YOUNG = [
     ("1300000000000000101", "river_k", "River Kingsley"),
     ("1300000000000000102", "jay_2009", "Jaylen Okafor"),
@@ -32,7 +34,7 @@ YOUNG = [
     ("1300000000000000105", "ash_w", "Ashwin Wells"),
     ("1300000000000000106", "nell", "Penelope Vance"),
 ]
-EVERYONE = [FACILITATOR, STAFF, *YOUNG]
+EVERYONE = [FACILITATOR, STAFF, LEAD, *YOUNG]
 _COUNT = re.compile(r" · (\d+)$")
 
 
@@ -44,11 +46,13 @@ class Room:
     guild: str
     channel: str
     staff_channel: str
+    safeguarding_channel: str
     facilitator_role: str
     staff_role: str
 
     facilitator: ClassVar[str] = FACILITATOR[0]
     staff: ClassVar[str] = STAFF[0]
+    lead: ClassVar[str] = LEAD[0]
     young: ClassVar[tuple[str, ...]] = tuple(person[0] for person in YOUNG)
 
     # -- acting --------------------------------------------------------------------------
@@ -59,19 +63,18 @@ class Room:
         )
         return await self._settled(payload)
 
-    async def answer(self, user: str, question: Mapping[str, Any], text: str) -> InteractionHandle:
-        """Press "Answer anonymously" on ``question``, then submit the modal it opens."""
-        (button,) = buttons(question)
-        press = await self.fake.interact(
-            self.fake.button_press(
-                question["id"], button["custom_id"], guild_id=self.guild, user_id=user
-            )
-        )
-        await self.fake.wait_for_response(press)
+    async def answer(
+        self, user: str, question: Mapping[str, Any], text: str, *, quote: bool = False
+    ) -> InteractionHandle:
+        """Press "Answer anonymously" on ``question`` (agreeing to the privacy note when it
+        comes first), then fill in and submit the modal it opens."""
+        press = await self.click(user, question, "Answer anonymously")
+        if self.fake.callbacks(press.id)[0].json["type"] == 4:
+            press = await self.agree(user, press)
         modal = self.modal(press)
         submit = self.fake.modal_submit(
-            modal["custom_id"],
-            {"answer": text},
+            modal,
+            {"answer": text, "quote": quote},
             guild_id=self.guild,
             channel_id=question["channel_id"],
             user_id=user,
@@ -81,6 +84,27 @@ class Room:
         assert deferred == {"type": 5, "data": {"flags": EPHEMERAL}}, "defer first, privately"
         return handle
 
+    async def click(self, user: str, message: Mapping[str, Any], label: str) -> InteractionHandle:
+        """Press the button labelled ``label`` on ``message``; settled, first response in 3 s."""
+        custom_id = button(message, label)["custom_id"]
+        payload = self.fake.button_press(
+            message["id"], custom_id, guild_id=self.guild, user_id=user
+        )
+        return await self._settled(payload)
+
+    async def agree(self, user: str, shown: InteractionHandle) -> InteractionHandle:
+        """Press "I understand" on the privacy note that ``shown`` answered with (privately)."""
+        (note,) = [m for m in self.fake.replies(shown) if buttons_labelled(m, "I understand")]
+        assert note["flags"] & EPHEMERAL, "the privacy note is private"
+        assert note["content"].startswith("**Before you answer")
+        return await self.click(user, note, "I understand")
+
+    async def join(self, user: str, question: Mapping[str, Any]) -> None:
+        """Agree to the privacy note of ``question``'s session without answering: press
+        "Answer anonymously", then "I understand", and leave the form that opens."""
+        press = await self.click(user, question, "Answer anonymously")
+        self.modal(await self.agree(user, press))
+
     def modal(self, press: InteractionHandle) -> dict[str, Any]:
         (callback,) = self.fake.callbacks(press.id)
         assert callback.json["type"] == 9, callback.json
@@ -88,10 +112,11 @@ class Room:
         return data
 
     async def press(self, user: str, message_id: str, emoji: str) -> InteractionHandle:
+        """Press an anonymous reaction button (not waiting: a burst stays a burst)."""
         custom_id = next(
             b["custom_id"]
             for b in buttons(self.fake.messages[message_id])
-            if b["emoji"]["name"] == emoji
+            if (b.get("emoji") or {}).get("name") == emoji
         )
         payload = self.fake.button_press(message_id, custom_id, guild_id=self.guild, user_id=user)
         return await self.fake.interact(payload)
@@ -132,10 +157,22 @@ class Room:
         ]
 
     def questions(self) -> list[dict[str, Any]]:
-        return [m for m in self.posts() if m["content"].startswith("**Question ")]
+        """Question posts (the check-in too): the ones with an "Answer anonymously" button."""
+        return [
+            m for m in self.posts() if any(b["label"] == "Answer anonymously" for b in buttons(m))
+        ]
+
+    def alerts(self) -> list[dict[str, Any]]:
+        return self.posts(self.safeguarding_channel)
 
     def answers(self) -> list[dict[str, Any]]:
         return [m for m in self.posts() if " answered question " in m["content"]]
+
+    async def dms(self, user: str, count: int = 1) -> list[dict[str, Any]]:
+        """The bot's direct messages to ``user``, once there are ``count`` (they may follow
+        an interaction's private reply)."""
+        await self.fake.wait_for(lambda: len(self.fake.dm_messages(user)) >= count)
+        return self.fake.dm_messages(user)
 
     def counts(self, message_id: str) -> dict[str, int]:
         return counts(self.fake.messages[message_id])
@@ -156,6 +193,16 @@ def buttons(message: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [button for row in message.get("components", []) for button in row["components"]]
 
 
+def buttons_labelled(message: Mapping[str, Any], label: str) -> list[dict[str, Any]]:
+    return [b for b in buttons(message) if b.get("label") == label]
+
+
+def button(message: Mapping[str, Any], label: str) -> dict[str, Any]:
+    found = [b for b in buttons(message) if b.get("label") == label]
+    assert len(found) == 1, f"no single {label!r} button in {buttons(message)}"
+    return found[0]
+
+
 def counts(message: Mapping[str, Any]) -> dict[str, int]:
     shown: dict[str, int] = {}
     for button in buttons(message):
@@ -167,31 +214,52 @@ def counts(message: Mapping[str, Any]) -> dict[str, int]:
 
 @contextlib.asynccontextmanager
 async def open_room(
-    tmp_path: Path, *, staff_channel: bool = True, edit_interval: float = 0.2
+    tmp_path: Path,
+    *,
+    staff_channel: bool = True,
+    safeguarding_channel: bool = True,
+    edit_interval: float = 0.2,
+    reveal_seconds: int = 0,
+    **discord_settings: Any,
 ) -> AsyncIterator[Room]:
-    """A connected, ready bot in a guild with a session channel and a staff channel."""
+    """A connected, ready bot in a guild with a session channel, a staff channel and a
+    safeguarding channel (or, without it, alerts by DM to the lead). ``discord_settings``
+    override the ``DiscordSettings`` fields."""
     async with FakeDiscord() as fake:
         guild = fake.add_guild("Youth voice group")
         channel = fake.add_channel(guild, "consultation")
         staff_room = fake.add_channel(guild, "staff-only")
+        safeguarding_room = fake.add_channel(guild, "safeguarding")
         facilitator_role = fake.add_role(guild, "Facilitator")
         staff_role = fake.add_role(guild, "Staff")
+        lead_role = fake.add_role(guild, "Safeguarding lead")
+        roles_of = {
+            FACILITATOR[0]: [facilitator_role],
+            STAFF[0]: [staff_role],
+            LEAD[0]: [lead_role],
+        }
         for user_id, username, display in EVERYONE:
-            roles = {FACILITATOR[0]: [facilitator_role], STAFF[0]: [staff_role]}.get(user_id, [])
-            fake.add_member(guild, fake.user(user_id, username, global_name=display), roles)
-        settings = DiscordSettings(
-            token="fake-token",
-            api_base=fake.api_base,
-            gateway_url=fake.gateway_url,
-            facilitator_role_ids=frozenset({int(facilitator_role)}),
-            staff_role_ids=frozenset({int(staff_role)}),
-            staff_channel_id=int(staff_room) if staff_channel else None,
-            guild_id=int(guild),
-        )
+            member = fake.user(user_id, username, global_name=display)
+            fake.add_member(guild, member, roles_of.get(user_id, []))
+        lead_users = frozenset() if safeguarding_channel else frozenset({int(LEAD[0])})
+        values: dict[str, Any] = {
+            "token": "fake-token",
+            "api_base": fake.api_base,
+            "gateway_url": fake.gateway_url,
+            "facilitator_role_ids": frozenset({int(facilitator_role)}),
+            "staff_role_ids": frozenset({int(staff_role)}),
+            "staff_channel_id": int(staff_room) if staff_channel else None,
+            "safeguarding_role_ids": frozenset({int(lead_role)}),
+            "safeguarding_channel_id": int(safeguarding_room) if safeguarding_channel else None,
+            "safeguarding_user_ids": lead_users,
+            "guild_id": int(guild),
+        }
+        settings = DiscordSettings(**{**values, **discord_settings})
         core = Settings(
             database_path=tmp_path / "t.db",
             prompts_dir=DEFAULT_PROMPTS_DIR,
             identity_key=b"test-key-0123456789",
+            reveal_seconds=reveal_seconds,
         )
         async with open_engine(core) as engine:
             with api_endpoints(settings):
@@ -219,6 +287,7 @@ async def open_room(
                         guild=guild,
                         channel=channel,
                         staff_channel=staff_room,
+                        safeguarding_channel=safeguarding_room,
                         facilitator_role=facilitator_role,
                         staff_role=staff_role,
                     )

@@ -1,4 +1,5 @@
-"""Pure Discord translation: roles, escaping, message text, buttons, the modal, errors."""
+"""Pure Discord translation: roles, escaping, message text, buttons, the modal and its
+submit, alerts, errors."""
 
 from __future__ import annotations
 
@@ -8,12 +9,33 @@ import pytest
 
 from adapters.discord import convert
 from adapters.discord.convert import Needs
-from bot.core.engine import AnswerForm
-from bot.core.events import Role
-from bot.core.outbound import AnswerPost, QuestionPost, ReactionButton
+from bot.core.actions import (
+    acknowledge_action_id,
+    consent_action_id,
+    keep_out_action_id,
+    release_action_id,
+    report_action_id,
+)
+from bot.core.events import Person, Role
+from bot.core.outbound import (
+    AlertAudience,
+    AnswerPost,
+    ConsentRequest,
+    QuestionPost,
+    ReactionButton,
+    SafeguardingAlert,
+)
+from bot.sessions.answers import AnswerForm
 
 FACILITATORS = frozenset({111111111111111111})
 STAFF = frozenset({222222222222222222})
+LEADS = frozenset({333333333333333333})
+ROLES = convert.RoleMap(
+    facilitator_role_ids=FACILITATORS,
+    staff_role_ids=STAFF,
+    lead_role_ids=LEADS,
+    lead_user_ids=frozenset({444444444444444444}),
+)
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 TRICKY = [
@@ -42,20 +64,50 @@ def answer_post(text: str, alias: str = "Calm Otter") -> AnswerPost:
         alias=alias,
         text=text,
         reactions=(),
+        report_action_id=report_action_id("a1"),
     )
+
+
+def question_post(number: int = 2, *, content_note: str | None = None) -> QuestionPost:
+    return QuestionPost(
+        channel_id="1",
+        session_id="s",
+        number=number,
+        total=6,
+        text="Is this you?",
+        help_text="Be honest." if number else None,
+        answer_action_id=f"cb:answer:s:{number}",
+        skip_action_id=f"cb:skip:s:{number}",
+        content_note=content_note,
+    )
+
+
+def alert(**changes: object) -> SafeguardingAlert:
+    values: dict[str, object] = {
+        "audience": AlertAudience.LEAD,
+        "alert_id": "al-1",
+        "text": "⚠️ Possible disclosure (abuse)\nTheir words: «@everyone **help** <@1>»",
+        "writer": "1300000000000000101",
+        "acknowledge_action_id": acknowledge_action_id("al-1"),
+        "release_action_id": release_action_id("a1"),
+        "keep_out_action_id": keep_out_action_id("a1"),
+        **changes,
+    }
+    return SafeguardingAlert(**values)  # type: ignore[arg-type]
 
 
 def test_roles_map_to_core_roles_and_nothing_else_is_kept() -> None:
-    both = convert.person(
-        42,
-        [*FACILITATORS, *STAFF, 9],
-        facilitator_role_ids=FACILITATORS,
-        staff_role_ids=STAFF,
-    )
-    assert both.platform == "discord" and both.user_id == "42"
-    assert both.roles == {Role.FACILITATOR, Role.STAFF}
-    nobody = convert.person(7, [9], facilitator_role_ids=FACILITATORS, staff_role_ids=STAFF)
+    everything = convert.person(42, [*FACILITATORS, *STAFF, *LEADS, 9], ROLES)
+    assert everything.platform == "discord" and everything.user_id == "42"
+    assert everything.roles == {Role.FACILITATOR, Role.STAFF, Role.SAFEGUARDING_LEAD}
+    nobody = convert.person(7, [9], ROLES)
     assert nobody.roles == frozenset()
+
+
+def test_a_configured_safeguarding_user_is_a_lead_even_without_roles() -> None:
+    # A button pressed in a DM carries no member and so no roles.
+    in_a_dm = convert.person(444444444444444444, [], ROLES)
+    assert in_a_dm.roles == {Role.SAFEGUARDING_LEAD}
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -88,31 +140,93 @@ def test_a_long_answer_is_shortened_to_fit_without_half_an_escape() -> None:
         assert not re.search(r"(?<!\\)(\\\\)*\\…$", body), "cut inside an escape"
 
 
-def test_a_question_shows_number_text_and_help() -> None:
-    post = QuestionPost(
-        channel_id="1",
-        session_id="s",
-        number=2,
-        total=6,
-        text="Is this you?",
-        help_text="Be honest.",
-        answer_action_id="cb:answer:s:2",
-    )
+def test_a_question_shows_number_text_help_and_answer_and_skip_buttons() -> None:
+    post = question_post()
     assert convert.question_content(post) == "**Question 2 of 6**\nIs this you?\n-# Be honest."
-    ((button,),) = convert.question_buttons(post)
-    assert (button.custom_id, button.label) == ("cb:answer:s:2", "Answer anonymously")
+    ((answer, skip),) = convert.question_buttons(post)
+    assert (answer.custom_id, answer.label) == ("cb:answer:s:2", "Answer anonymously")
+    assert (skip.custom_id, skip.label) == ("cb:skip:s:2", "Skip")
 
 
-def test_reaction_buttons_show_emoji_label_and_count_in_rows_of_five() -> None:
+def test_a_content_note_comes_before_the_question() -> None:
+    note = "💛 This question touches on things that can be hard to think about."
+    content = convert.question_content(question_post(content_note=note))
+    assert content.startswith(note + "\n**Question 2 of 6**\nIs this you?")
+
+
+def test_the_check_in_is_not_numbered_as_a_question() -> None:
+    content = convert.question_content(question_post(0))
+    assert content == "**Check-in**\nIs this you?"
+    assert "Question" not in content
+
+
+def test_answer_buttons_are_reactions_in_rows_of_five_then_report_on_its_own_row() -> None:
     reactions = [
         ReactionButton(emoji="👍", label="me too", count=i, action_id=f"cb:react:a1:{i}")
         for i in range(7)
     ]
-    rows = convert.reaction_buttons(reactions)
-    assert [len(row) for row in rows] == [5, 2]
+    rows = convert.answer_buttons(reactions, report_action_id("a1"))
+    assert [len(row) for row in rows] == [5, 2, 1]
     assert rows[0][3].label == "me too · 3" and rows[0][3].emoji == "👍"
     assert rows[1][1].custom_id == "cb:react:a1:6"
-    assert len(convert.rows([rows[0][0]] * 30)) == 5  # Discord shows at most 25
+    ((report,),) = convert.answer_buttons(reactions[:5], "cb:report:a1:0")[1:]
+    assert (report.label, report.emoji, report.custom_id) == (
+        "Report privately",
+        "🚩",
+        "cb:report:a1:0",
+    )
+    many = convert.answer_buttons(reactions * 4, "cb:report:a1:0")  # 28 reactions
+    assert len(many) == 5 and all(len(row) <= 5 for row in many)  # Discord's limits
+    assert many[-1][0].label == "Report privately"  # never pushed off
+
+
+def test_the_privacy_note_has_one_i_understand_button() -> None:
+    request = ConsentRequest(
+        channel_id="1",
+        recipient=Person(platform="discord", user_id="5"),
+        session_id="s",
+        question_number=2,
+        text="How this works",
+        consent_action_id=consent_action_id("s", 2),
+    )
+    ((agree,),) = convert.consent_buttons(request)
+    assert (agree.label, agree.custom_id) == ("I understand", "cb:consent:s:3")
+
+
+def test_an_alert_mentions_the_writer_and_shows_their_words_literally() -> None:
+    (content,) = convert.alert_chunks(alert())
+    assert content.endswith("\nOn Discord: <@1300000000000000101>")
+    words = content.split("Their words: ", 1)[1].split("\n")[0]
+    assert shown(words) == "«@everyone **help** <@1>»"
+    mentions = re.findall(r"(?<!\\)<@\d+>", content)
+    assert mentions == ["<@1300000000000000101>"]  # the answer's <@1> is escaped
+    assert "@everyone" not in content
+    ((ack, release, keep),) = convert.alert_buttons(alert())
+    assert [ack.label, release.label, keep.label] == [
+        "I'm on it",
+        "Release to the group",
+        "Keep out of the digest",
+    ]
+    assert [ack.custom_id, release.custom_id, keep.custom_id] == [
+        "cb:ack:al-1:0",
+        "cb:release:a1:0",
+        "cb:keep:a1:0",
+    ]
+
+
+def test_an_escalation_has_only_the_acknowledge_button_and_no_mention() -> None:
+    escalation = alert(
+        audience=AlertAudience.DEPUTY, writer=None, release_action_id=None, keep_out_action_id=None
+    )
+    (content,) = convert.alert_chunks(escalation)
+    assert not re.search(r"(?<!\\)<@", content)
+    assert [[b.label for b in row] for row in convert.alert_buttons(escalation)] == [["I'm on it"]]
+
+
+def test_a_long_alert_is_split_and_the_mention_is_kept() -> None:
+    chunks = convert.alert_chunks(alert(text="Their words: «" + "word " * 900 + "»"))
+    assert len(chunks) == 3 and all(len(c) <= convert.MESSAGE_LIMIT for c in chunks)
+    assert chunks[-1].endswith("<@1300000000000000101>")
 
 
 def test_the_modal_keeps_to_discords_limits() -> None:
@@ -129,6 +243,8 @@ def test_the_modal_keeps_to_discords_limits() -> None:
     assert spec.placeholder == long_question  # the whole question is still readable
     assert len(spec.input_label) <= 45
     assert spec.max_length == 4000
+    assert spec.ask_quote
+    assert len(spec.quote_label) <= 45 and len(spec.quote_description) <= 100
     short = AnswerForm(
         session_id="s", question_number=1, question_text="Why?", help_text=None, max_chars=300
     )
@@ -140,12 +256,41 @@ def test_the_modal_keeps_to_discords_limits() -> None:
     )
 
 
-def test_the_answer_is_read_from_either_modal_shape() -> None:
+def test_the_check_in_form_does_not_ask_about_quoting() -> None:
+    check_in = AnswerForm(
+        session_id="s", question_number=0, question_text="How are you?", help_text=None, max_chars=9
+    )
+    assert not convert.answer_modal(check_in, "cb:answer:s:0").ask_quote
+
+
+def submit(quote: object, *, with_checkbox: bool = True) -> list[dict[str, object]]:
+    """``data.components`` of a real modal submit: Labels (type 18) around a text input
+    (type 4, string value) and a checkbox (type 23, boolean value), numbered ids."""
+    components: list[dict[str, object]] = [
+        {
+            "type": 18,
+            "id": 1,
+            "component": {"type": 4, "id": 2, "custom_id": "answer", "value": "I'd say: it's ok"},
+        }
+    ]
+    if with_checkbox:
+        checkbox = {"type": 23, "id": 4, "custom_id": "quote", "value": quote}
+        components.append({"type": 18, "id": 3, "component": checkbox})
+    return components
+
+
+def test_the_answer_and_the_quote_choice_are_read_from_the_submit() -> None:
+    assert convert.modal_answer(submit(True)) == convert.ModalAnswer("I'd say: it's ok", True)
+    assert convert.modal_answer(submit(False)) == convert.ModalAnswer("I'd say: it's ok", False)
+    # Only an explicit tick counts: a missing checkbox (the check-in) or an odd value is "no".
+    assert not convert.modal_answer(submit(None, with_checkbox=False)).quote_ok
+    assert not convert.modal_answer(submit("true")).quote_ok
+
+
+def test_the_answer_is_read_from_the_older_action_row_shape_too() -> None:
     rows = [{"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": "hi"}]}]
-    labels = [{"type": 18, "component": {"type": 4, "custom_id": "answer", "value": "yo"}}]
-    assert convert.modal_answer_text(rows) == "hi"
-    assert convert.modal_answer_text(labels) == "yo"
-    assert convert.modal_answer_text([]) is None
+    assert convert.modal_answer(rows) == convert.ModalAnswer("hi", False)
+    assert convert.modal_answer([]) == convert.ModalAnswer(None, False)
 
 
 def test_long_text_is_split_at_line_breaks() -> None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import io
 from collections.abc import AsyncIterator
+from typing import Any
 
 import discord
 import pytest
@@ -13,6 +14,8 @@ import yarl
 from discord.gateway import DiscordWebSocket
 
 from tests.fakes.discord_server import Call, FakeDiscord, Reply
+
+USER = "1300000000000000001"
 
 
 class _Client(discord.Client):
@@ -31,7 +34,7 @@ async def running() -> AsyncIterator[tuple[FakeDiscord, _Client, str, str]]:
     async with FakeDiscord() as fake:
         guild = fake.add_guild("Fake guild")
         channel = fake.add_channel(guild, "general")
-        user = fake.user("1300000000000000001", "someone")
+        user = fake.user(USER, "someone")
         fake.add_member(guild, user)
         discord.http.Route.BASE = fake.api_base
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
@@ -117,3 +120,75 @@ async def test_custom_routes_override_the_defaults(
 
     with pytest.raises(discord.NotFound):
         await client.fetch_channel(int(channel))
+
+
+async def test_components_discord_would_refuse_are_refused(
+    running: tuple[FakeDiscord, _Client, str, str],
+) -> None:
+    fake, client, _, channel = running
+    target = client.get_partial_messageable(int(channel))
+    six: list[dict[str, Any]] = [
+        {"type": 2, "style": 2, "label": str(i), "custom_id": f"b{i}"} for i in range(6)
+    ]
+    too_wide: dict[str, Any] = {"content": "x", "components": [{"type": 1, "components": six}]}
+    with pytest.raises(discord.HTTPException) as refused:
+        await client.http.send_message(target.id, params=_params(too_wide))
+    assert refused.value.status == 400 and refused.value.code == 50035
+    five: dict[str, Any] = {"content": "x", "components": [{"type": 1, "components": six[:5]}]}
+    await client.http.send_message(target.id, params=_params(five))
+    assert [r.status for r in fake.requests_to("POST", rf"/channels/{channel}/messages")] == [
+        400,
+        200,
+    ]
+
+
+async def test_a_modal_submit_echoes_the_modal_with_values(
+    running: tuple[FakeDiscord, _Client, str, str],
+) -> None:
+    fake, _, guild, channel = running
+    modal = {
+        "custom_id": "form",
+        "title": "A form",
+        "components": [
+            {"type": 18, "label": "Text", "component": {"type": 4, "custom_id": "t", "style": 2}},
+            {"type": 18, "label": "Tick", "component": {"type": 23, "custom_id": "c"}},
+        ],
+    }
+    payload = fake.modal_submit(
+        modal, {"t": "hello", "c": True}, guild_id=guild, channel_id=channel, user_id=USER
+    )
+    assert payload["data"] == {
+        "custom_id": "form",
+        "components": [
+            {
+                "type": 18,
+                "id": 1,
+                "component": {"type": 4, "id": 2, "custom_id": "t", "value": "hello"},
+            },
+            {
+                "type": 18,
+                "id": 3,
+                "component": {"type": 23, "id": 4, "custom_id": "c", "value": True},
+            },
+        ],
+    }
+
+
+async def test_a_button_in_a_dm_is_pressed_as_a_user_without_a_guild(
+    running: tuple[FakeDiscord, _Client, str, str],
+) -> None:
+    fake, client, _, _ = running
+    dm = await client.create_dm(discord.Object(int(USER)))
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label="Press", custom_id="press"))
+    sent = await dm.send("hi", view=view)
+    payload = fake.button_press(str(sent.id), "press", guild_id="0", user_id=USER)
+    handle = await fake.interact(payload)
+    await fake.wait_for_response(handle)
+    (interaction,) = client.interactions
+    assert interaction.guild_id is None and not isinstance(interaction.user, discord.Member)
+    assert interaction.user.id == int(USER)
+
+
+def _params(payload: dict[str, Any]) -> discord.http.MultipartParameters:
+    return discord.http.MultipartParameters(payload=payload, multipart=None, files=None)

@@ -11,15 +11,26 @@ from adapters.discord.settings import DEFAULT_API_BASE, DiscordSettings
 from bot.core.errors import ConfigError
 
 ROLE = "123456789012345678"
-BASE = {"DISCORD_TOKEN": "secret-token", "DISCORD_FACILITATOR_ROLE_IDS": ROLE}
+LEAD_ROLE = "623456789012345678"
+LEAD_CHANNEL = "723456789012345678"
+BASE = {
+    "DISCORD_TOKEN": "secret-token",
+    "DISCORD_FACILITATOR_ROLE_IDS": ROLE,
+    "DISCORD_SAFEGUARDING_ROLE_IDS": LEAD_ROLE,
+    "DISCORD_SAFEGUARDING_CHANNEL_ID": LEAD_CHANNEL,
+}
 
 
-def test_the_minimum_is_a_token_and_a_facilitator_role() -> None:
+def test_the_minimum_is_a_token_a_facilitator_role_and_a_safeguarding_lead() -> None:
     settings = DiscordSettings.from_env(BASE)
     assert settings.api_base == DEFAULT_API_BASE and settings.gateway_url is None
     assert settings.facilitator_role_ids == {int(ROLE)}
     assert settings.staff_role_ids == frozenset() and settings.staff_channel_id is None
     assert settings.guild_id is None and settings.sync_commands is True
+    assert settings.safeguarding_role_ids == {int(LEAD_ROLE)}
+    assert settings.safeguarding_channel_id == int(LEAD_CHANNEL)
+    assert settings.safeguarding_user_ids == frozenset() == settings.deputy_user_ids
+    assert settings.deputy_channel_id is None
     assert "secret-token" not in repr(settings)
 
 
@@ -34,6 +45,9 @@ def test_every_key_is_read() -> None:
             "DISCORD_STAFF_CHANNEL_ID": "423456789012345678",
             "DISCORD_GUILD_ID": "523456789012345678",
             "DISCORD_SYNC_COMMANDS": "false",
+            "DISCORD_SAFEGUARDING_USER_IDS": "823456789012345678,823456789012345679",
+            "DISCORD_DEPUTY_CHANNEL_ID": "923456789012345678",
+            "DISCORD_DEPUTY_USER_IDS": "993456789012345678",
         }
     )
     assert settings.api_base == "http://127.0.0.1:9/api/v10"
@@ -43,6 +57,30 @@ def test_every_key_is_read() -> None:
     assert settings.staff_channel_id == 423456789012345678
     assert settings.guild_id == 523456789012345678
     assert settings.sync_commands is False
+    assert settings.safeguarding_user_ids == {823456789012345678, 823456789012345679}
+    assert settings.deputy_channel_id == 923456789012345678
+    assert settings.deputy_user_ids == {993456789012345678}
+    assert settings.lead_user_ids == {823456789012345678, 823456789012345679, 993456789012345678}
+
+
+def test_safeguarding_alerts_need_a_channel_or_users_and_the_error_names_both() -> None:
+    env = {**BASE, "DISCORD_SAFEGUARDING_CHANNEL_ID": ""}
+    with pytest.raises(ConfigError) as raised:
+        DiscordSettings.from_env(env)
+    assert "DISCORD_SAFEGUARDING_CHANNEL_ID" in str(raised.value)
+    assert "DISCORD_SAFEGUARDING_USER_IDS" in str(raised.value)
+    by_dm = DiscordSettings.from_env({**env, "DISCORD_SAFEGUARDING_USER_IDS": ROLE})
+    assert by_dm.safeguarding_channel_id is None and by_dm.safeguarding_user_ids == {int(ROLE)}
+
+
+def test_someone_must_be_able_to_act_on_an_alert() -> None:
+    env = {**BASE, "DISCORD_SAFEGUARDING_ROLE_IDS": ""}
+    with pytest.raises(ConfigError) as raised:
+        DiscordSettings.from_env(env)
+    assert raised.value.key == "DISCORD_SAFEGUARDING_ROLE_IDS"
+    # The users alerts are DM'd to are leads by id, so no role is needed then.
+    users = DiscordSettings.from_env({**env, "DISCORD_SAFEGUARDING_USER_IDS": ROLE})
+    assert users.safeguarding_role_ids == frozenset() and users.lead_user_ids == {int(ROLE)}
 
 
 @pytest.mark.parametrize(
@@ -57,6 +95,11 @@ def test_every_key_is_read() -> None:
         ({"DISCORD_SYNC_COMMANDS": "sometimes"}, "DISCORD_SYNC_COMMANDS"),
         ({"DISCORD_API_BASE": "discord.com"}, "DISCORD_API_BASE"),
         ({"DISCORD_GATEWAY_URL": "http://x"}, "DISCORD_GATEWAY_URL"),
+        ({"DISCORD_SAFEGUARDING_ROLE_IDS": "DSL"}, "DISCORD_SAFEGUARDING_ROLE_IDS"),
+        ({"DISCORD_SAFEGUARDING_CHANNEL_ID": "#dsl"}, "DISCORD_SAFEGUARDING_CHANNEL_ID"),
+        ({"DISCORD_SAFEGUARDING_USER_IDS": "@dana"}, "DISCORD_SAFEGUARDING_USER_IDS"),
+        ({"DISCORD_DEPUTY_CHANNEL_ID": "#deputy"}, "DISCORD_DEPUTY_CHANNEL_ID"),
+        ({"DISCORD_DEPUTY_USER_IDS": "1,2"}, "DISCORD_DEPUTY_USER_IDS"),
     ],
 )
 def test_a_wrong_value_names_its_key(changes: dict[str, str], key: str) -> None:

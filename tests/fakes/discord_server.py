@@ -25,9 +25,16 @@ event; builders make INTERACTION_CREATE payloads for slash commands, autocomplet
 presses and modal submits (``interact`` dispatches one and returns its handle), and
 MESSAGE_REACTION_ADD/REMOVE payloads.
 
+Components are checked as Discord checks them, and a breach answers 400 Invalid Form Body
+(code 50035): at most 5 action rows of at most 5 buttons per message, custom ids of at most
+100 characters and button labels of 80; a modal (callback type 9) has a title of at most 45,
+at most 5 top-level components, Labels (text 45, description 100) around a text input or a
+checkbox, and a checkbox only inside a Label.
+
 Not covered: permissions (inject them with ``fail``), real rate-limit buckets and headers,
 sharding, ``GET /gateway/bot``, zlib/zstd compression, voice, member chunking, message
-history, embeds validation, component validation, and interaction token expiry.
+history, embeds validation, select menus and other components, and interaction token
+expiry.
 """
 
 from __future__ import annotations
@@ -126,6 +133,7 @@ class FakeDiscord:
         self._dm_channels: dict[str, dict[str, Any]] = {}
         self._interactions: dict[str, InteractionHandle] = {}
         self._originals: dict[str, str] = {}  # interaction token -> original message id
+        self._followup_ids: dict[str, list[str]] = {}  # interaction token -> follow-up ids
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._faults: list[_Fault] = []
         self._sockets: list[web.WebSocketResponse] = []
@@ -299,6 +307,19 @@ class FakeDiscord:
 
     def callbacks(self, interaction_id: str) -> list[RecordedRequest]:
         return self.requests_to("POST", rf"/interactions/{interaction_id}/[^/]+/callback")
+
+    def replies(self, handle: InteractionHandle) -> list[dict[str, Any]]:
+        """The messages an interaction was answered with, as they are now: its first
+        response (type 4, or the "thinking" of type 5), then its follow-ups."""
+        ids = [self._originals.get(handle.token), *self._followup_ids.get(handle.token, [])]
+        return [self.messages[i] for i in ids if i is not None and i in self.messages]
+
+    def dm_messages(self, user_id: str) -> list[dict[str, Any]]:
+        """Messages the bot sent to ``user_id`` in a direct message, oldest first."""
+        channels = {
+            cid for cid, c in self._dm_channels.items() if c["recipients"][0]["id"] == user_id
+        }
+        return [m for m in self.messages.values() if m["channel_id"] in channels]
 
     def followups(self, handle: InteractionHandle) -> list[RecordedRequest]:
         """Follow-ups and edits of the original response sent with this interaction's token."""
@@ -494,6 +515,9 @@ class FakeDiscord:
         iid = call.params["iid"]
         kind = int(call.json["type"])
         data = call.json.get("data") or {}
+        problem = _modal_problem(data) if kind == 9 else _message_problem(data)
+        if problem:
+            return _invalid_form_body(problem)
         handle = self._interactions.get(iid)
         interaction: dict[str, Any] = {
             "id": iid,
@@ -514,10 +538,15 @@ class FakeDiscord:
         return Reply(body=reply)
 
     async def _followup(self, call: Call) -> Reply:
-        channel_id = self._channel_for_token(call.params["token"])
-        return Reply(
-            body=self._store_message(channel_id, call.json or {}, call.files, webhook=True)
+        problem = _message_problem(call.json or {})
+        if problem:
+            return _invalid_form_body(problem)
+        token = call.params["token"]
+        message = self._store_message(
+            self._channel_for_token(token), call.json or {}, call.files, webhook=True
         )
+        self._followup_ids.setdefault(token, []).append(message["id"])
+        return Reply(body=message)
 
     def _hook_message_id(self, call: Call) -> str:
         wanted = call.params["message"]
@@ -547,6 +576,9 @@ class FakeDiscord:
         channel_id = call.params["channel"]
         if self.channel(channel_id) is None:
             return _unknown_channel()
+        problem = _message_problem(call.json or {})
+        if problem:
+            return _invalid_form_body(problem)
         return Reply(body=self._store_message(channel_id, call.json or {}, call.files))
 
     async def _get_message(self, call: Call) -> Reply:
@@ -556,6 +588,9 @@ class FakeDiscord:
     async def _edit_message(self, call: Call) -> Reply:
         if call.params["message"] not in self.messages:
             return _unknown_message()
+        problem = _message_problem(call.json or {})
+        if problem:
+            return _invalid_form_body(problem)
         return Reply(body=self._update_message(call.params["message"], call.json or {}, call.files))
 
     async def _delete_message(self, call: Call) -> Reply:
@@ -759,8 +794,10 @@ class FakeDiscord:
         data: dict[str, Any],
         message: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        member = {**self.member(guild_id, user_id), "permissions": "2248473465835073"}
         channel = self.channel(channel_id) or {"id": channel_id, "type": 0}
+        if channel["type"] == 1:  # in a DM: a user, no member, no guild (context 1, bot DM)
+            return self._interaction_in_dm(kind, channel, user_id, data, message, guild_id)
+        member = {**self.member(guild_id, user_id), "permissions": "2248473465835073"}
         payload: dict[str, Any] = {
             "id": self.new_id(),
             "application_id": self.application_id,
@@ -778,6 +815,36 @@ class FakeDiscord:
             "entitlements": [],
             "authorizing_integration_owners": {"0": guild_id},
             "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+            "data": data,
+        }
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    def _interaction_in_dm(
+        self,
+        kind: int,
+        channel: dict[str, Any],
+        user_id: str,
+        data: dict[str, Any],
+        message: dict[str, Any] | None,
+        guild_id: str,
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "id": self.new_id(),
+            "application_id": self.application_id,
+            "type": kind,
+            "token": f"token-{self.new_id()}",
+            "version": 1,
+            "channel_id": channel["id"],
+            "channel": channel,
+            "user": self._find_user(user_id),
+            "app_permissions": PERMISSIONS_ALL,
+            "locale": "en-GB",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": guild_id},
+            "context": 1,
             "attachment_size_limit": 10 * 1024 * 1024,
             "data": data,
         }
@@ -838,7 +905,8 @@ class FakeDiscord:
     def button_press(
         self, message_id: str, custom_id: str, *, guild_id: str, user_id: str
     ) -> dict[str, Any]:
-        """A press on a button of a message the fake holds (it carries that message)."""
+        """A press on a button of a message the fake holds (it carries that message). On a
+        message in a DM, the press comes from the DM: a user and no member or guild."""
         message = dict(self.messages[message_id])
         return self._interaction(
             3,
@@ -851,24 +919,44 @@ class FakeDiscord:
 
     def modal_submit(
         self,
-        custom_id: str,
-        values: Mapping[str, str],
+        modal: Mapping[str, Any],
+        values: Mapping[str, str | bool],
         *,
         guild_id: str,
         channel_id: str,
         user_id: str,
     ) -> dict[str, Any]:
-        """A modal submit: one action row per text input, as Discord sends them."""
-        rows = [
-            {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
-            for k, v in values.items()
-        ]
+        """The submit of ``modal`` (the ``data`` of a type 9 callback) as Discord sends it:
+        the same layout, each Label (type 18) holding its component's value (a text input's
+        string, a checkbox's bool), numbered ``id``s, no labels or placeholders. Inputs not in
+        ``values`` come back empty (text) or as their default (checkbox)."""
+        numbers = itertools.count(1)
+
+        def filled(component: Mapping[str, Any]) -> dict[str, Any]:
+            kind = int(component["type"])
+            own = {"type": kind, "id": component.get("id") or next(numbers)}
+            if kind == 1:
+                return {**own, "components": [filled(c) for c in component["components"]]}
+            if kind == 18:
+                return {**own, "component": filled(component["component"])}
+            custom_id = str(component["custom_id"])
+            if kind == 23:
+                return {
+                    **own,
+                    "custom_id": custom_id,
+                    "value": bool(values.get(custom_id, component.get("default", False))),
+                }
+            return {**own, "custom_id": custom_id, "value": str(values.get(custom_id, ""))}
+
         return self._interaction(
             5,
             guild_id=guild_id,
             channel_id=channel_id,
             user_id=user_id,
-            data={"custom_id": custom_id, "components": rows},
+            data={
+                "custom_id": modal["custom_id"],
+                "components": [filled(c) for c in modal["components"]],
+            },
         )
 
     async def interact(self, payload: dict[str, Any]) -> InteractionHandle:
@@ -976,3 +1064,71 @@ def _unknown_message() -> Reply:
 
 def _unknown_channel() -> Reply:
     return Reply(404, {"message": "Unknown Channel", "code": 10003})
+
+
+def _invalid_form_body(problem: str) -> Reply:
+    """400 as Discord sends it: ``errors`` is a tree ending in ``_errors`` lists."""
+    field = problem.split(":", 1)[0]
+    errors = {field: {"_errors": [{"code": "COMPONENT_INVALID", "message": problem}]}}
+    return Reply(400, {"message": "Invalid Form Body", "code": 50035, "errors": errors})
+
+
+def _message_problem(data: Mapping[str, Any]) -> str | None:
+    """What Discord would refuse in a message's components (action rows of buttons)."""
+    rows = data.get("components") or []
+    if len(rows) > 5:
+        return f"components: {len(rows)} action rows (at most 5)"
+    for r, row in enumerate(rows):
+        if row.get("type") != 1:
+            return f"components.{r}: a message's top level holds action rows"
+        buttons = row.get("components") or []
+        if not 1 <= len(buttons) <= 5:
+            return f"components.{r}: {len(buttons)} buttons in a row (1 to 5)"
+        for b, button in enumerate(buttons):
+            where = f"components.{r}.components.{b}"
+            if button.get("type") != 2:
+                return f"{where}: only buttons are checked by this fake"
+            if len(str(button.get("custom_id", ""))) > 100:
+                return f"{where}.custom_id: longer than 100"
+            if len(str(button.get("label") or "")) > 80:
+                return f"{where}.label: longer than 80"
+    return None
+
+
+def _modal_problem(data: Mapping[str, Any]) -> str | None:
+    """What Discord would refuse in a modal: title, count, Labels and their children."""
+    if not 1 <= len(str(data.get("title", ""))) <= 45:
+        return "title: 1 to 45 characters"
+    if len(str(data.get("custom_id", ""))) > 100:
+        return "custom_id: longer than 100"
+    components = data.get("components") or []
+    if not 1 <= len(components) <= 5:
+        return f"components: {len(components)} (1 to 5)"
+    for i, component in enumerate(components):
+        where = f"components.{i}"
+        kind = component.get("type")
+        if kind == 1:  # the older layout: an action row around a text input
+            children = component.get("components") or []
+            if [c.get("type") for c in children] != [4]:
+                return f"{where}: an action row in a modal holds one text input"
+            continue
+        if kind != 18:
+            return f"{where}: type {kind} is not allowed at a modal's top level"
+        if not 1 <= len(str(component.get("label", ""))) <= 45:
+            return f"{where}.label: 1 to 45 characters"
+        if len(str(component.get("description") or "")) > 100:
+            return f"{where}.description: longer than 100"
+        child = component.get("component") or {}
+        if child.get("type") == 4:
+            if int(child.get("max_length") or 4000) > 4000:
+                return f"{where}.component.max_length: at most 4000"
+            if len(str(child.get("placeholder") or "")) > 100:
+                return f"{where}.component.placeholder: longer than 100"
+        elif child.get("type") == 23:
+            if not isinstance(child.get("default", False), bool):
+                return f"{where}.component.default: a boolean"
+        else:
+            return f"{where}.component: type {child.get('type')} is not checked by this fake"
+        if len(str(child.get("custom_id", ""))) > 100:
+            return f"{where}.component.custom_id: longer than 100"
+    return None

@@ -10,9 +10,14 @@ of ``files_upload_v2`` (``files.getUploadURLExternal`` → ``POST /upload/{id}``
 other method answers ``{"ok": true}``. ``fail(method, ...)`` injects a 429 with
 ``Retry-After`` or a Slack error such as ``not_in_channel`` for the next call(s).
 
+Ephemeral messages (``chat.postEphemeral``) are kept apart, per user, in ``ephemerals``, so
+their buttons can be pressed too (Slack sends no ``message`` for those presses).
+
 ``SlackRequests`` plays Slack calling the app: slash-command form posts, ``block_actions``
 and ``view_submission`` payloads (form field ``payload``), and Events API ``event_callback``
-JSON, each signed with the v0 HMAC scheme the way Slack signs them.
+JSON, each signed with the v0 HMAC scheme the way Slack signs them. A submitted view's
+``state`` holds every input block of the view, as Slack sends it: typed text, ticked
+checkboxes, and empty values for inputs left alone.
 
 Not covered: Socket Mode websockets, OAuth, pagination, real rate-limit tiers, scopes,
 channel membership (use ``fail``), message formatting, ephemeral ``response_url`` expiry.
@@ -24,7 +29,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -49,6 +54,16 @@ class _Failure:
     status: int
     retry_after: int | None
     times: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ephemeral:
+    """One ``chat.postEphemeral``: only ``user`` sees it, in ``channel``."""
+
+    channel: str
+    user: str
+    ts: str
+    message: dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -78,6 +93,7 @@ class FakeSlack:
         self.calls: list[ApiCall] = []
         self.hook_posts: list[tuple[str, dict[str, Any]]] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.ephemerals: dict[str, Ephemeral] = {}  # ts -> the ephemeral message
         self.shared: list[SharedFiles] = []
         self._uploads: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[_Failure]] = {}
@@ -134,6 +150,10 @@ class FakeSlack:
         """Answer the next ``times`` calls of ``method`` with an error. ``status=429`` with
         ``retry_after`` is a rate limit; ``status=200`` with ``error`` is a Slack refusal."""
         self._failures.setdefault(method, []).append(_Failure(error, status, retry_after, times))
+
+    def ephemerals_for(self, user: str) -> list[Ephemeral]:
+        """Ephemeral messages ``user`` was shown, in order."""
+        return [e for e in self.ephemerals.values() if e.user == user]
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]
@@ -224,7 +244,11 @@ class FakeSlack:
         return {"channel": channel, "ts": ts, "message": message}
 
     def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"message_ts": self._next_ts()}
+        ts = self._next_ts()
+        message = {"type": "message", "text": params.get("text", ""), "blocks": []}
+        message["blocks"] = params.get("blocks") or []
+        self.ephemerals[ts] = Ephemeral(str(params["channel"]), str(params["user"]), ts, message)
+        return {"message_ts": ts}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         key = (str(params["channel"]), str(params["ts"]))
@@ -397,8 +421,14 @@ class SlackRequests:
     def block_actions_payload(
         self, *, user_id: str, channel_id: str, message_ts: str, action_id: str
     ) -> dict[str, Any]:
-        """A press on the button ``action_id`` of a message the fake holds."""
-        message = self.fake.messages[(channel_id, message_ts)]
+        """A press on the button ``action_id`` of a message the fake holds (posted, or an
+        ephemeral message shown to ``user_id``)."""
+        ephemeral = self.fake.ephemerals.get(message_ts)
+        if ephemeral is not None:
+            assert ephemeral.user == user_id, "only its user can see an ephemeral message"
+            message = ephemeral.message
+        else:
+            message = self.fake.messages[(channel_id, message_ts)]
         for block in message.get("blocks", []):
             for element in block.get("elements", []):
                 if element.get("action_id") == action_id:
@@ -417,7 +447,7 @@ class SlackRequests:
         else:
             raise KeyError(f"no button {action_id!r} on message {message_ts}")
         n = next(self._seq)
-        return {
+        payload: dict[str, Any] = {
             "type": "block_actions",
             "user": self._user(user_id),
             "api_app_id": self.api_app_id,
@@ -426,18 +456,20 @@ class SlackRequests:
                 "type": "message",
                 "message_ts": message_ts,
                 "channel_id": channel_id,
-                "is_ephemeral": False,
+                "is_ephemeral": ephemeral is not None,
             },
             "trigger_id": f"{n}.2.trigger",
             "team": {"id": self.fake.team_id, "domain": "fake"},
             "enterprise": None,
             "is_enterprise_install": False,
             "channel": {"id": channel_id, "name": "consultation"},
-            "message": message,
             "state": {"values": {}},
             "response_url": self.fake.hook_url(f"act{n}"),
             "actions": [action],
         }
+        if ephemeral is None:  # Slack leaves the message out for ephemeral messages
+            payload["message"] = message
+        return payload
 
     async def press(
         self, *, user_id: str, channel_id: str, message_ts: str, action_id: str
@@ -449,17 +481,24 @@ class SlackRequests:
         )
 
     def view_submission_payload(
-        self, *, user_id: str, view: Mapping[str, Any], values: Mapping[str, Mapping[str, str]]
+        self,
+        *,
+        user_id: str,
+        view: Mapping[str, Any],
+        values: Mapping[str, Mapping[str, str | Sequence[str]]],
     ) -> dict[str, Any]:
-        """Submitting ``view`` (as the app sent it to ``views.open``) with typed ``values``:
-        ``{block_id: {action_id: text}}``."""
-        state = {
-            block_id: {
-                action_id: {"type": "plain_text_input", "value": text}
-                for action_id, text in actions.items()
-            }
-            for block_id, actions in values.items()
-        }
+        """Submitting ``view`` (as the app sent it to ``views.open`` or in an ``update``)
+        with ``values``: ``{block_id: {action_id: text}}`` for text inputs and
+        ``{block_id: {action_id: [option values]}}`` for ticked checkboxes."""
+        state: dict[str, dict[str, Any]] = {}
+        for block in view.get("blocks", []):
+            if block.get("type") != "input":
+                continue
+            element = block["element"]
+            given = values.get(block["block_id"], {}).get(element["action_id"])
+            state[block["block_id"]] = {element["action_id"]: _input_state(element, given)}
+        unknown = {b for b in values if b not in state}
+        assert not unknown, f"the view has no input blocks {unknown}"
         n = next(self._seq)
         return {
             "type": "view_submission",
@@ -483,10 +522,14 @@ class SlackRequests:
         }
 
     async def submit(
-        self, *, user_id: str, view: Mapping[str, Any], values: Mapping[str, Mapping[str, str]]
+        self,
+        *,
+        user_id: str,
+        view: Mapping[str, Any],
+        values: Mapping[str, Mapping[str, str | Sequence[str]]] | None = None,
     ) -> Reply:
         return await self._interactive(
-            self.view_submission_payload(user_id=user_id, view=view, values=values)
+            self.view_submission_payload(user_id=user_id, view=view, values=values or {})
         )
 
     def event_body(self, event: Mapping[str, Any], *, event_id: str) -> str:
@@ -534,3 +577,17 @@ class SlackRequests:
             "item_user": self.fake.bot_user_id,
             "event_ts": f"{time.time():.6f}",
         }
+
+
+def _input_state(element: Mapping[str, Any], given: str | Sequence[str] | None) -> dict[str, Any]:
+    """One input's entry in ``view.state.values``, shaped as Slack sends it."""
+    kind = element["type"]
+    if kind == "plain_text_input":
+        assert given is None or isinstance(given, str)
+        return {"type": kind, "value": given}
+    if kind == "checkboxes":
+        ticked = [] if given is None else list(given)
+        options = [o for o in element["options"] if o["value"] in ticked]
+        assert len(options) == len(ticked), f"no such checkbox among {element['options']}"
+        return {"type": kind, "selected_options": options}
+    raise AssertionError(f"the fake does not know {kind} inputs")

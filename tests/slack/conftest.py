@@ -1,9 +1,14 @@
 """The real bolt AsyncApp in HTTP mode on 127.0.0.1, its Web API client pointed at FakeSlack,
-and a real engine on a temporary SQLite file."""
+and a real engine on a temporary SQLite file.
+
+``harness`` shows answers to the group at once (``reveal_seconds=0``) so tests read in order;
+``batched_harness`` keeps the default shuffled batches (60 s).
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +31,8 @@ FACILITATOR = "U0FACIL001"
 GROUP_FACILITATOR = "U0FACIL002"  # a facilitator by user group, not by id
 STAFF = "U0STAFF001"
 FACILITATOR_GROUP = "S0FACIL001"
+LEAD = "U0LEAD0001"  # the designated safeguarding lead
+SAFEGUARDING_CHANNEL = "C0SAFE0001"  # the lead's private alert channel
 MEMBERS = ("U0MEMBER0A", "U0MEMBER0B", "U0MEMBER0C")
 UPDATE_INTERVAL = 0.3  # the production 1 s, shortened to keep the suite fast
 
@@ -36,6 +43,8 @@ ALL_SLACK_IDS = (
     GROUP_FACILITATOR,
     STAFF,
     FACILITATOR_GROUP,
+    LEAD,
+    SAFEGUARDING_CHANNEL,
     *MEMBERS,
     "UBOT",
     "T1",
@@ -51,6 +60,8 @@ def slack_env(fake: FakeSlack, **extra: str) -> dict[str, str]:
         "SLACK_FACILITATOR_GROUP_IDS": FACILITATOR_GROUP,
         "SLACK_STAFF_USER_IDS": STAFF,
         "SLACK_STAFF_CHANNEL_ID": STAFF_CHANNEL,
+        "SLACK_SAFEGUARDING_USER_IDS": LEAD,
+        "SLACK_SAFEGUARDING_CHANNEL_ID": SAFEGUARDING_CHANNEL,
         **extra,
     }
 
@@ -71,8 +82,12 @@ class Harness:
     def answer_posts(self) -> list[dict[str, Any]]:
         return [m for m in self.fake.posts_in(CHANNEL) if _button_ids(m, "cb:react:")]
 
-    async def open_answer_form(self, user: str, question: Mapping[str, Any]) -> dict[str, Any]:
-        """Press "Answer anonymously"; return the modal the app opened."""
+    async def open_answer_form(
+        self, user: str, question: Mapping[str, Any], *, agree: bool = True
+    ) -> dict[str, Any]:
+        """Press "Answer anonymously"; return the answer modal. The first time in a session
+        the privacy note opens instead: with ``agree`` it is submitted ("I understand") and
+        the answer modal that replaces it is returned; without, the note itself."""
         opened = len(self.fake.calls_to("views.open"))
         (action_id,) = _button_ids(question, "cb:answer:")
         reply = await self.slack.press(
@@ -81,20 +96,42 @@ class Harness:
         assert reply.status == 200
         calls = await self.fake.wait_for("views.open", opened + 1)
         view: dict[str, Any] = calls[-1].params["view"]
-        return view
+        if view["callback_id"] != convert.CONSENT_VIEW_CALLBACK_ID or not agree:
+            return view
+        agreed = await self.slack.submit(user_id=user, view=view)
+        assert agreed.status == 200
+        update = agreed.json()
+        assert update["response_action"] == "update", update
+        answer_view: dict[str, Any] = update["view"]
+        return answer_view
 
-    async def answer(self, user: str, question: Mapping[str, Any], text: str) -> dict[str, Any]:
-        """The whole answering path: button → modal → submit → the anonymous post."""
+    async def join(self, user: str, question: Mapping[str, Any]) -> None:
+        """Agree to the session's privacy note (through the answer button) without
+        answering, as someone who only wants to react would."""
+        view = await self.open_answer_form(user, question)
+        assert view["callback_id"] == convert.ANSWER_VIEW_CALLBACK_ID
+
+    async def submit_answer(
+        self, user: str, view: Mapping[str, Any], text: str, *, quote_ok: bool = False
+    ) -> None:
+        values: dict[str, dict[str, str | list[str]]] = {
+            convert.ANSWER_INPUT_BLOCK_ID: {convert.ANSWER_INPUT_ACTION_ID: text}
+        }
+        if quote_ok:
+            values[convert.QUOTE_BLOCK_ID] = {convert.QUOTE_ACTION_ID: [convert.QUOTE_OPTION_VALUE]}
+        reply = await self.slack.submit(user_id=user, view=view, values=values)
+        assert reply.status == 200
+        assert reply.body == ""  # an empty ack closes the modal
+
+    async def answer(
+        self, user: str, question: Mapping[str, Any], text: str, *, quote_ok: bool = False
+    ) -> dict[str, Any]:
+        """The whole answering path: button → (privacy note →) modal → submit → the
+        anonymous post. Needs answers shown at once (``harness``)."""
         posted = len(self.answer_posts())
         thanked = len(self.fake.calls_to("chat.postEphemeral"))
         view = await self.open_answer_form(user, question)
-        reply = await self.slack.submit(
-            user_id=user,
-            view=view,
-            values={convert.ANSWER_INPUT_BLOCK_ID: {convert.ANSWER_INPUT_ACTION_ID: text}},
-        )
-        assert reply.status == 200
-        assert reply.body == ""  # an empty ack closes the modal
+        await self.submit_answer(user, view, text, quote_ok=quote_ok)
         await self.fake.wait_until(lambda: len(self.answer_posts()) > posted)
         # the thanks comes after the core has recorded where the answer was posted
         await self.fake.wait_for("chat.postEphemeral", thanked + 1)
@@ -132,19 +169,23 @@ async def fake() -> AsyncIterator[FakeSlack]:
         yield fake
 
 
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
-    settings = Settings(
+def _settings(tmp_path: Path, reveal_seconds: int) -> Settings:
+    return Settings(
         database_path=tmp_path / "t.db",
         prompts_dir=DEFAULT_PROMPTS_DIR,
         identity_key=b"test-key-0123456789",
+        reveal_seconds=reveal_seconds,
     )
-    async with open_engine(settings) as engine:
-        yield engine
 
 
 @pytest.fixture
-async def harness(fake: FakeSlack, engine: Engine) -> AsyncIterator[Harness]:
+async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
+    async with open_engine(_settings(tmp_path, reveal_seconds=0)) as engine:
+        yield engine
+
+
+@asynccontextmanager
+async def _running(fake: FakeSlack, engine: Engine) -> AsyncIterator[Harness]:
     settings = SlackSettings.from_env(slack_env(fake))
     adapter = SlackAdapter(engine, settings, update_interval=UPDATE_INTERVAL)
     runner = web.AppRunner(adapter.web_app(), access_log=None)
@@ -158,3 +199,23 @@ async def harness(fake: FakeSlack, engine: Engine) -> AsyncIterator[Harness]:
     finally:
         await adapter.aclose()
         await runner.cleanup()
+
+
+@pytest.fixture
+async def harness(fake: FakeSlack, engine: Engine) -> AsyncIterator[Harness]:
+    async with _running(fake, engine) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def batched_harness(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[Harness]:
+    """Answers reach the group in shuffled batches, the default (``reveal_seconds=60``).
+    No timed jobs run here, so a batch only appears when the facilitator moves on or ends."""
+    settings = Settings(
+        database_path=tmp_path / "batched.db",
+        prompts_dir=DEFAULT_PROMPTS_DIR,
+        identity_key=b"test-key-0123456789",
+    )
+    assert settings.reveal_seconds == 60
+    async with open_engine(settings) as engine, _running(fake, engine) as harness:
+        yield harness

@@ -65,8 +65,9 @@ async def test_answer_with_slack_markup_is_posted_escaped_without_unfurling(
     sent = json.dumps({"text": post["text"], "blocks": post["blocks"]}, ensure_ascii=False)
     for control in ("<!", "<@", "<#", "<b>"):
         assert control not in sent
-    expected = "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; &lt;#C123&gt;"
-    assert expected + " &amp; &lt;b&gt;" in sent
+    assert "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;" in sent
+    # (the core takes the @handle out before the adapter sees it; the brackets stay escaped)
+    assert "&gt; &lt;#C123&gt; &amp; &lt;b&gt;" in sent
 
 
 async def test_wrong_signature_is_refused_and_changes_nothing(harness: Harness) -> None:
@@ -85,6 +86,8 @@ async def test_wrong_signature_is_refused_and_changes_nothing(harness: Harness) 
 async def test_retried_event_is_counted_once(harness: Harness) -> None:
     question = await _started(harness)
     answer = await harness.answer(A, question, "Nobody explained anything")
+    for member in (B, C):
+        await harness.join(member, question)
     slack, ts = harness.slack, answer["ts"]
 
     def reaction(added: bool) -> dict[str, Any]:
@@ -174,7 +177,7 @@ async def test_ephemeral_refused_in_channel_falls_back_to_a_direct_message(
     await harness.fake.wait_for("conversations.open")
     await harness.fake.wait_until(lambda: len(harness.fake.posts_in("D0MEMBER0A")) == 1)
     (dm,) = harness.fake.posts_in("D0MEMBER0A")
-    assert "shared anonymously" in dm["text"]
+    assert "shown to the group anonymously" in dm["text"]
 
 
 async def test_burst_of_presses_gives_fewer_updates_with_the_right_final_counts(
@@ -183,6 +186,8 @@ async def test_burst_of_presses_gives_fewer_updates_with_the_right_final_counts(
     question = await _started(harness)
     answer = await harness.answer(A, question, "We should be asked first")
     pressers = [f"U0BURST{i:03d}" for i in range(8)]
+    for user in pressers:
+        await harness.join(user, question)
     for user in pressers:  # eight people within about a quarter of a second
         assert (await harness.press_reaction(user, answer, 0)).status == 200
         await asyncio.sleep(0.03)
@@ -204,7 +209,7 @@ async def test_answer_button_on_a_finished_session_explains_instead_of_opening(
         e["action_id"]
         for b in question["blocks"]
         for e in b.get("elements", [])
-        if "action_id" in e
+        if e.get("action_id", "").startswith("cb:answer:")
     ]
     await harness.slack.press(
         user_id=A, channel_id=CHANNEL, message_ts=question["ts"], action_id=action_id
@@ -233,7 +238,7 @@ async def test_blank_answer_keeps_the_modal_open_with_an_error(harness: Harness)
 
 async def test_staff_digest_goes_to_the_requester_by_direct_message(harness: Harness) -> None:
     question = await _started(harness)
-    await harness.answer(A, question, "Listen to us")
+    await harness.answer(A, question, "Listen to us", quote_ok=True)
     session_id = _session_id(question)
     await harness.command("/digest", f"{session_id} csv", user=STAFF)
     await harness.fake.wait_until(lambda: len(harness.fake.shared) == 1)
@@ -259,6 +264,7 @@ async def test_socket_mode_requests_dispatch_without_signatures(harness: Harness
 
     question = await _started(harness)
     answer = await harness.answer(A, question, "Socket answers count too")
+    await harness.join(B, question)
     event = json.loads(
         harness.slack.event_body(
             harness.slack.reaction_event(

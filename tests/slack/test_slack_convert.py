@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from adapters.slack import convert
-from bot.core.actions import answer_action_id, react_action_id
-from bot.core.events import Command, Person, ReactionChange
-from bot.core.outbound import AnswerPost, QuestionPost, ReactionButton
+from bot.core.actions import (
+    acknowledge_action_id,
+    answer_action_id,
+    consent_action_id,
+    keep_out_action_id,
+    react_action_id,
+    release_action_id,
+    report_action_id,
+    skip_action_id,
+)
+from bot.core.events import (
+    AlertAcknowledged,
+    AnswerReported,
+    Command,
+    CommandInvoked,
+    Person,
+    QuestionSkipped,
+    ReactionChange,
+)
+from bot.core.outbound import (
+    AlertAudience,
+    AnswerPost,
+    ConsentRequest,
+    QuestionPost,
+    ReactionButton,
+    SafeguardingAlert,
+)
 
 PERSON = Person(platform="slack", user_id="U0PERSON01")
 
@@ -31,6 +56,7 @@ def _answer(text: str, alias: str = "Calm Otter") -> AnswerPost:
         alias=alias,
         text=text,
         reactions=_buttons(),
+        report_action_id=report_action_id("ans1"),
     )
 
 
@@ -91,6 +117,7 @@ def test_question_message_has_the_answer_button_and_escaped_text() -> None:
         text="What <b>resonates</b>?",
         help_text="Any <!here> thoughts",
         answer_action_id=answer_action_id("s1", 1),
+        skip_action_id=skip_action_id("s1", 1),
     )
     fallback, blocks = convert.question_message(post)
     assert fallback.startswith("Question 1 of 6: What &lt;b&gt;")
@@ -99,9 +126,10 @@ def test_question_message_has_the_answer_button_and_escaped_text() -> None:
         "text": {"type": "plain_text", "text": "Question 1 of 6", "emoji": True},
     }
     assert "<!here>" not in json.dumps(blocks)
-    (button,) = blocks[-1]["elements"]
-    assert button["action_id"] == "cb:answer:s1:1"
-    assert button["text"]["text"] == "Answer anonymously"
+    answer, skip = blocks[-1]["elements"]
+    assert (answer["action_id"], answer["text"]["text"]) == ("cb:answer:s1:1", "Answer anonymously")
+    assert (skip["action_id"], skip["text"]["text"]) == ("cb:skip:s1:1", "Skip")
+    assert [b["type"] for b in blocks] == ["header", "section", "context", "actions"]
 
 
 def test_answer_modal_respects_slack_limits_and_round_trips_its_target() -> None:
@@ -112,11 +140,11 @@ def test_answer_modal_respects_slack_limits_and_round_trips_its_target() -> None
     assert len(modal["title"]["text"]) <= convert.MODAL_TITLE_LIMIT
     assert len(modal["submit"]["text"]) <= 24 and len(modal["close"]["text"]) <= 24
     assert len(modal["blocks"][0]["text"]["text"]) <= convert.SECTION_TEXT_LIMIT
-    element = modal["blocks"][-1]["element"]
+    element = _input(modal, convert.ANSWER_INPUT_BLOCK_ID)["element"]
     assert element["multiline"] is True
     assert element["max_length"] == 3000  # min(max_chars, 3000)
     small = convert.answer_modal(target=target, question_text="Q", help_text="h", max_chars=500)
-    assert small["blocks"][-1]["element"]["max_length"] == 500
+    assert _input(small, convert.ANSWER_INPUT_BLOCK_ID)["element"]["max_length"] == 500
     assert convert.decode_answer_target(modal["private_metadata"]) == target
     assert convert.decode_answer_target("not json") is None
     assert convert.decode_answer_target('{"s": "x"}') is None
@@ -137,6 +165,297 @@ def test_view_submission_becomes_an_answer_for_the_question_on_the_button() -> N
     assert convert.view_submission_event({**view, "callback_id": "other"}, PERSON) is None
 
 
+def _input(view: dict[str, object], block_id: str) -> dict[str, Any]:
+    blocks = view["blocks"]
+    assert isinstance(blocks, list)
+    (block,) = [b for b in blocks if b.get("block_id") == block_id]
+    assert block["type"] == "input"
+    return dict(block)
+
+
+def _submitted_view(*, ticked: bool, question_number: int = 2) -> dict[str, Any]:
+    """The ``view`` of a real ``view_submission`` payload for our answer modal, as Slack
+    sends it (ids shortened): the app's view plus Slack's fields and the typed state."""
+    option = {
+        "text": {"type": "plain_text", "text": convert.QUOTE_CHOICE, "emoji": True},
+        "value": convert.QUOTE_OPTION_VALUE,
+        "description": {
+            "type": "plain_text",
+            "text": "Leave it empty and the report counts your answer, without your words.",
+            "emoji": True,
+        },
+    }
+    return {
+        "id": "V07QJ5N4Z1K",
+        "team_id": "T01ABCDEF",
+        "type": "modal",
+        "blocks": [
+            {
+                "type": "section",
+                "block_id": "Xr5g",
+                "text": {"type": "mrkdwn", "text": "What matters most?", "verbatim": False},
+            },
+            {
+                "type": "input",
+                "block_id": "answer",
+                "label": {"type": "plain_text", "text": "Your answer", "emoji": True},
+                "optional": False,
+                "dispatch_action": False,
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "text",
+                    "multiline": True,
+                    "min_length": 1,
+                    "max_length": 1500,
+                    "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "quote",
+                "label": {"type": "plain_text", "text": "Quoting your words", "emoji": True},
+                "optional": True,
+                "dispatch_action": False,
+                "element": {"type": "checkboxes", "action_id": "ok", "options": [option]},
+            },
+        ],
+        "private_metadata": f'{{"s":"k7m2pq","q":{question_number},"c":"C0GROUP001"}}',
+        "callback_id": "cb-answer",
+        "state": {
+            "values": {
+                "answer": {
+                    "text": {"type": "plain_text_input", "value": "Ask us before you decide"}
+                },
+                "quote": {
+                    "ok": {"type": "checkboxes", "selected_options": [option] if ticked else []}
+                },
+            }
+        },
+        "hash": "1729012345.AbCdEf12",
+        "title": {"type": "plain_text", "text": "Question 2", "emoji": True},
+        "clear_on_close": False,
+        "notify_on_close": False,
+        "close": {"type": "plain_text", "text": "Cancel", "emoji": True},
+        "submit": {"type": "plain_text", "text": "Share anonymously", "emoji": True},
+        "previous_view_id": None,
+        "root_view_id": "V07QJ5N4Z1K",
+        "app_id": "A01APPID",
+        "external_id": "",
+        "app_installed_team_id": "T01ABCDEF",
+        "bot_id": "B01BOTID",
+    }
+
+
+def test_quote_choice_is_read_from_the_checkbox_state() -> None:
+    ticked = convert.view_submission_event(_submitted_view(ticked=True), PERSON)
+    unticked = convert.view_submission_event(_submitted_view(ticked=False), PERSON)
+    assert ticked is not None and unticked is not None
+    assert (ticked.quote_ok, unticked.quote_ok) == (True, False)
+    assert (ticked.session_id, ticked.question_number, ticked.channel_id) == (
+        "k7m2pq",
+        2,
+        "C0GROUP001",
+    )
+    assert ticked.text == "Ask us before you decide"
+    # Slack leaves a block out of the state when the view had none (the check-in modal)
+    view = _submitted_view(ticked=True, question_number=0)
+    del view["state"]["values"]["quote"]
+    check_in = convert.view_submission_event(view, PERSON)
+    assert check_in is not None and check_in.quote_ok is False
+
+
+def test_answer_modal_offers_the_quote_choice_unticked_except_at_check_in() -> None:
+    modal = convert.answer_modal(
+        target=convert.AnswerTarget("s1", 2, "C1"), question_text="Q", help_text=None, max_chars=9
+    )
+    quote = _input(modal, convert.QUOTE_BLOCK_ID)
+    assert quote["optional"] is True
+    element = quote["element"]
+    assert element["type"] == "checkboxes" and "initial_options" not in element
+    (option,) = element["options"]
+    assert option["text"]["text"] == "You can quote my exact words in the group's report"
+    assert len(option["text"]["text"]) <= 75 and len(option["description"]["text"]) <= 75
+    check_in = convert.answer_modal(
+        target=convert.AnswerTarget("s1", 0, "C1"), question_text="Q", help_text=None, max_chars=9
+    )
+    assert check_in["title"]["text"] == "Check-in"
+    assert convert.QUOTE_BLOCK_ID not in json.dumps(check_in)
+
+
+def test_content_note_comes_before_the_question_and_check_in_has_no_number() -> None:
+    post = QuestionPost(
+        channel_id="C1",
+        session_id="s1",
+        number=3,
+        total=6,
+        text="What was hard?",
+        help_text=None,
+        answer_action_id=answer_action_id("s1", 3),
+        skip_action_id=skip_action_id("s1", 3),
+        content_note="This one can be hard <3. You can skip it.",
+    )
+    _, blocks = convert.question_message(post)
+    assert [b["type"] for b in blocks] == ["header", "context", "section", "actions"]
+    assert blocks[1]["elements"][0]["text"] == "This one can be hard &lt;3. You can skip it."
+    check_in = QuestionPost(
+        channel_id="C1",
+        session_id="s1",
+        number=0,
+        total=6,
+        text="How are you feeling after this?",
+        help_text=None,
+        answer_action_id=answer_action_id("s1", 0),
+        skip_action_id=skip_action_id("s1", 0),
+    )
+    fallback, blocks = convert.question_message(check_in)
+    assert blocks[0]["text"]["text"] == "Check-in"
+    assert "Question" not in fallback and "of 6" not in json.dumps(blocks)
+
+
+def test_answer_message_has_a_report_button_apart_from_the_reactions() -> None:
+    _, blocks = convert.answer_message(_answer("hello"))
+    (report_block,) = [b for b in blocks if b.get("block_id") == convert.REPORT_BLOCK_ID]
+    (report,) = report_block["elements"]
+    assert (report["action_id"], report["text"]["text"]) == (
+        "cb:report:ans1:0",
+        "🚩 Report privately",
+    )
+    updated = convert.with_reaction_counts(blocks, _buttons((1, 0, 0)))
+    assert report_block in updated
+
+
+def _alert(**changes: object) -> SafeguardingAlert:
+    fields: dict[str, Any] = {
+        "audience": AlertAudience.LEAD,
+        "alert_id": "al-1",
+        "text": "⚠️ Possible disclosure (harm) in session s1, question 2.\n"
+        "Their words: «<!channel> my dad hits me & <@U0OTHER01>»",
+        "writer": "U0WRITER01",
+        "acknowledge_action_id": acknowledge_action_id("al-1"),
+        "release_action_id": release_action_id("ans1"),
+        "keep_out_action_id": keep_out_action_id("ans1"),
+    }
+    fields.update(changes)
+    return SafeguardingAlert(**fields)
+
+
+def test_alert_mentions_the_writer_but_escapes_the_answer() -> None:
+    fallback, blocks = convert.alert_message(_alert())
+    dumped = json.dumps(blocks, ensure_ascii=False)
+    assert "&lt;!channel&gt; my dad hits me &amp; &lt;@U0OTHER01&gt;" in dumped
+    assert "<!channel>" not in dumped and "<@U0OTHER01>" not in dumped
+    assert dumped.count("<@") == 1
+    assert {"type": "mrkdwn", "text": "Written by <@U0WRITER01>"} in [
+        e for b in blocks if b["type"] == "context" for e in b["elements"]
+    ]
+    # the notification shows the kind of alert, never the words
+    assert fallback == "⚠️ Possible disclosure (harm) in session s1, question 2."
+    buttons = blocks[-1]["elements"]
+    assert [(e["text"]["text"], e["action_id"]) for e in buttons] == [
+        ("I'm on it", "cb:ack:al-1:0"),
+        ("Release to the group", "cb:release:ans1:0"),
+        ("Keep out of the digest", "cb:keep:ans1:0"),
+    ]
+    assert "confirm" in buttons[1]
+
+
+def test_alert_without_answer_buttons_or_writer_and_with_an_odd_writer() -> None:
+    _, blocks = convert.alert_message(
+        _alert(writer=None, release_action_id=None, keep_out_action_id=None)
+    )
+    assert [e["text"]["text"] for e in blocks[-1]["elements"]] == ["I'm on it"]
+    assert "Written by" not in json.dumps(blocks)
+    _, blocks = convert.alert_message(_alert(writer="<!channel>"))
+    assert "Written by &lt;!channel&gt;" in json.dumps(blocks)
+
+
+def _consent_request(question_number: int | None) -> ConsentRequest:
+    return ConsentRequest(
+        channel_id="C1",
+        recipient=PERSON,
+        session_id="s1",
+        question_number=question_number,
+        text="**Before you answer** 💛\n• Your answers are anonymous <3",
+        consent_action_id=consent_action_id("s1", question_number),
+    )
+
+
+def test_consent_modal_round_trips_to_consent_given_with_the_question() -> None:
+    modal = convert.consent_modal(_consent_request(4), "C0GROUP")
+    assert modal["submit"]["text"] == "I understand"
+    assert len(modal["title"]["text"]) <= convert.MODAL_TITLE_LIMIT
+    (section,) = modal["blocks"]
+    assert section["text"]["text"] == "*Before you answer* 💛\n• Your answers are anonymous &lt;3"
+    consent = convert.consent_submission(modal, PERSON)
+    assert consent is not None
+    assert (consent.event.session_id, consent.event.channel_id, consent.question_number) == (
+        "s1",
+        "C0GROUP",
+        4,
+    )
+    assert convert.consent_submission({**modal, "private_metadata": "{}"}, PERSON) is None
+    assert convert.consent_submission({**modal, "callback_id": "cb-answer"}, PERSON) is None
+
+
+def test_consent_message_button_carries_the_consent_action() -> None:
+    _, blocks = convert.consent_message(_consent_request(None))
+    (button,) = blocks[-1]["elements"]
+    assert (button["text"]["text"], button["action_id"]) == ("I understand", "cb:consent:s1:0")
+    body = {"container": {"type": "message", "channel_id": "C1", "is_ephemeral": True}}
+    consent = convert.consent_press(body, {"action_id": button["action_id"]}, PERSON)
+    assert consent is not None
+    assert (consent.event.session_id, consent.question_number) == ("s1", None)
+
+
+def test_long_consent_text_splits_between_lines_within_section_limits() -> None:
+    request = _consent_request(None)
+    long = ConsentRequest(
+        channel_id="C1",
+        recipient=PERSON,
+        session_id="s1",
+        question_number=None,
+        text="\n".join(f"• point {i} & more " + "x" * 900 for i in range(6)),
+        consent_action_id=request.consent_action_id,
+    )
+    modal = convert.consent_modal(long, "C1")
+    texts = [b["text"]["text"] for b in modal["blocks"]]
+    assert len(texts) > 1 and all(len(t) <= convert.SECTION_TEXT_LIMIT for t in texts)
+    assert all(t.startswith("• point") for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("action_id", "expected"),
+    [
+        (skip_action_id("s1", 2), QuestionSkipped),
+        (report_action_id("ans1"), AnswerReported),
+        (acknowledge_action_id("al-1"), AlertAcknowledged),
+        (release_action_id("ans1"), CommandInvoked),
+        (keep_out_action_id("ans1"), CommandInvoked),
+    ],
+)
+def test_buttons_become_core_events(action_id: str, expected: type) -> None:
+    body = {"channel": {"id": "D0LEAD"}, "container": {"channel_id": "D0LEAD"}}
+    event = convert.button_event(body, {"action_id": action_id}, PERSON)
+    assert isinstance(event, expected)
+    assert event is not None and event.channel_id == "D0LEAD"
+
+
+def test_release_and_keep_buttons_are_the_lead_commands_with_the_answer() -> None:
+    body = {"channel": {"id": "C1"}}
+    for action_id, command in (
+        (release_action_id("ans1"), Command.RELEASE),
+        (keep_out_action_id("ans1"), Command.KEEP_OUT),
+    ):
+        event = convert.button_event(body, {"action_id": action_id}, PERSON)
+        assert isinstance(event, CommandInvoked)
+        assert (event.command, dict(event.options)) == (command, {"answer": "ans1"})
+    skip = convert.button_event(body, {"action_id": skip_action_id("s1", 2)}, PERSON)
+    assert isinstance(skip, QuestionSkipped)
+    assert (skip.session_id, skip.question_number) == ("s1", 2)
+    assert convert.button_event(body, {"action_id": "cb:react:ans1:0"}, PERSON) is None
+    assert convert.button_event({}, {"action_id": skip_action_id("s1", 2)}, PERSON) is None
+
+
 @pytest.mark.parametrize(
     ("command", "text", "options"),
     [
@@ -149,7 +468,24 @@ def test_view_submission_becomes_an_answer_for_the_question_on_the_button() -> N
         ),
         (Command.DIGEST, "abc123 HTML", {"session": "abc123", "format": "html"}),
         (Command.DIGEST, "abc123", {"session": "abc123"}),
-        (Command.WITHDRAW, "whatever", {}),
+        (Command.WITHDRAW, "", {}),
+        (Command.WITHDRAW, "this", {"session": "this"}),
+        (Command.WITHDRAW, "abc123", {"session": "abc123"}),
+        (Command.RELEASE, "a1b2c3", {"answer": "a1b2c3"}),
+        (Command.KEEP_OUT, " a1b2c3 ", {"answer": "a1b2c3"}),
+        (
+            Command.WHO_WROTE,
+            "a1b2c3  she asked for help, name=x & more",
+            {"answer": "a1b2c3", "reason": "she asked for help, name=x & more"},
+        ),
+        (Command.WHO_WROTE, "a1b2c3", {"answer": "a1b2c3"}),
+        (Command.WORRIED, "", {}),
+        (
+            Command.WORRIED,
+            "  things at home are hard  x=y ",
+            {"message": "things at home are hard  x=y"},
+        ),
+        (Command.HELP, "anything", {}),
         (Command.EXTEND_QUESTION, "3", {"minutes": "3"}),
         (
             Command.SCHEDULE_SESSION,

@@ -13,15 +13,48 @@ from bot.core.errors import ConfigError
 from bot.core.events import Command
 
 MANIFEST = PROJECT_ROOT / "slack-manifest.yml"
-BASE = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc"}
+BASE = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SAFEGUARDING_USER_IDS": "U0LEAD"}
 
 
 def test_minimal_settings_use_defaults() -> None:
     settings = SlackSettings.from_env(BASE)
     assert settings.api_url == DEFAULT_API_URL
     assert settings.staff_channel_id is None
+    assert settings.safeguarding_user_ids == {"U0LEAD"}
+    assert settings.safeguarding_channel_id is None
+    assert settings.deputy_user_ids == frozenset() and settings.deputy_channel_id is None
     assert not settings.uses_user_groups
     assert "xoxb" not in repr(settings)
+
+
+def test_safeguarding_and_deputy_settings_are_parsed() -> None:
+    settings = SlackSettings.from_env(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SAFEGUARDING_CHANNEL_ID": "G0SAFE",
+            "SLACK_SAFEGUARDING_GROUP_IDS": "S0DSL",
+            "SLACK_DEPUTY_USER_IDS": "U0DEP1,W0DEP2",
+            "SLACK_DEPUTY_CHANNEL_ID": "C0DEPUTY",
+        }
+    )
+    assert settings.safeguarding_channel_id == "G0SAFE"
+    assert settings.safeguarding_user_ids == frozenset()
+    assert settings.safeguarding_group_ids == {"S0DSL"}
+    assert settings.uses_user_groups
+    assert settings.deputy_user_ids == {"U0DEP1", "W0DEP2"}
+    assert settings.deputy_channel_id == "C0DEPUTY"
+
+
+def test_without_a_safeguarding_destination_start_up_fails_naming_both_keys() -> None:
+    for env in (
+        {"SLACK_BOT_TOKEN": "xoxb-1"},
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SAFEGUARDING_GROUP_IDS": "S0DSL"},
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_DEPUTY_USER_IDS": "U0DEP1"},
+    ):
+        with pytest.raises(ConfigError) as caught:
+            SlackSettings.from_env(env)
+        assert caught.value.key == "SLACK_SAFEGUARDING_CHANNEL_ID"
+        assert "SLACK_SAFEGUARDING_USER_IDS" in str(caught.value)
 
 
 def test_ids_lists_and_api_url_are_parsed() -> None:
@@ -50,6 +83,11 @@ def test_ids_lists_and_api_url_are_parsed() -> None:
         ({**BASE, "SLACK_STAFF_GROUP_IDS": "U0NOTAGROUP"}, "SLACK_STAFF_GROUP_IDS"),
         ({**BASE, "SLACK_STAFF_CHANNEL_ID": "#staff"}, "SLACK_STAFF_CHANNEL_ID"),
         ({**BASE, "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
+        ({**BASE, "SLACK_SAFEGUARDING_USER_IDS": "dsl@example.org"}, "SLACK_SAFEGUARDING_USER_IDS"),
+        ({**BASE, "SLACK_SAFEGUARDING_GROUP_IDS": "U0LEAD"}, "SLACK_SAFEGUARDING_GROUP_IDS"),
+        ({**BASE, "SLACK_SAFEGUARDING_CHANNEL_ID": "#dsl"}, "SLACK_SAFEGUARDING_CHANNEL_ID"),
+        ({**BASE, "SLACK_DEPUTY_USER_IDS": "S0GROUP"}, "SLACK_DEPUTY_USER_IDS"),
+        ({**BASE, "SLACK_DEPUTY_CHANNEL_ID": "deputies"}, "SLACK_DEPUTY_CHANNEL_ID"),
     ],
 )
 def test_bad_settings_name_the_key(env: dict[str, str], key: str) -> None:
@@ -93,6 +131,20 @@ def test_manifest_offers_every_core_command_and_nothing_else() -> None:
     assert all(len(c) + 1 <= 32 for c in commands)
 
 
+def test_manifest_commands_with_options_show_them_in_a_usage_hint() -> None:
+    hints = dict(
+        re.findall(
+            r"^\s*- command: /(\S+)\n(?:\s+description: .*\n)\s+usage_hint: (.+)$",
+            _manifest(),
+            re.MULTILINE,
+        )
+    )
+    assert "ANSWER" in hints["release"] and "ANSWER" in hints["keep-out"]
+    assert "ANSWER reason" in hints["who-wrote"]
+    assert "this" in hints["withdraw"] and "SESSION" in hints["withdraw"]
+    assert "worried" in hints and "help" not in hints
+
+
 def test_manifest_asks_for_exactly_the_scopes_and_events_used() -> None:
     text = _manifest()
     assert sorted(_list_under(text, "bot")) == sorted(
@@ -126,3 +178,12 @@ def test_manifest_says_slack_needs_users_aged_16_or_over() -> None:
 def test_docs_page_exists_and_names_the_age_limit() -> None:
     docs = Path(PROJECT_ROOT / "docs" / "slack.md").read_text(encoding="utf-8")
     assert "16 or over" in docs and "Discord" in docs
+
+
+def test_docs_page_explains_every_setting_and_command() -> None:
+    docs = Path(PROJECT_ROOT / "docs" / "slack.md").read_text(encoding="utf-8")
+    source = Path(PROJECT_ROOT / "adapters" / "slack" / "settings.py").read_text(encoding="utf-8")
+    keys = set(re.findall(r'"(SLACK_[A-Z_]+)"', source))
+    assert "SLACK_SAFEGUARDING_CHANNEL_ID" in keys and "SLACK_DEPUTY_USER_IDS" in keys
+    assert {key for key in keys if f"`{key}`" not in docs} == set()
+    assert {c.value for c in Command if f"`/{c.value}" not in docs} == set()

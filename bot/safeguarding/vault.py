@@ -1,0 +1,42 @@
+"""Who wrote an answer, kept encrypted (Fernet: AES-128-CBC with HMAC-SHA256) under
+``CONSULTBOT_SAFEGUARDING_KEY``, apart from the answers. Only the safeguarding lead's
+``/who-wrote`` decrypts it, with a stated reason that goes in the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from bot.core.errors import ConfigError
+
+_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    platform: str
+    user_id: str
+
+
+class IdentityVault:
+    def __init__(self, key: bytes) -> None:
+        try:
+            self._fernet = Fernet(key)
+        except ValueError:
+            raise ConfigError(
+                "CONSULTBOT_SAFEGUARDING_KEY",
+                "must be a Fernet key; make one with `python -c 'from cryptography.fernet "
+                "import Fernet; print(Fernet.generate_key().decode())'`",
+            ) from None
+
+    def seal(self, platform: str, user_id: str) -> bytes:
+        return self._fernet.encrypt(f"{platform}{_SEPARATOR}{user_id}".encode())
+
+    def open(self, token: bytes) -> Identity | None:
+        """The identity, or ``None`` if it was sealed with another key."""
+        try:
+            platform, _, user_id = self._fernet.decrypt(token).decode().partition(_SEPARATOR)
+        except InvalidToken:
+            return None
+        return Identity(platform, user_id)

@@ -1,0 +1,232 @@
+"""Safeguarding on Discord end to end: held answers, alerts and the lead's buttons, private
+reports, /help and /worried, where alerts go, and staff notes. Real discord.py, real
+engine and store, fake Discord."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.core.actions import acknowledge_action_id
+from bot.core.errors import DeliveryFailed
+from bot.core.outbound import AlertAudience, SafeguardingAlert, StaffNote
+from tests.discord.harness import LEAD, STAFF, Room, button, buttons, open_room
+from tests.fakes.discord_server import EPHEMERAL
+
+DISCLOSURE = "my dad hits me and i'm scared to go home"
+_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+@pytest.fixture
+async def room(tmp_path: Path) -> AsyncIterator[Room]:
+    async with open_room(tmp_path) as room:
+        yield room
+
+
+def shown(content: str) -> str:
+    return _UNESCAPE.sub(r"\1", content).replace("\u200b", "")
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    return [b["label"] for b in buttons(message)]
+
+
+async def start(room: Room, question_set: str = "check-in") -> dict[str, Any]:
+    await room.command(room.facilitator, "start-session", **{"question-set": question_set})
+    (question,) = room.questions()
+    return question
+
+
+async def disclose(room: Room) -> dict[str, Any]:
+    """A young person answers with a disclosure; the group sees nothing: returns the alert."""
+    question = await start(room)
+    before = room.posts()
+    reply = await room.answer(room.young[0], question, DISCLOSURE, quote=True)
+    (to_them,) = room.private_replies(reply)
+    assert "Childline" in to_them and "0800 1111" in to_them
+    assert room.posts() == before  # nothing for the group, not even a notice
+    (alert,) = room.alerts()
+    return alert
+
+
+async def test_a_disclosure_reaches_only_the_safeguarding_lead(room: Room) -> None:
+    alert = await disclose(room)
+
+    assert DISCLOSURE in shown(alert["content"])
+    assert alert["content"].endswith(f"On Discord: <@{room.young[0]}>")
+    assert labels(alert) == ["I'm on it", "Release to the group", "Keep out of the digest"]
+    assert button(alert, "I'm on it")["style"] == 3  # green: the first thing to press
+    (create,) = room.fake.requests_to("POST", rf"/channels/{room.safeguarding_channel}/messages")
+    assert create.json["allowed_mentions"] == {"parse": []}  # the mention pings nobody
+    # The facilitator hears only that an answer went to the lead: no words, no name.
+    (note,) = await room.dms(room.facilitator)
+    assert note["content"] == (
+        "One answer was passed privately to the safeguarding lead and hasn't been shown "
+        "to the group."
+    )
+    # Not at the end, and not in the digest.
+    await room.command(room.facilitator, "end-session")
+    (upload,) = await room.fake.wait_for_request(
+        "POST", rf"/channels/{room.staff_channel}/messages"
+    )
+    for file in upload.files:
+        assert DISCLOSURE.encode() not in file.content
+    assert not any(DISCLOSURE in shown(m["content"]) for m in room.posts())
+
+
+async def test_only_the_lead_can_release_a_held_answer_and_the_group_sees_an_alias(
+    room: Room,
+) -> None:
+    alert = await disclose(room)
+
+    for someone in (room.facilitator, room.young[1]):
+        refused = await room.click(someone, alert, "Release to the group")
+        assert room.fake.callbacks(refused.id)[0].json == {"type": 5, "data": {"flags": 64}}
+        (reply,) = room.private_replies(refused)
+        assert reply.startswith("Only the safeguarding lead can do that")
+    assert room.answers() == []
+
+    released = await room.click(room.lead, alert, "Release to the group")
+
+    (post,) = room.answers()
+    alias = post["content"].split("**")[1]
+    assert post["content"].startswith(f"**{alias}** answered question 1:\n>>> ")
+    assert shown(post["content"].split(">>> ", 1)[1]) == DISCLOSURE
+    assert room.young[0] not in post["content"]
+    (done,) = room.private_replies(released)
+    assert "is now shown to the group, anonymously" in done
+
+
+async def test_the_lead_picks_an_alert_up_and_keeps_an_answer_out(room: Room) -> None:
+    alert = await disclose(room)
+
+    picked = await room.click(room.lead, alert, "I'm on it")
+    assert room.private_replies(picked) == [
+        "Thanks: you've picked this up. The deputy won't be alerted."
+    ]
+    again = await room.click(room.lead, alert, "I'm on it")
+    assert room.private_replies(again) == ["Someone has already picked this up. Thank you."]
+    kept = await room.click(room.lead, alert, "Keep out of the digest")
+    (reply,) = room.private_replies(kept)
+    assert "is kept out of the group and every digest" in reply
+    late = await room.click(room.lead, alert, "Release to the group")
+    assert "isn't held" in room.private_replies(late)[0]
+    assert room.answers() == []
+
+
+async def test_reporting_an_answer_privately_alerts_the_lead_and_nobody_else(room: Room) -> None:
+    question = await start(room)
+    words = "Honestly the staff at my placement are useless"
+    await room.answer(room.young[0], question, words)
+    (post,) = room.answers()
+
+    report = await room.click(room.young[1], post, "Report privately")
+
+    assert room.fake.callbacks(report.id)[0].json == {"type": 5, "data": {"flags": EPHEMERAL}}
+    (reply,) = room.private_replies(report)
+    assert "Nobody else knows you reported it" in reply
+    (alert,) = room.alerts()
+    assert words in shown(alert["content"]) and "<@" not in alert["content"]  # no writer
+    assert labels(alert) == ["I'm on it", "Keep out of the digest"]
+    assert room.posts()[-1] == post  # nothing new for the group
+
+
+async def test_help_and_worried_are_private_and_worried_reaches_the_lead(room: Room) -> None:
+    help_ = await room.command(room.young[2], "help")
+    (text,) = room.private_replies(help_)
+    assert "Childline" in text and "0800 1111" in text and "/worried" in text
+
+    worried = await room.command(room.young[2], "worried", message="things at home are bad")
+
+    (reply,) = room.private_replies(worried)
+    assert "trusted adult" in reply and "0800 1111" in reply
+    (alert,) = room.alerts()
+    assert "things at home are bad" in shown(alert["content"])
+    assert alert["content"].endswith(f"<@{room.young[2]}>")
+    assert labels(alert) == ["I'm on it"]
+    assert room.posts() == []  # the group sees nothing
+    quiet = await room.command(room.young[3], "worried")  # the message is optional
+    assert room.private_replies(quiet) and len(room.alerts()) == 2
+
+
+async def test_without_a_safeguarding_channel_the_lead_is_sent_alerts_and_acts_by_dm(
+    tmp_path: Path,
+) -> None:
+    async with open_room(tmp_path, safeguarding_channel=False) as room:
+        question = await start(room)
+        before = room.posts()
+        await room.answer(room.young[0], question, DISCLOSURE)
+
+        (alert,) = await room.dms(room.lead)
+        assert DISCLOSURE in shown(alert["content"])
+        assert labels(alert) == ["I'm on it", "Release to the group", "Keep out of the digest"]
+        assert room.posts() == before and room.alerts() == []
+        # A press in a DM carries no roles: the configured user id makes the lead.
+        picked = await room.click(room.lead, alert, "I'm on it")
+        assert "user" in picked.payload and "member" not in picked.payload
+        assert room.private_replies(picked) == [
+            "Thanks: you've picked this up. The deputy won't be alerted."
+        ]
+        released = await room.click(room.lead, alert, "Release to the group")
+        assert room.private_replies(released) and len(room.answers()) == 1
+
+
+def escalation(alert_id: str = "al-1") -> SafeguardingAlert:
+    return SafeguardingAlert(
+        audience=AlertAudience.DEPUTY,
+        alert_id=alert_id,
+        text="⏰ An alert has not been picked up for 15 minutes.",
+        writer=None,
+        acknowledge_action_id=acknowledge_action_id(alert_id),
+    )
+
+
+async def test_an_escalation_goes_to_the_deputy_else_to_the_lead(tmp_path: Path) -> None:
+    async with open_room(tmp_path) as room:  # no deputy set: the lead's channel
+        await room.client.outbox.send(escalation())
+        (alert,) = room.alerts()
+        assert labels(alert) == ["I'm on it"]
+    async with open_room(tmp_path, deputy_user_ids=frozenset({int(STAFF[0])})) as room:
+        await room.client.outbox.send(escalation())
+        (dm,) = room.fake.dm_messages(room.staff)
+        assert "not been picked up" in dm["content"] and room.alerts() == []
+        # The deputy unreachable: the lead's destination still gets it.
+        dm_channel = dm["channel_id"]
+        room.fake.fail("POST", rf"/channels/{dm_channel}/messages", status=403, code=50007)
+        await room.client.outbox.send(escalation("al-2"))
+        assert len(room.alerts()) == 1
+
+
+async def test_a_refused_alert_falls_back_to_dms_or_fails_loudly(tmp_path: Path) -> None:
+    lead_ids = frozenset({int(LEAD[0])})
+    async with open_room(tmp_path, safeguarding_user_ids=lead_ids) as room:
+        room.fake.forbid("POST", rf"/channels/{room.safeguarding_channel}/messages")
+        await room.client.outbox.send(escalation())
+        (dm,) = room.fake.dm_messages(room.lead)
+        assert labels(dm) == ["I'm on it"]
+    async with open_room(tmp_path) as room:  # a channel and nobody to DM
+        room.fake.forbid("POST", rf"/channels/{room.safeguarding_channel}/messages")
+        with pytest.raises(DeliveryFailed) as failed:
+            await room.client.outbox.send(escalation())
+        assert "'View Channel' and 'Send Messages'" in failed.value.hint
+
+
+async def test_a_staff_note_goes_to_the_staff_channel_or_is_only_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    note = StaffNote(text="Check-in from session abc (anonymous): «@everyone **hi**»")
+    async with open_room(tmp_path) as room:
+        await room.client.outbox.send(note)
+        (posted,) = room.posts(room.staff_channel)
+        assert shown(posted["content"]) == note.text and "@everyone" not in posted["content"]
+    async with open_room(tmp_path, staff_channel=False) as room:
+        with caplog.at_level(logging.WARNING):
+            assert await room.client.outbox.send(note) is None
+        assert "DISCORD_STAFF_CHANNEL_ID is not set" in caplog.text
+        assert "Check-in" not in caplog.text and "everyone" not in caplog.text
+        assert room.posts(room.staff_channel) == []
