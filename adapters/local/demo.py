@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import tomllib
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from adapters.local.adapter import LocalChannel
 from bot.config import Settings
+from bot.core.datafile import read_toml
 from bot.core.engine import Engine
 from bot.core.errors import DataFileError
 from bot.core.events import Command, Person, Role
@@ -49,10 +49,7 @@ class DemoResult:
 
 def load_demo_answers(prompts_dir: Path) -> dict[int, list[str]]:
     path = prompts_dir / DEMO_ANSWERS_FILE
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(str(path), "(file)", str(exc)) from None
+    data = read_toml(path)
     by_question: dict[int, list[str]] = {}
     for index, item in enumerate(data.get("answers", []), start=1):
         number, text = item.get("question"), item.get("text")

@@ -16,11 +16,11 @@ before any session starts. Format (``schema_version = 1``)::
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.core.datafile import read_toml
 from bot.core.errors import DataFileError, NotFound
 from bot.questions.model import DEFAULT_PALETTE, PaletteEntry, Question, QuestionSet
 
@@ -39,12 +39,7 @@ _PALETTE_KEYS = {"emoji", "label"}
 def load_question_set(path: Path) -> QuestionSet:
     """Read and validate one question-set file."""
     where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(where, "(syntax)", str(exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(where, "(file)", f"cannot be read: {exc}") from None
+    data = read_toml(path)
     _reject_unknown(where, "", data, _TOP_KEYS)
     if data.get("schema_version") != SCHEMA_VERSION:
         raise DataFileError(where, "schema_version", f"must be {SCHEMA_VERSION}")

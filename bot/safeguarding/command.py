@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.core.errors import DataFileError
+from bot.core.datafile import read_text_records
 from bot.safeguarding.evaluate import (
     ScreenReport,
     ScrubReport,
@@ -87,25 +87,4 @@ def _screen(lexicon_path: Path | None) -> DisclosureScreen:
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    name = str(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as e:
-        raise DataFileError(name, "(file)", f"cannot be read: {e.strerror or e}") from e
-    except UnicodeDecodeError as e:
-        raise DataFileError(name, "(file)", "is not valid UTF-8 text") from e
-    records: list[dict[str, Any]] = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            hint = " (expected one JSON object per line)" if line.lstrip()[:1] == "[" else ""
-            raise DataFileError(name, f"line {n}", f"is not valid JSON{hint}: {e.msg}") from e
-        if not isinstance(record, dict):
-            raise DataFileError(name, f"line {n}", "must be a JSON object")
-        if not isinstance(record.get("text"), str):
-            raise DataFileError(name, f"line {n}", 'needs a "text" field holding a string')
-        records.append(record)
-    return records
+    return [record for _, record in read_text_records(path)]

@@ -21,13 +21,13 @@ precision = correct predictions / predictions, recall = found labels / labels.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.core.datafile import read_text_records
 from bot.core.errors import DataFileError
 from bot.safeguarding.screen import DisclosureScreen
 from bot.safeguarding.scrub import KINDS, PiiSpan, Scrubber
@@ -268,22 +268,7 @@ def _same(guess: PiiSpan, label: PiiSpan) -> bool:
 
 
 def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    name = str(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise DataFileError(name, "(file)", f"cannot be read: {e}") from e
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        at = f"line {n}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise DataFileError(name, at, f"is not valid JSON ({e.msg})") from e
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise DataFileError(name, at, 'must be an object with a "text" string')
-        yield at, record
+    return read_text_records(path)
 
 
 def _split(path: Path, at: str, record: dict[str, Any]) -> str | None:

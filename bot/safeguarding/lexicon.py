@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import itertools
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.core.datafile import read_toml
 from bot.core.errors import DataFileError
 from bot.safeguarding.normalise import words
 
@@ -96,17 +96,7 @@ class Lexicon:
 
 def load_lexicon(path: Path) -> Lexicon:
     """Read and validate a lexicon file; raise ``DataFileError`` on any problem."""
-    name = str(path)
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except OSError as e:
-        raise DataFileError(name, "(file)", f"cannot be read: {e.strerror or e}") from e
-    except UnicodeDecodeError as e:
-        raise DataFileError(name, "(file)", "is not valid UTF-8 text") from e
-    except tomllib.TOMLDecodeError as e:
-        raise DataFileError(name, "(syntax)", str(e)) from e
-    return parse_lexicon(name, data)
+    return parse_lexicon(str(path), read_toml(path))
 
 
 def parse_lexicon(name: str, data: dict[str, Any]) -> Lexicon:

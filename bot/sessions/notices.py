@@ -4,10 +4,10 @@ adapt them. Every key is required; unknown keys are rejected; placeholders are c
 from __future__ import annotations
 
 import string
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from bot.core.datafile import read_toml
 from bot.core.errors import DataFileError
 
 NOTICES_FILE = "notices.toml"
@@ -48,12 +48,7 @@ _PLACEHOLDERS = {
 def load_notices(prompts_dir: Path) -> Notices:
     path = prompts_dir / NOTICES_FILE
     where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(where, "(syntax)", str(exc)) from None
-    except OSError as exc:
-        raise DataFileError(where, "(file)", f"cannot be read: {exc}") from None
+    data = read_toml(path)
     if data.pop("schema_version", None) != 1:
         raise DataFileError(where, "schema_version", "must be 1")
     names = {f.name for f in fields(Notices)}

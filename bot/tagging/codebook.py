@@ -7,11 +7,11 @@ file, the field (``themes[3].keywords``, counting from 0) and what is wrong with
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.core.datafile import read_toml
 from bot.core.errors import DataFileError
 from bot.tagging.text import words
 
@@ -48,17 +48,7 @@ class Codebook:
 
 def load_codebook(path: Path) -> Codebook:
     """Read and validate a codebook file; raise ``DataFileError`` on any problem."""
-    name = str(path)
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except OSError as e:
-        raise DataFileError(name, "(file)", f"cannot be read: {e.strerror or e}") from e
-    except UnicodeDecodeError as e:
-        raise DataFileError(name, "(file)", "is not valid UTF-8 text") from e
-    except tomllib.TOMLDecodeError as e:
-        raise DataFileError(name, "(syntax)", str(e)) from e
-    return _parse(name, data)
+    return _parse(str(path), read_toml(path))
 
 
 def _parse(name: str, data: dict[str, Any]) -> Codebook:

@@ -16,12 +16,12 @@ with P = R = F1 = 0. Macro F1 is the mean of per-theme F1s, not the F1 of macro 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.datafile import read_text_records
 from bot.core.errors import DataFileError
 from bot.tagging.codebook import Codebook
 from bot.tagging.tagger import Tagger
@@ -89,20 +89,7 @@ def load_labelled(path: Path, codebook: Codebook) -> tuple[LabelledAnswer, ...]:
     name = str(path)
     known = set(codebook.ids)
     answers: list[LabelledAnswer] = []
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise DataFileError(name, "(file)", f"cannot be read: {e}") from e
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        at = f"line {n}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise DataFileError(name, at, f"is not valid JSON ({e.msg})") from e
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise DataFileError(name, at, 'must be an object with a "text" string')
+    for at, record in read_text_records(path):
         themes = record.get("themes")
         if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
             raise DataFileError(name, at, '"themes" must be a list of theme ids')

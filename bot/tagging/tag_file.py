@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.core.datafile import read_text_records
 from bot.core.errors import DataFileError
 from bot.tagging.tagger import Tagger
 
@@ -51,21 +52,8 @@ def _open(path: Path) -> TextIO:
 
 
 def _read_jsonl(path: Path) -> Iterator[Record]:
-    name = str(path)
-    with _open(path) as f:
-        for n, line in enumerate(_lines(name, f), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                hint = " (expected one JSON object per line)" if line.lstrip()[:1] == "[" else ""
-                raise DataFileError(name, f"line {n}", f"is not valid JSON{hint}: {e.msg}") from e
-            if not isinstance(record, dict):
-                raise DataFileError(name, f"line {n}", "must be a JSON object")
-            if not isinstance(record.get("text"), str):
-                raise DataFileError(name, f"line {n}", 'needs a "text" field holding a string')
-            yield record
+    for _, record in read_text_records(path):
+        yield record
 
 
 def _read_csv(path: Path) -> Iterator[Record]:

@@ -1,0 +1,55 @@
+"""Reading the project's data files, with one kind of error for every problem.
+
+TOML files (question sets, codebook, lexicon, notices) and JSON Lines files (answers to tag,
+screen or evaluate) are read here, so every malformed file fails the same way: a
+``DataFileError`` naming the file, the field or line, and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.core.errors import DataFileError
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    name = str(path)
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except OSError as e:
+        raise DataFileError(name, "(file)", f"cannot be read: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise DataFileError(name, "(file)", "is not valid UTF-8 text") from e
+    except tomllib.TOMLDecodeError as e:
+        raise DataFileError(name, "(syntax)", str(e)) from e
+
+
+def read_text_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each non-blank line of a JSON Lines file as ("line N", object with a "text" string).
+    A byte-order mark is fine (files saved by Excel or Notepad)."""
+    name = str(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as e:
+        raise DataFileError(name, "(file)", f"cannot be read: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise DataFileError(name, "(file)", "is not valid UTF-8 text") from e
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        at = f"line {n}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            hint = " (expected one JSON object per line)" if line.lstrip()[:1] == "[" else ""
+            raise DataFileError(name, at, f"is not valid JSON{hint}: {e.msg}") from e
+        if not isinstance(record, dict):
+            raise DataFileError(name, at, "must be a JSON object")
+        if not isinstance(record.get("text"), str):
+            raise DataFileError(name, at, 'needs a "text" field holding a string')
+        yield at, record
