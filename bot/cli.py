@@ -111,7 +111,9 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
         return _screen(args, out)
     if command == "demo":
         return await _demo(args, out)
-    settings = Settings.from_env(require_identity_key=command == "run")
+    # Every command that touches the real database needs the real keys: with the demo key a
+    # withdrawal would find nobody.
+    settings = Settings.from_env(require_identity_key=True)
     configure_logging(settings.log_level)
     if command == "run":
         await run_platform(settings, args.platform, http=args.http, port=args.port)

@@ -8,6 +8,7 @@ and return ``bot.core.records`` dataclasses, never rows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -65,14 +66,25 @@ class SqliteStore:
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            # aiosqlite runs statements on its own thread in order, and a cancelled await does
+            # not stop a statement already queued. So a cancelled BEGIN is waited for and
+            # undone before the lock is let go, or the next writer's BEGIN would fail.
+            begin = asyncio.ensure_future(self._db.execute("BEGIN IMMEDIATE"))
+            try:
+                await asyncio.shield(begin)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    await begin
+                    await self._db.execute("ROLLBACK")
+                raise
             try:
                 yield self._db
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self._db.execute("ROLLBACK"))
                 raise
             else:
-                await self._db.execute("COMMIT")
+                await asyncio.shield(self._db.execute("COMMIT"))
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         async with self._lock, self._db.execute(sql, params) as cursor:
@@ -137,12 +149,16 @@ class SqliteStore:
     async def all_session_ids(self) -> list[str]:
         return [r["id"] for r in await self._rows("SELECT id FROM sessions")]
 
-    async def move_to_question(self, session_id: str, number: int) -> None:
+    async def move_to_question(self, session_id: str, number: int, *, from_number: int) -> bool:
+        """Move an open session from question ``from_number`` to ``number``; ``False`` if it
+        was not at ``from_number`` any more (someone else moved it first)."""
         async with self._write() as db:
-            await db.execute(
-                "UPDATE sessions SET current_question = ? WHERE id = ? AND status = 'open'",
-                (number, session_id),
+            cursor = await db.execute(
+                "UPDATE sessions SET current_question = ?, paused_seconds_left = NULL"
+                " WHERE id = ? AND status = 'open' AND current_question = ?",
+                (number, session_id, from_number),
             )
+            return cursor.rowcount == 1
 
     async def close_session(self, session_id: str, at: datetime) -> bool:
         """Close an open session; ``False`` if it was not open (already closed)."""
@@ -532,11 +548,11 @@ class SqliteStore:
         )
         return bytes(rows[0]["ciphertext"]) if rows else None
 
-    async def create_alert(self, alert: AlertRecord, identity: bytes | None = None) -> None:
+    async def create_alert(self, alert: AlertRecord) -> None:
         async with self._write() as db:
             await db.execute(
-                "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at,"
-                " identity) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     alert.id,
                     alert.kind.value,
@@ -544,7 +560,6 @@ class SqliteStore:
                     alert.answer_id,
                     ",".join(alert.categories),
                     alert.created_at.isoformat(),
-                    identity,
                 ),
             )
 
@@ -576,10 +591,6 @@ class SqliteStore:
                 (alert_id,),
             )
             return cursor.rowcount == 1
-
-    async def alert_identity(self, alert_id: str) -> bytes | None:
-        rows = await self._rows("SELECT identity FROM alerts WHERE id = ?", (alert_id,))
-        return bytes(rows[0]["identity"]) if rows and rows[0]["identity"] else None
 
     async def audit(self, entry: AuditEntry) -> None:
         async with self._write() as db:

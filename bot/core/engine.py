@@ -14,6 +14,7 @@ import random
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core.errors import (
     ChannelBusy,
@@ -124,12 +125,10 @@ class Engine:
         self._sets = dict(question_sets)
         self._theme_labels = dict(theme_labels)
         self._notices = notices
-        self._identity_key = identity_key
         self.max_answer_chars = max_answer_chars
         self._clock = clock
         self._timers = timers
         self.desk = desk
-        self._retention = timedelta(days=retention_days)
         self._retention_days = retention_days
         # Who started each session in this process, to tell them about delivery trouble and
         # give them check-in answers. Kept in memory only: no platform identity is stored.
@@ -217,6 +216,9 @@ class Engine:
                     continue
                 if isinstance(message, PrivateNotice | ConsentRequest | StaffNote):
                     continue
+                if isinstance(message, FileDelivery):
+                    # Staff can still fetch it with /digest; say so where someone will look.
+                    log.error("a digest could not be delivered (%s); /digest still works", exc.hint)
                 if isinstance(message, AnswerPost):
                     # The answer is safe in the store; the facilitator can fix the channel.
                     await tell(actor, ANSWER_NOT_SHOWN)
@@ -226,7 +228,9 @@ class Engine:
                     continue
                 if isinstance(message, QuestionPost) and message.number > 1:
                     # Step back, so /next-question tries this question again, not the next.
-                    await self._store.move_to_question(message.session_id, message.number - 1)
+                    await self._store.move_to_question(
+                        message.session_id, message.number - 1, from_number=message.number
+                    )
                 await tell(actor, exc.hint)
                 continue
             if isinstance(message, AnswerPost) and ref:
@@ -413,14 +417,20 @@ class Engine:
             channel_id=channel_id, text=f"**{question_set.title}**\n{question_set.intro}"
         )
         first = await self._post_question(session, question_set, 1)
+        assert first is not None  # a new session is at question 1 already
         return session, [intro, first]
 
     async def _post_question(
         self, session: SessionRecord, question_set: QuestionSet, number: int
-    ) -> QuestionPost:
-        """Make question ``number`` the open one and start its timer, if the session has one."""
+    ) -> QuestionPost | None:
+        """Make question ``number`` the open one (clearing any paused timer) and start its
+        timer, if the session has one; ``None`` if someone else moved the session first."""
         if number != session.current_question:
-            await self._store.move_to_question(session.id, number)
+            moved = await self._store.move_to_question(
+                session.id, number, from_number=session.current_question
+            )
+            if not moved:
+                return None
         if session.question_seconds:
             await self._timers.question_posted(session, number)
         log.info("session %s: question %d posted", session.id, number)
@@ -444,7 +454,8 @@ class Engine:
                     "That was the last question. Use /end-session when the group is ready.",
                 )
             ]
-        return [*revealed, await self._post_question(session, question_set, number)]
+        posted = await self._post_question(session, question_set, number)
+        return [*revealed, posted] if posted is not None else revealed
 
     async def _close(self, session: SessionRecord, *, requester: Person) -> list[Outbound]:
         """Close a session (if open) and send its digest to staff, once, whatever closed it."""
@@ -522,7 +533,7 @@ class Engine:
 
     def reminder(self, schedule: ScheduleRecord, number: int, before: timedelta) -> ChannelNotice:
         question_set = pick_question_set(self._sets, schedule.question_set_id)
-        starts = occurrence(schedule, number).starts_at.astimezone(self._timers.zone)
+        starts = occurrence(schedule, number).starts_at.astimezone(ZoneInfo(schedule.time_zone))
         return ChannelNotice(
             channel_id=schedule.channel_id,
             text=(
@@ -586,7 +597,7 @@ class Engine:
     async def purge(self) -> int:
         """The retention purge: for sessions closed more than the retention period ago, keep
         the anonymised digest and delete raw answers, hashes and encrypted identities."""
-        cutoff = self._clock() - self._retention
+        cutoff = self._clock() - timedelta(days=self._retention_days)
         purged = 0
         for session_id in await self._store.sessions_to_purge(cutoff):
             snapshot = render_json(await self.digest(session_id))

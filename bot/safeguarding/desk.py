@@ -120,8 +120,7 @@ class SafeguardingDesk:
         return await self._send(alert, text, None, kept_out_answer_id=answer.id)
 
     async def worried(self, person: Person, message: str) -> list[Outbound]:
-        identity = self.vault.seal(person.platform, person.user_id)
-        alert = await self._new_alert(AlertKind.WORRIED, None, None, (), identity=identity)
+        alert = await self._new_alert(AlertKind.WORRIED, None, None, ())
         said = f"\nThey wrote: «{message}»" if message.strip() else ""
         text = (
             "💬 A young person used /worried and would like to talk to a trusted adult.\n"
@@ -229,8 +228,6 @@ class SafeguardingDesk:
         session_id: str | None,
         answer_id: str | None,
         categories: tuple[str, ...],
-        *,
-        identity: bytes | None = None,
     ) -> AlertRecord:
         alert = AlertRecord(
             id="al-" + secrets.token_hex(4),
@@ -242,7 +239,7 @@ class SafeguardingDesk:
             acknowledged_at=None,
             escalated=False,
         )
-        await self._store.create_alert(alert, identity)
+        await self._store.create_alert(alert)
         due = alert.created_at + self._settings.escalate_after
         job = JobRecord(
             id=f"{alert.id}:escalate", kind=JobKind.ESCALATE, due_at=due, subject=alert.id

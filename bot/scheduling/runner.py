@@ -11,9 +11,13 @@ Misfire policy (a job that fell due while the bot was down, or is run late):
 
 Exactly once: a job is claimed (``pending`` → ``running``, committed) before it runs, and only
 the one claimer runs it. If the process dies while a job is ``running``, at the next start a
-close, start or move-on is run again (each is guarded by the store: a session already closed,
-started or moved on is left alone, and a digest is sent once), while a reminder or nudge is
-dropped (at most once: never posted twice).
+close, start, move-on, batch, escalation or purge is run again: each is guarded by the store
+(a session already closed, started or moved on is left alone, an answer is shown once, an
+alert escalated once, a digest sent once), so a second run changes nothing that the first
+finished. What the first run had not yet posted when it died is not posted by the second (a
+start or move-on that had committed but not posted its question: the facilitator sees no
+question and can use /next-question). A reminder or nudge is dropped: at most once, never
+posted twice.
 """
 
 from __future__ import annotations
@@ -114,10 +118,13 @@ class JobRunner:
                 messages: list[Outbound] = [self._engine.reminder(schedule, _occ(job), before)]
             case JobKind.START:
                 schedule = await self._schedule_of(job)
-                if schedule is None or self._clock() >= occurrence(schedule, _occ(job)).ends_at:
+                if schedule is None:
+                    return JobState.DROPPED
+                # The series goes on even if this occurrence is missed (idempotent: stable ids).
+                await self._plan_next(schedule, _occ(job))
+                if self._clock() >= occurrence(schedule, _occ(job)).ends_at:
                     return JobState.DROPPED
                 messages = await self._engine.start_scheduled(schedule, _occ(job))
-                await self._plan_next(schedule, _occ(job))
             case JobKind.CLOSE:
                 assert job.schedule_id is not None
                 messages = await self._engine.close_scheduled(job.schedule_id, _occ(job))

@@ -1,7 +1,7 @@
 """Per-session aliases ("Calm Otter"): how a young person is shown to the group.
 
-An alias is drawn at random when a person first answers or reacts in a session and stored
-against a keyed hash, so it is stable within that session and unrelated to their alias in any
+An alias is drawn at random when a person agrees to the privacy note in a session and is
+stored against a keyed hash, so it is stable within that session and unrelated to their alias in any
 other session.
 """
 

@@ -156,7 +156,7 @@ class Answers:
         session = await self.session_by_id(event.session_id)
         if session.status is not SessionStatus.OPEN and not self._check_in_open(session):
             raise InvalidAnswer("This session has finished, so there's nothing to agree to now.")
-        key = self._person_key(session.id, event.person)
+        key = self.person_key(session.id, event.person)
         identity = self._desk.vault.seal(event.person.platform, event.person.user_id)
         await self._store.consent_participant(
             session.id, key, alias_candidates(self._rng), identity
@@ -434,17 +434,14 @@ class Answers:
 
     async def _participant(self, session_id: str, person: Person) -> Participant | None:
         """The person's participant in this session, if they agreed to the privacy note."""
-        found = await self._store.find_participant(session_id, self._person_key(session_id, person))
+        found = await self._store.find_participant(session_id, self.person_key(session_id, person))
         return found if found is not None and found.consented else None
 
     async def _consented(self, session_id: str, person: Person) -> bool:
         return await self._participant(session_id, person) is not None
 
-    def _person_key(self, session_id: str, person: Person) -> str:
-        return person_key(self._identity_key, session_id, person.platform, person.user_id)
-
     def person_key(self, session_id: str, person: Person) -> str:
-        return self._person_key(session_id, person)
+        return person_key(self._identity_key, session_id, person.platform, person.user_id)
 
     def _consent_request(
         self, session: SessionRecord, person: Person, question_number: int | None

@@ -1,5 +1,6 @@
 -- Sessions, per-session participants (alias + keyed hash only), answers, reactions, tags.
--- No platform user id, username or display name is stored anywhere.
+-- No platform user id, username or display name is stored in clear (0003 adds the
+-- safeguarding copy of who wrote what, encrypted).
 
 CREATE TABLE sessions (
     id               TEXT PRIMARY KEY,

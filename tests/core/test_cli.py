@@ -20,6 +20,7 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("CONSULTBOT_DATABASE", str(settings.database_path))
     monkeypatch.setenv("CONSULTBOT_PROMPTS_DIR", str(settings.prompts_dir))
     monkeypatch.setenv("CONSULTBOT_IDENTITY_KEY", settings.identity_key.decode())
+    monkeypatch.setenv("CONSULTBOT_SAFEGUARDING_KEY", settings.safeguarding_key.decode())
     return settings
 
 
@@ -137,3 +138,13 @@ def test_screen_command_writes_jsonl_with_verdicts_and_redactions(
     assert first["redacted"] == "the youth club is on [phone]"
     assert first["pii"] == [{"start": 21, "end": 33, "kind": "phone"}]
     assert second["disclosure"] is True and "self-harm" in second["categories"]
+
+
+def test_commands_on_the_real_database_refuse_to_run_without_the_keys(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CONSULTBOT_DATABASE", str(settings.database_path))
+    monkeypatch.delenv("CONSULTBOT_IDENTITY_KEY", raising=False)
+    assert main(["withdraw", "--platform", "discord", "--user", "123"]) == 2
+    assert "CONSULTBOT_IDENTITY_KEY" in capsys.readouterr().err
+    assert not settings.database_path.exists()

@@ -63,3 +63,17 @@ async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None
         await db.execute("PRAGMA user_version = 999")
     with pytest.raises(RuntimeError, match="newer than this code"):
         await SqliteStore.open(tmp_path / "s.db")
+
+
+async def test_a_write_cancelled_mid_transaction_does_not_break_the_store(tmp_path: Path) -> None:
+    import asyncio
+
+    store = await SqliteStore.open(tmp_path / "s.db")
+    task = asyncio.create_task(store.create_session(_session("aaaaaa")))
+    await asyncio.sleep(0)  # let it take the lock and start its BEGIN
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await store.create_session(_session("bbbbbb", channel="c2"))  # later writes still work
+    assert await store.session("bbbbbb") is not None
+    await store.close()

@@ -172,3 +172,15 @@ async def test_the_deputy_can_act_on_a_held_answer(
     (deputy,) = [a for a in channel.outbox.of_type(SafeguardingAlert) if a.audience == "deputy"]
     assert deputy.release_action_id == alert.release_action_id
     assert deputy.keep_out_action_id == alert.keep_out_action_id
+
+
+async def test_a_withdrawal_does_not_make_a_safeguarding_alert_disappear(
+    channel: LocalChannel, runtime: Runtime, clock: FakeClock
+) -> None:
+    _, alert, _ = await _hold(channel)
+    await channel.command(BEN, Command.WITHDRAW)
+    stored = await runtime.store.alert(alert.alert_id)
+    assert stored is not None and stored.answer_id is None
+    clock.advance(minutes=16)
+    await runtime.jobs.run_due(channel.outbox)
+    assert [a for a in channel.outbox.of_type(SafeguardingAlert) if a.audience == "deputy"]

@@ -56,6 +56,7 @@ def test_schedule_command_line_add_list_cancel(
     mp = monkeypatch
     mp.setenv("CONSULTBOT_DATABASE", str(settings.database_path))
     mp.setenv("CONSULTBOT_IDENTITY_KEY", settings.identity_key.decode())
+    mp.setenv("CONSULTBOT_SAFEGUARDING_KEY", settings.safeguarding_key.decode())
     args = ["schedule", "add", "--question-set", "check-in", "--platform", "discord"]
     args += ["--channel", "123", "--start", "2099-06-02 18:00", "--repeat", "fortnightly"]
     assert main(args) == 0

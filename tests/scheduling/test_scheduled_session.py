@@ -235,3 +235,46 @@ async def test_only_facilitators_can_schedule(open_rt: RuntimeOpener) -> None:
         )
         assert isinstance(sent[0], PrivateNotice) and "Only facilitators" in sent[0].text
         assert await rt.store.schedules() == []
+
+
+async def test_pausing_then_moving_on_leaves_the_new_question_timed(
+    open_rt: RuntimeOpener, clock: FakeClock
+) -> None:
+    async with open_rt() as rt:
+        channel = LocalChannel(rt.engine)
+        options = {"question-set": "check-in", "question-minutes": "3"}
+        await channel.command(FACILITATOR, Command.START_SESSION, **options)
+        await channel.command(FACILITATOR, Command.PAUSE_QUESTION)
+        await channel.command(FACILITATOR, Command.NEXT_QUESTION)
+        clock.advance(minutes=3)
+        await rt.jobs.run_due(channel.outbox)
+        assert [q.number for q in channel.outbox.of_type(QuestionPost)] == [1, 2, 3]
+
+
+async def test_two_next_question_presses_at_once_post_the_question_once(
+    open_rt: RuntimeOpener,
+) -> None:
+    import asyncio
+
+    async with open_rt() as rt:
+        channel = LocalChannel(rt.engine)
+        await channel.command(FACILITATOR, Command.START_SESSION, **{"question-set": "check-in"})
+        await asyncio.gather(
+            channel.command(FACILITATOR, Command.NEXT_QUESTION),
+            channel.command(FACILITATOR, Command.NEXT_QUESTION),
+        )
+        assert [q.number for q in channel.outbox.of_type(QuestionPost)] == [1, 2]
+
+
+async def test_a_missed_weekly_start_still_plans_next_week(
+    open_rt: RuntimeOpener, clock: FakeClock
+) -> None:
+    async with open_rt() as rt:
+        await _schedule(LocalChannel(rt.engine), repeat="weekly")
+    clock.set(START + timedelta(hours=2))  # down through the whole first session
+    async with open_rt() as rt:
+        await rt.jobs.recover()
+        outcomes = _by_job(await rt.jobs.run_due(LocalOutbox()))
+        assert outcomes["0:start"] is JobState.DROPPED
+        pending = {j.id.split(":", 1)[1] for j in await rt.store.pending_jobs()}
+        assert {"1:start", "1:close", "1:remind:86400"} <= pending
