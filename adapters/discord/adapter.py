@@ -40,25 +40,33 @@ Outbound, kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for on
 - ``ChannelNotice``: a channel message, split at line breaks past 2000 characters.
 - ``PrivateNotice``: an ephemeral follow-up when it is for the person who caused the
   interaction; otherwise (timers, reactions, notes to the facilitator) a direct message.
+  Words it quotes in «…» are escaped (``convert.notice_text``); the rest renders.
 - ``ConsentRequest``: the privacy note with an "I understand" button, as an ephemeral
   follow-up to its recipient's own interaction; otherwise a direct message with the button.
 - ``SafeguardingAlert``: never in the group's channel. LEAD → a post in
   ``DISCORD_SAFEGUARDING_CHANNEL_ID``, else a DM to each of ``DISCORD_SAFEGUARDING_USER_IDS``
   (who are also DM'd when the channel refuses it). DEPUTY → ``DISCORD_DEPUTY_CHANNEL_ID`` /
   ``DISCORD_DEPUTY_USER_IDS`` the same way, then the lead's destination if neither is set or
-  neither took it. The core's text is escaped (it quotes the young person), the writer is
-  added as a ``<@id>`` mention (it shows the lead who wrote it and pings nobody), split at
+  neither took it. A neutral first line says only that there is an alert (phones preview
+  the start of a message), then the core's text, escaped (it quotes the young person), and
+  the writer as a ``<@id>`` mention (it shows the lead who wrote it and pings nobody), split at
   2000 characters, with "I'm on it", "Release to the group" and "Keep out of the digest"
   buttons (the last two when the alert has them) on the last part. ``DeliveryFailed`` only
   when no destination took it.
 - ``StaffNote``: a channel message to ``DISCORD_STAFF_CHANNEL_ID``, escaped; with no staff
   channel, a warning is logged (without the text) and nothing is sent.
 - ``FileDelivery``: REQUESTER → ephemeral follow-up with the files (DM when proactive);
-  STAFF → an upload to ``DISCORD_STAFF_CHANNEL_ID``, or a DM to the requester when unset.
-Every send goes through ``DiscordOutbox.deliver``: discord.py retries 429s itself; 5xx and
-connection errors are retried a bounded number of times (channel posts carry a nonce, so a
-retry cannot post twice); every Discord error becomes one ``DeliveryFailed`` whose hint
-names the missing permission (``convert.delivery_failure``). No mention can ping anyone:
+  STAFF → an upload to ``DISCORD_STAFF_CHANNEL_ID``, or a DM to the requester when unset
+  (``DeliveryFailed`` when the requester is the scheduler: nobody to DM).
+A message for someone who is not a Discord user (the scheduler's ``system_person``) raises
+``DeliveryFailed``. Every send goes through ``DiscordOutbox.deliver``: discord.py retries
+429s itself; 5xx and connection errors are retried a bounded number of times when a retry
+cannot send twice: channel posts and DMs carry a nonce with ``enforce_nonce``, so Discord
+drops a repeat. Interaction follow-ups are webhook calls, which take no nonce, so they are
+retried only when Discord surely did nothing (a rate limit, no connection made), never after
+a 5xx or a dropped connection. (discord.py's webhook client itself still retries a 5xx up to
+five times; that is outside the adapter.) Every Discord error becomes one ``DeliveryFailed``
+whose hint names the missing permission (``convert.delivery_failure``). No mention can ping anyone:
 ``allowed_mentions`` is empty on the client and on every send.
 """
 
@@ -268,7 +276,7 @@ class DiscordOutbox:
             case ChannelNotice():
                 return await self._post_all(message.channel_id, convert.split_text(message.text))
             case PrivateNotice():
-                await self.direct(message.recipient, message.text)
+                await self.direct(message.recipient, convert.notice_text(message.text))
                 return None
             case ConsentRequest():
                 await self.direct(
@@ -287,38 +295,57 @@ class DiscordOutbox:
                 return await self._post_all(str(staff_channel), chunks)
             case FileDelivery():
                 staff_channel = self._settings.staff_channel_id
-                if message.audience is Audience.STAFF and staff_channel is not None:
-                    return await self._post(str(staff_channel), message.text, files=message.files)
+                if message.audience is Audience.STAFF:
+                    if staff_channel is not None:
+                        return await self._post(
+                            str(staff_channel), message.text, files=message.files
+                        )
+                    if not convert.is_user(message.requester):  # closed by the scheduler
+                        raise DeliveryFailed(convert.NO_STAFF_CHANNEL)
                 await self.direct(message.requester, message.text, message.files)
                 return None
         return None  # pragma: no cover - the match is exhaustive
 
     async def deliver(
-        self, attempt: Callable[[], Awaitable[T]], *, needs: Needs, channel_id: str | None
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        *,
+        needs: Needs,
+        channel_id: str | None,
+        repeatable: bool = True,
     ) -> T:
         """Run ``attempt``, retrying transient failures; the one place Discord errors become
-        ``DeliveryFailed``."""
+        ``DeliveryFailed``. ``repeatable=False`` is for a call Discord cannot de-duplicate
+        (a follow-up: webhooks take no nonce): it is retried only when the failure shows
+        Discord did nothing, since a 5xx or a dropped connection may come after the send."""
         delays: tuple[float | None, ...] = (*self._retry_delays, None)
         for delay in delays:
             cause: Exception
+            unsent = False  # Discord surely did nothing, so even a follow-up may be retried
             try:
                 return await attempt()
             except discord.HTTPException as exc:
                 cause = exc
+                unsent = exc.status == 429
                 failure = convert.delivery_failure(
                     status=exc.status, code=exc.code, needs=needs, channel_id=channel_id
                 )
             except discord.RateLimited as exc:
-                cause = exc
+                cause, unsent = exc, True
                 failure = convert.delivery_failure(
                     status=429, code=0, needs=needs, channel_id=channel_id
+                )
+            except aiohttp.ClientConnectorError as exc:  # before the general clause: a subclass
+                cause, unsent = exc, True
+                failure = convert.delivery_failure(
+                    status=None, code=0, needs=needs, channel_id=channel_id
                 )
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 cause = exc
                 failure = convert.delivery_failure(
                     status=None, code=0, needs=needs, channel_id=channel_id
                 )
-            if not failure.transient or delay is None:
+            if not failure.transient or delay is None or not (repeatable or unsent):
                 raise failure from cause
             log.warning("Discord failed transiently (%s); retrying in %.1fs", cause, delay)
             await asyncio.sleep(delay)
@@ -332,7 +359,7 @@ class DiscordOutbox:
         *,
         files: Sequence[DeliveryFile] = (),
     ) -> str:
-        channel = self._client.get_partial_messageable(int(channel_id))
+        channel = self._client.get_partial_messageable(convert.channel_snowflake(channel_id))
         content = convert.truncate(content, convert.MESSAGE_LIMIT)
         nonce = secrets.token_hex(8)  # the same on every try: Discord drops a repeat
 
@@ -373,8 +400,9 @@ class DiscordOutbox:
         rows: Rows = (),
     ) -> None:
         """A direct message: the only private channel Discord offers without an interaction.
-        Long text is split; files and buttons go with the last part."""
-        user = discord.Object(int(person.user_id))
+        Long text is split; files and buttons go with the last part. Each part carries its
+        own nonce, the same on every try, so a retry after a 5xx cannot send it twice."""
+        user = discord.Object(convert.user_snowflake(person))
 
         async def open_dm() -> discord.DMChannel:
             return await self._client.create_dm(user)
@@ -384,12 +412,20 @@ class DiscordOutbox:
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
 
-            async def attempt(chunk: str = chunk, last: bool = last) -> discord.Message:
+            nonce = secrets.token_hex(8)
+
+            async def attempt(
+                chunk: str = chunk, last: bool = last, nonce: str = nonce
+            ) -> discord.Message:
                 if files and last:
-                    return await dm.send(chunk, files=_files(files), allowed_mentions=NO_MENTIONS)
+                    return await dm.send(
+                        chunk, files=_files(files), allowed_mentions=NO_MENTIONS, nonce=nonce
+                    )
                 if rows and last:
-                    return await dm.send(chunk, view=_view(rows), allowed_mentions=NO_MENTIONS)
-                return await dm.send(chunk, allowed_mentions=NO_MENTIONS)
+                    return await dm.send(
+                        chunk, view=_view(rows), allowed_mentions=NO_MENTIONS, nonce=nonce
+                    )
+                return await dm.send(chunk, allowed_mentions=NO_MENTIONS, nonce=nonce)
 
             await self.deliver(attempt, needs=Needs.DIRECT_MESSAGE, channel_id=None)
 
@@ -438,7 +474,7 @@ class DiscordOutbox:
 
     async def _edit_counts(self, key: tuple[str, str], change: ReactionCountsChanged) -> None:
         channel_id, message_ref = key
-        channel = self._client.get_partial_messageable(int(channel_id))
+        channel = self._client.get_partial_messageable(convert.channel_snowflake(channel_id))
         message = channel.get_partial_message(int(message_ref))
 
         async def attempt() -> discord.Message:
@@ -465,7 +501,7 @@ class InteractionOutbox:
 
     async def send(self, message: Outbound) -> str | None:
         if isinstance(message, PrivateNotice) and self._is_actor(message.recipient):
-            for chunk in convert.split_text(message.text):
+            for chunk in convert.split_text(convert.notice_text(message.text)):
                 await self.reply(chunk)
             return None
         if isinstance(message, ConsentRequest) and self._is_actor(message.recipient):
@@ -486,7 +522,8 @@ class InteractionOutbox:
     async def reply(
         self, text: str, files: Sequence[DeliveryFile] = (), *, rows: Rows = ()
     ) -> None:
-        """An ephemeral follow-up to the interaction, with files or buttons."""
+        """An ephemeral follow-up to the interaction, with files or buttons. Not retried
+        after a 5xx or a dropped connection: a webhook call cannot be de-duplicated."""
         followup = self._interaction.followup
 
         async def attempt() -> discord.WebhookMessage:
@@ -506,7 +543,9 @@ class InteractionOutbox:
                 text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
             )
 
-        await self._base.deliver(attempt, needs=Needs.INTERACTION_REPLY, channel_id=None)
+        await self._base.deliver(
+            attempt, needs=Needs.INTERACTION_REPLY, channel_id=None, repeatable=False
+        )
         self.replied = True
 
     async def finish(self) -> None:
@@ -742,7 +781,7 @@ class ConsultClient(discord.Client):
             await interaction.response.send_message(APOLOGY, ephemeral=True)
             return
         if form is None:  # not agreed (e.g. the session ended): say why, privately
-            mine = [m.text for m in messages if _is_private_to(m, person)]
+            mine = [convert.notice_text(m.text) for m in messages if _is_private_to(m, person)]
             await interaction.response.send_message(
                 convert.truncate("\n".join(mine) or APOLOGY, convert.MESSAGE_LIMIT),
                 ephemeral=True,

@@ -6,7 +6,15 @@ Inbound: a Discord member (id + role ids) becomes a ``Person`` with core roles
 escaped so they cannot mention, ping or format anyone), button rows as plain ``ButtonSpec``
 data, and the answer form as a ``ModalSpec``; ``adapter.py`` turns those into discord.py
 objects. Discord errors become one ``DeliveryFailed`` with a hint a facilitator can act on
-(``delivery_failure``).
+(``delivery_failure``); so does a message for someone who is not a Discord user
+(``user_snowflake``: the scheduler's ``system_person`` has an empty id).
+
+Whose words are whose. Answers, staff notes and alerts are escaped whole. Private notices
+are mostly the bot's own text, whose **bold** should render, but some quote a young person
+(the facilitator's check-in note, ``Check-in from session … (anonymous): «words»``). The
+core's convention is that it quotes someone's words in «…» guillemets, so ``notice_text``
+escapes everything from the first « to the last »: inner guillemets typed by the writer
+cannot close the quote early. Core text that quotes anyone must keep to that convention.
 """
 
 from __future__ import annotations
@@ -61,6 +69,18 @@ QUOTE_DESCRIPTION = (
     "Tick if the report may use your exact words. Unticked, your answer still counts."
 )
 CHECK_IN_HEADING = "**Check-in**"
+# The first line of every alert, alone: phone notifications preview a message's start, so
+# it says only that there is an alert, never whose or what words.
+ALERT_HEADER = "🛡️ **Safeguarding alert**: please look at this as soon as you can."
+QUOTE_OPEN, QUOTE_CLOSE = "«", "»"
+NO_STAFF_CHANNEL = (
+    "No staff channel is set, so the digest had nowhere to go: set DISCORD_STAFF_CHANNEL_ID; "
+    "staff can still get it with /digest."
+)
+NO_RECIPIENT = (
+    "That message had nobody on Discord to go to (it was for a scheduled job, not a "
+    "person), so it wasn't sent."
+)
 SHORTENED_NOTE = "\n-# (Shortened here. The full answer is kept for the summary.)"
 ELLIPSIS = "…"
 
@@ -174,6 +194,19 @@ def escape_text(text: str) -> str:
     return _MASS_MENTION.sub(f"@{_ZWSP}\\1", escaped)
 
 
+def notice_text(text: str) -> str:
+    """A private notice as sent: the words quoted in «…» (from the first « to the last »)
+    escaped like an answer, the bot's own text around them left to render."""
+    start = text.find(QUOTE_OPEN)
+    if start < 0:
+        return text
+    end = text.rfind(QUOTE_CLOSE)
+    if end < start:  # never closed: escape to the end rather than leave words unescaped
+        end = len(text)
+    inner = start + len(QUOTE_OPEN)
+    return text[:inner] + escape_text(text[inner:end]) + text[end:]
+
+
 def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -217,12 +250,39 @@ def mention(user_id: str) -> str:
 
 def alert_chunks(alert: SafeguardingAlert) -> list[str]:
     """A safeguarding alert as one or more messages (it may quote a 2000-character answer).
-    The core's text is escaped, because it quotes the young person's words; the writer is
-    added as a mention, which shows their name to the lead but pings nobody."""
-    text = escape_text(alert.text)
+    A neutral first line (``ALERT_HEADER``), so a notification preview shows no words and no
+    name; then the core's text, escaped because it quotes the young person's words; then
+    the writer as a mention, which shows their name to the lead but pings nobody."""
+    text = f"{ALERT_HEADER}\n{escape_text(alert.text)}"
     if alert.writer:
         text += f"\nOn Discord: {mention(alert.writer)}"
     return split_text(text)
+
+
+def user_snowflake(person: Person) -> int:
+    """``person``'s Discord user id. Anyone else (the scheduler's ``system_person``, whose
+    id is empty, or a user of another platform) cannot be sent anything: ``DeliveryFailed``."""
+    if not is_user(person):
+        raise DeliveryFailed(NO_RECIPIENT)
+    return int(person.user_id)
+
+
+def is_user(person: Person) -> bool:
+    """Whether ``person`` is someone on Discord (not the scheduler acting on its own)."""
+    return _is_snowflake(person.user_id)
+
+
+def channel_snowflake(channel_id: str) -> int:
+    """A channel id as Discord's int; anything else is a channel Discord would not find."""
+    if not _is_snowflake(channel_id):
+        raise delivery_failure(
+            status=404, code=_UNKNOWN_CHANNEL, needs=Needs.CHANNEL_POST, channel_id=None
+        )
+    return int(channel_id)
+
+
+def _is_snowflake(value: str) -> bool:
+    return value.isascii() and value.isdigit()
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

@@ -32,29 +32,43 @@ reaction event's ``item`` gives the same pair, which is how reactions map back t
   update per message per ``update_interval`` (1 s), one at a time per message, so the latest
   counts always land last. The blocks
   come from a bounded cache filled when posting or pressing; after a restart they are read
-  back with ``reactions.get``. A failed count update is logged, not raised: counts are stored.
+  back with ``reactions.get``. A failed count update (``chat.update`` or ``reactions.get``),
+  sent at once or later, is logged without text, never raised: the counts are stored, and
+  the person who reacted could do nothing about it.
 - ``ChannelNotice``: plain message; Markdown ``**bold**`` becomes Slack's ``*bold*``.
-- ``PrivateNotice``: the slash command's or button press's ``response_url`` (ephemeral;
-  works even where the bot is not a member) when it answers the person who acted; otherwise
-  ``chat.postEphemeral``; if Slack refuses that in the channel, a direct message.
+- ``PrivateNotice``: for the person who acted, the slash command's or button press's
+  ``response_url`` (ephemeral; works even where the bot is not a member), else (a form, a
+  reaction, or a refused ``response_url``) ``chat.postEphemeral``, and a direct message if
+  Slack refuses that in the channel. For anyone else (the facilitator's check-in answers and
+  "an answer was passed to the lead", notes from timed jobs) a direct message
+  (``conversations.open`` + ``chat.postMessage``, verbatim blocks, as it may quote an answer):
+  Slack shows an ephemeral message only to someone active in the channel, and drops it on
+  reload.
 - ``ConsentRequest``: ``chat.postEphemeral`` of the privacy note with an **I understand**
   button (its action id is the request's ``consent_action_id``); a direct message if Slack
   refuses the ephemeral.
-- ``SafeguardingAlert``: never to the group. LEAD → ``SLACK_SAFEGUARDING_CHANNEL_ID``, else a
-  direct message (``conversations.open``) to each of ``SLACK_SAFEGUARDING_USER_IDS``; DEPUTY →
-  ``SLACK_DEPUTY_CHANNEL_ID`` / ``SLACK_DEPUTY_USER_IDS`` the same way, else the lead's
-  destination. The text is escaped like an answer (it may quote one); ``writer`` becomes a
-  real ``<@U…>`` mention, the one mention this adapter writes (Slack notifies only members
-  of the conversation, so the writer is not pinged in a private lead channel or a DM).
+- ``SafeguardingAlert``: never to the group. LEAD → ``SLACK_SAFEGUARDING_CHANNEL_ID``; if it
+  is unset or refuses the post (e.g. ``not_in_channel``), a direct message
+  (``conversations.open``) to each of ``SLACK_SAFEGUARDING_USER_IDS``. DEPUTY →
+  ``SLACK_DEPUTY_CHANNEL_ID`` / ``SLACK_DEPUTY_USER_IDS`` the same way, and when none of
+  those took it (or none is set), the lead's destination as above. The text is escaped like
+  an answer (it may quote one) in verbatim blocks; ``writer`` becomes a real ``<@U…>``
+  mention, the one mention this adapter writes (Slack notifies only members of the
+  conversation, so the writer is not pinged in a private lead channel or a DM).
   Buttons: **I'm on it**, **Release to the group** (with a confirm step) and **Keep out of
   the digest**, when the core sets them. The notification text is only the alert's first
   line, so an answer's words never appear on a lock screen. One failed DM does not stop the
-  others; ``DeliveryFailed`` only when none arrived.
-- ``StaffNote``: plain message in ``SLACK_STAFF_CHANNEL_ID``; without one, a warning is
-  logged (without the note's text).
+  others; ``DeliveryFailed`` only when every destination failed. Failures are logged by
+  alert id, never with the alert's text.
+- ``StaffNote``: a message in ``SLACK_STAFF_CHANNEL_ID`` (verbatim blocks: it may quote a
+  check-in); without one, a warning is logged (without the note's text).
 - ``FileDelivery``: ``files_upload_v2``. STAFF → ``SLACK_STAFF_CHANNEL_ID``, or a direct
-  message to the requester when unset. REQUESTER → always a direct message to the requester
-  (Slack has no ephemeral files), with an ephemeral pointer to it.
+  message to the requester when unset; when the scheduler asked (no user id) and there is no
+  staff channel, ``DeliveryFailed`` saying to set one. REQUESTER → always a direct message to
+  the requester (Slack has no ephemeral files), with an ephemeral pointer to it.
+
+A message for a ``Person`` with an empty user id (the scheduler's ``system_person``) is
+refused with ``DeliveryFailed`` before any call to Slack.
 
 Slack errors become ``DeliveryFailed`` in one place (``_delivery_failed``). 429s are retried
 honouring ``Retry-After``, 5xx and connection errors retried twice. Events API retries
@@ -134,6 +148,11 @@ GROUP_CACHE_SECONDS = 60.0
 _COMMAND_PATTERN = re.compile("^/(" + "|".join(re.escape(c.value) for c in Command) + ")$")
 _CHANNEL_REFUSED = {"not_in_channel", "channel_not_found", "user_not_in_channel"}
 _FORM_FAILED = "Sorry, the answer form didn't open in time. Please tap the button again."
+NO_STAFF_CHANNEL = (
+    "No staff channel is set, so the digest had nowhere to go: set SLACK_STAFF_CHANNEL_ID; "
+    "staff can still get it with /digest."
+)
+NO_RECIPIENT = "That message was for nobody on Slack (no user id), so it wasn't sent."
 
 
 # --- errors: the one place Slack failures become DeliveryFailed ----------------------------
@@ -161,6 +180,13 @@ def _delivery_failed(exc: Exception, channel_id: str | None) -> DeliveryFailed:
     return DeliveryFailed(
         "I couldn't reach Slack just now. Please try again in a minute.", transient=True
     )
+
+
+def _require_user(user_id: str) -> None:
+    """Refuse a message to nobody (e.g. the scheduler's ``system_person``), which Slack
+    would otherwise take as ``conversations.open(users="")`` and lose."""
+    if not user_id:
+        raise DeliveryFailed(NO_RECIPIENT)
 
 
 def _slack_error(exc: Exception) -> str | None:
@@ -279,6 +305,13 @@ class _Lru(Generic[K, V]):
         return key in self._data
 
 
+@dataclass(frozen=True, slots=True)
+class _AlertDestination:
+    name: str  # "lead" / "deputy", for the log
+    channel_id: str | None
+    user_ids: list[str]
+
+
 @dataclass(slots=True)
 class _PostedAnswer:
     channel_id: str
@@ -320,11 +353,12 @@ class SlackOutbox:
         self._slots: dict[str, _CountSlot] = {}
 
     def replying_to(
-        self, user_id: str, response_url: str | None, *, replace_original: bool = False
+        self, user_id: str, response_url: str | None = None, *, replace_original: bool = False
     ) -> Outbox:
-        if not response_url:
-            return self
-        return _ReplyOutbox(self, user_id, response_url, replace_original)
+        """The outbox for one person's request: their own private notices go through the
+        request's ``response_url`` when there is one, else ephemerally; everything else
+        (notices for anyone else included) goes through this outbox."""
+        return _ReplyOutbox(self, user_id, response_url or None, replace_original)
 
     def remember_answer_post(self, answer_id: str, channel_id: str, ts: str, blocks: Any) -> None:
         """Keep an answer post's blocks (e.g. from a button press) for later count updates."""
@@ -347,7 +381,10 @@ class SlackOutbox:
             case ChannelNotice():
                 return await self._post(message.channel_id, convert.notice_text(message.text), None)
             case PrivateNotice():
-                await self.tell(message.recipient.user_id, message.channel_id, message.text)
+                # Not for the person who acted (that goes through ``replying_to``): a DM,
+                # which Slack keeps, unlike an ephemeral message to someone not looking.
+                text, blocks = convert.notice_message(message.text)
+                await self._post(await self._open_dm(message.recipient.user_id), text, blocks)
                 return None
             case ConsentRequest():
                 text, blocks = convert.consent_message(message)
@@ -402,12 +439,14 @@ class SlackOutbox:
         return convert.message_ref(str(response.get("channel") or channel_id), str(response["ts"]))
 
     async def tell(self, user_id: str, channel_id: str, text: str) -> None:
-        """An ephemeral message; a direct message if Slack refuses it in that channel."""
+        """An ephemeral message, for the person who acted (who is looking at the channel);
+        a direct message if Slack refuses it in that channel."""
         await self._ephemeral(user_id, channel_id, convert.notice_text(text), None)
 
     async def _ephemeral(
         self, user_id: str, channel_id: str, text: str, blocks: list[convert.Block] | None
     ) -> None:
+        _require_user(user_id)
         try:
             await self._client.chat_postEphemeral(
                 channel=channel_id, user=user_id, text=text, blocks=blocks
@@ -423,44 +462,68 @@ class SlackOutbox:
 
     # -- safeguarding and staff -------------------------------------------------------------
 
-    def _alert_channel_and_users(self, audience: AlertAudience) -> tuple[str | None, list[str]]:
+    def _alert_destinations(self, audience: AlertAudience) -> list[_AlertDestination]:
+        """Where an alert may go, in order: for DEPUTY the deputy's destination (when set)
+        and then the lead's, so an escalation is never lost; for LEAD the lead's."""
         s = self._settings
-        if audience is AlertAudience.DEPUTY and (s.deputy_channel_id or s.deputy_user_ids):
-            return s.deputy_channel_id, sorted(s.deputy_user_ids)
-        return s.safeguarding_channel_id, sorted(s.safeguarding_user_ids)
+        lead = _AlertDestination("lead", s.safeguarding_channel_id, sorted(s.safeguarding_user_ids))
+        deputy = _AlertDestination("deputy", s.deputy_channel_id, sorted(s.deputy_user_ids))
+        if audience is AlertAudience.DEPUTY and (deputy.channel_id or deputy.user_ids):
+            return [deputy, lead]
+        return [lead]
 
     async def _alert(self, alert: SafeguardingAlert) -> None:
-        """Post the alert in the safeguarding channel, or else by direct message to each
-        safeguarding user; one failed direct message does not stop the others."""
+        """Deliver the alert to the first destination that takes it: its channel, else (or
+        when the channel refuses it) a direct message to each of its users, where one failed
+        DM does not stop the others. Raises only when nobody got it. Failures are logged by
+        alert id, never with the alert's words."""
         text, blocks = convert.alert_message(alert)
-        channel, users = self._alert_channel_and_users(alert.audience)
-        if channel is not None:
-            await self._post(channel, text, blocks)
-            return
         failures: list[DeliveryFailed] = []
-        for user_id in users:
-            try:
-                await self._post(await self._open_dm(user_id), text, blocks)
-            except DeliveryFailed as exc:
-                failures.append(exc)
+        for destination in self._alert_destinations(alert.audience):
+            if destination.channel_id:
+                try:
+                    await self._post(destination.channel_id, text, blocks)
+                    return
+                except DeliveryFailed as exc:
+                    log.error(
+                        "alert %s: the %s's channel refused it: %s",
+                        alert.alert_id,
+                        destination.name,
+                        exc.hint,
+                    )
+                    failures.append(exc)
+            delivered = 0
+            for user_id in destination.user_ids:
+                try:
+                    await self._post(await self._open_dm(user_id), text, blocks)
+                    delivered += 1
+                except DeliveryFailed as exc:
+                    log.error(
+                        "alert %s: a direct message to a %s failed: %s",
+                        alert.alert_id,
+                        destination.name,
+                        exc.hint,
+                    )
+                    failures.append(exc)
+            if delivered:
+                return
         if failures:
-            log.warning(
-                "alert %s: %d of %d direct messages failed",
-                alert.alert_id,
-                len(failures),
-                len(users),
-            )
-        if not users or len(failures) == len(users):
-            raise failures[0] if failures else DeliveryFailed("No safeguarding destination is set.")
+            raise failures[0]
+        raise DeliveryFailed(
+            "There is nowhere to send safeguarding alerts: set SLACK_SAFEGUARDING_CHANNEL_ID "
+            "or SLACK_SAFEGUARDING_USER_IDS."
+        )
 
     async def _staff_note(self, note: StaffNote) -> None:
         channel = self._settings.staff_channel_id
         if channel is None:
             log.warning("a note for staff was not delivered: SLACK_STAFF_CHANNEL_ID is not set")
             return
-        await self._post(channel, convert.notice_text(note.text), None)
+        text, blocks = convert.notice_message(note.text)
+        await self._post(channel, text, blocks)
 
     async def _open_dm(self, user_id: str) -> str:
+        _require_user(user_id)
         response = await _call(self._client.conversations_open(users=user_id), None)
         channel = response.get("channel") or {}
         return str(channel["id"])
@@ -469,6 +532,9 @@ class SlackOutbox:
         requester = message.requester.user_id
         if message.audience is Audience.STAFF and self._settings.staff_channel_id:
             target = self._settings.staff_channel_id
+        elif message.audience is Audience.STAFF and not requester:
+            # e.g. a planned session's digest: the scheduler asked, and it has no inbox
+            raise DeliveryFailed(NO_STAFF_CHANNEL)
         else:
             target = await self._open_dm(requester)
         await _call(
@@ -498,7 +564,8 @@ class SlackOutbox:
             return  # the scheduled update will carry these counts
         delay = slot.last_sent + self._interval - self._clock()
         if delay <= 0:
-            await self._flush(message.answer_id)
+            # quietly: the person who reacted can do nothing about it, and counts are stored
+            await self._flush_quietly(message.answer_id)
         else:
             slot.task = asyncio.create_task(self._flush_later(message.answer_id, delay))
 
@@ -573,15 +640,23 @@ def _fallback(blocks: Sequence[Mapping[str, Any]]) -> str:
 
 @dataclass(slots=True)
 class _ReplyOutbox:
-    """Answers the person who typed a slash command through its ``response_url``."""
+    """Answers the person who acted (a slash command, a button press, a form, a reaction):
+    through the request's ``response_url`` when it has one, else ephemerally. Notices for
+    anyone else, and every other kind of message, go through ``outbox``."""
 
     outbox: SlackOutbox
     user_id: str
-    response_url: str
+    response_url: str | None
     replace_original: bool = False  # e.g. the thanks takes the place of the privacy note
 
     async def send(self, message: Outbound) -> str | None:
-        if isinstance(message, PrivateNotice) and message.recipient.user_id == self.user_id:
+        if not (
+            isinstance(message, PrivateNotice)
+            and self.user_id
+            and message.recipient.user_id == self.user_id
+        ):
+            return await self.outbox.send(message)
+        if self.response_url:
             try:
                 response = await AsyncWebhookClient(self.response_url).send(
                     text=convert.notice_text(message.text),
@@ -593,7 +668,8 @@ class _ReplyOutbox:
                 log.info("response_url refused (%s); sending ephemerally", response.status_code)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 log.info("response_url failed (%s); sending ephemerally", exc)
-        return await self.outbox.send(message)
+        await self.outbox.tell(self.user_id, message.channel_id, message.text)
+        return None
 
 
 # --- the app -------------------------------------------------------------------------------
@@ -730,10 +806,11 @@ class SlackAdapter:
         user_id = str(body.get("user", {}).get("id", ""))
         person = Person(platform=PLATFORM, user_id=user_id)
         consent = convert.consent_submission(view, person)
+        outbox = self.outbox.replying_to(user_id)
         if consent is None or consent.question_number is None:
             await ack()
             if consent is not None:
-                await self.engine.dispatch(consent.event, self.outbox)
+                await self.engine.dispatch(consent.event, outbox)
             return
         channel_id = consent.event.channel_id
         replies = await self.engine.handle(consent.event)
@@ -743,11 +820,11 @@ class SlackAdapter:
             )
         except UserFacingError as exc:
             await ack()
-            await self._tell(self.outbox, person, channel_id, str(exc))
+            await self._tell(outbox, person, channel_id, str(exc))
             return
         if form.consent is not None:  # not recorded: the engine's replies say why
             await ack()
-            await self.engine.send_all(replies, self.outbox, actor=person, channel_id=channel_id)
+            await self.engine.send_all(replies, outbox, actor=person, channel_id=channel_id)
             return
         # The engine's "thanks" is dropped: the answer form appearing says it.
         await ack(response_action="update", view=_answer_view(form, channel_id))
@@ -834,7 +911,7 @@ class SlackAdapter:
             return
         await ack()
         if event is not None:
-            await self.engine.dispatch(event, self.outbox)
+            await self.engine.dispatch(event, self.outbox.replying_to(user_id))
 
     async def _on_reaction(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
@@ -849,7 +926,7 @@ class SlackAdapter:
             event, Person(platform=PLATFORM, user_id=user_id), bot_user_id=context.bot_user_id
         )
         if reaction is not None:
-            await self.engine.dispatch(reaction, self.outbox)
+            await self.engine.dispatch(reaction, self.outbox.replying_to(user_id))
 
     async def _tell(self, outbox: Outbox, person: Person, channel_id: str, text: str) -> None:
         try:

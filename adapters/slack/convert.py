@@ -9,6 +9,11 @@ reaches Slack, so no answer can form ``<!channel>``, ``<!here>``, ``<!everyone>`
 or ``<#C…>``. The one real mention we write is the writer of an answer in a safeguarding
 alert (``alert_message``), built from the platform id the core passes, never from text.
 Text is cut to Slack's block limits here, so the Web API never refuses a post for its length.
+
+Block text that carries what someone wrote (answers, alerts, notices that quote an answer) is
+a ``verbatim`` mrkdwn object: Slack then leaves a typed ``@here``, ``#channel`` or web address
+as plain text instead of turning it into a mention or link (the escaping above still applies;
+``verbatim`` does not stop the ``<#C…>`` links and the ``<@U…>`` mention we write ourselves).
 """
 
 from __future__ import annotations
@@ -435,7 +440,10 @@ def _plain(text: str) -> dict[str, Any]:
     return {"type": "plain_text", "text": text, "emoji": True}
 
 
-def _mrkdwn(text: str) -> dict[str, Any]:
+def _mrkdwn(text: str, *, verbatim: bool = False) -> dict[str, Any]:
+    """A mrkdwn text object; ``verbatim`` for text someone wrote (no auto-linking)."""
+    if verbatim:
+        return {"type": "mrkdwn", "text": text, "verbatim": True}
     return {"type": "mrkdwn", "text": text}
 
 
@@ -510,7 +518,8 @@ def answer_message(post: AnswerPost) -> tuple[str, list[Block]]:
         _context(f"*{escape(post.alias)}* answered question {post.question_number}")
     ]
     blocks.extend(
-        {"type": "section", "text": _mrkdwn(chunk)} for chunk in escaped_chunks(post.text)
+        {"type": "section", "text": _mrkdwn(chunk, verbatim=True)}
+        for chunk in escaped_chunks(post.text)
     )
     if post.reactions:
         blocks.append(reaction_buttons(post.reactions))
@@ -605,7 +614,7 @@ def answer_modal(
     }
 
 
-def _note_sections(text: str) -> list[Block]:
+def _note_sections(text: str, *, verbatim: bool = False) -> list[Block]:
     """A core notice (escaped, Markdown bold made mrkdwn) as section blocks, split between
     lines so that no block passes Slack's limit and no entity or bold is cut in two."""
     sections: list[str] = []
@@ -618,7 +627,16 @@ def _note_sections(text: str) -> list[Block]:
         else:
             current = f"{current}\n{line}" if current else line
     sections.append(current or " ")
-    return [{"type": "section", "text": _mrkdwn(section)} for section in sections]
+    return [
+        {"type": "section", "text": _mrkdwn(section, verbatim=verbatim)} for section in sections
+    ]
+
+
+def notice_message(text: str) -> tuple[str, list[Block]]:
+    """Fallback text and blocks for a notice posted as a message (a direct message, a note
+    for staff). Such notices can quote an answer (a check-in for the facilitator), so the
+    sections are ``verbatim``."""
+    return cut(notice_text(text), FALLBACK_TEXT_LIMIT), _note_sections(text, verbatim=True)
 
 
 def consent_modal(request: ConsentRequest, channel_id: str) -> dict[str, Any]:
@@ -662,7 +680,8 @@ def alert_message(alert: SafeguardingAlert) -> tuple[str, list[Block]]:
     of alert and the session, so the words of a disclosure never show on a lock screen."""
     first_line = alert.text.strip().splitlines()[0] if alert.text.strip() else "Alert"
     blocks: list[Block] = [
-        {"type": "section", "text": _mrkdwn(chunk)} for chunk in escaped_chunks(alert.text)
+        {"type": "section", "text": _mrkdwn(chunk, verbatim=True)}
+        for chunk in escaped_chunks(alert.text)
     ]
     if alert.writer:
         who = (

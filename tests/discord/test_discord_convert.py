@@ -16,6 +16,7 @@ from bot.core.actions import (
     release_action_id,
     report_action_id,
 )
+from bot.core.errors import DeliveryFailed
 from bot.core.events import Person, Role
 from bot.core.outbound import (
     AlertAudience,
@@ -223,9 +224,44 @@ def test_an_escalation_has_only_the_acknowledge_button_and_no_mention() -> None:
     assert [[b.label for b in row] for row in convert.alert_buttons(escalation)] == [["I'm on it"]]
 
 
+def test_an_alert_opens_with_a_line_that_quotes_and_names_nobody() -> None:
+    (content,) = convert.alert_chunks(alert())
+    first, details = content.split("\n", 1)
+    assert first == convert.ALERT_HEADER
+    assert details.startswith("⚠️ Possible disclosure (abuse)\n")
+
+
+def test_a_notice_escapes_the_words_it_quotes_and_nothing_else() -> None:
+    words = "# hi ||secret|| [tap](https://a.example) «inner» **loud» <@1> @everyone"
+    sent = convert.notice_text(f"**Check-in** (anonymous): «{words}» **Thanks**")
+    # The first « to the last »: the writer's own guillemets cannot end the quote early.
+    head, rest = sent.split("«", 1)
+    inner, tail = rest.rsplit("»", 1)
+    assert (head, tail) == ("**Check-in** (anonymous): ", " **Thanks**")  # ours renders
+    assert shown(inner) == words
+    assert "\\[tap\\]" in inner and "\\|\\|secret" in inner and "\\# hi" in inner
+    assert not re.search(r"(?<!\\)<@", inner) and "@everyone" not in inner
+    unclosed = convert.notice_text("They wrote: «**a** [b](https://c)")
+    assert unclosed == "They wrote: «\\*\\*a\\*\\* \\[b\\](https://c)"
+    assert convert.notice_text("**Done.** Nothing quoted.") == "**Done.** Nothing quoted."
+
+
+def test_only_snowflakes_can_be_sent_to() -> None:
+    scheduler = Person(platform="discord", user_id="")  # bot.core.engine.system_person
+    with pytest.raises(DeliveryFailed) as failed:
+        convert.user_snowflake(scheduler)
+    assert "nobody on Discord" in failed.value.hint
+    assert convert.user_snowflake(Person(platform="discord", user_id="5")) == 5
+    with pytest.raises(DeliveryFailed) as unknown:
+        convert.channel_snowflake("")
+    assert "can't find the channel" in unknown.value.hint
+
+
 def test_a_long_alert_is_split_and_the_mention_is_kept() -> None:
     chunks = convert.alert_chunks(alert(text="Their words: «" + "word " * 900 + "»"))
-    assert len(chunks) == 3 and all(len(c) <= convert.MESSAGE_LIMIT for c in chunks)
+    # Split at the line break after the neutral header first: it is a message of its own.
+    assert chunks[0] == convert.ALERT_HEADER
+    assert len(chunks) == 4 and all(len(c) <= convert.MESSAGE_LIMIT for c in chunks)
     assert chunks[-1].endswith("<@1300000000000000101>")
 
 

@@ -230,3 +230,25 @@ async def test_a_staff_note_goes_to_the_staff_channel_or_is_only_logged(
         assert "DISCORD_STAFF_CHANNEL_ID is not set" in caplog.text
         assert "Check-in" not in caplog.text and "everyone" not in caplog.text
         assert room.posts(room.staff_channel) == []
+
+
+ALERT_HEADER = "🛡️ **Safeguarding alert**: please look at this as soon as you can."
+
+
+async def test_an_alert_opens_with_a_neutral_line_so_previews_show_no_words_or_name(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "dm").mkdir()
+    async with open_room(tmp_path) as room:
+        alert = await disclose(room)
+        first, details = alert["content"].split("\n", 1)
+        assert first == ALERT_HEADER  # what a phone's notification shows first
+        assert DISCLOSURE in shown(details) and details.endswith(f"<@{room.young[0]}>")
+        await room.dms(room.facilitator)  # the rest of the dispatch, before the room closes
+    async with open_room(tmp_path / "dm", safeguarding_channel=False) as room:
+        question = await start(room)
+        await room.answer(room.young[0], question, DISCLOSURE)
+        (dm,) = await room.dms(room.lead)
+        first, details = dm["content"].split("\n", 1)
+        assert first == ALERT_HEADER
+        assert DISCLOSURE in shown(details) and details.endswith(f"<@{room.young[0]}>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,7 +12,10 @@ from typing import Any
 
 import pytest
 
-from bot.core.events import Command
+from bot.core.engine import system_person
+from bot.core.errors import DeliveryFailed
+from bot.core.events import Command, Person
+from bot.core.outbound import Audience, DeliveryFile, FileDelivery, PrivateNotice
 from tests.discord.harness import EVERYONE, Room, button, open_room
 from tests.fakes.discord_server import EPHEMERAL, RecordedRequest
 
@@ -455,3 +459,76 @@ async def test_agreeing_after_the_session_ended_says_so_instead_of_a_form(room: 
     (callback,) = room.fake.callbacks(agreed.id)
     assert callback.json["type"] == 4 and callback.json["data"]["flags"] & EPHEMERAL
     assert "This session has finished" in callback.json["data"]["content"]
+
+
+async def test_the_check_in_note_shows_the_young_persons_words_as_typed(room: Room) -> None:
+    await start(room, "check-in")
+    await room.command(room.facilitator, "end-session")
+    check_in = room.questions()[-1]
+    words = "# Big\n||hidden|| [tap here](https://example.org/x) **loud** «inner» <@&1>"
+
+    await room.answer(room.young[0], check_in, words)
+
+    (note,) = [m["content"] for m in await room.dms(room.facilitator) if "Check-in" in m["content"]]
+    head, rest = note.split("«", 1)
+    assert head.startswith("Check-in from session ") and head.endswith("(anonymous): ")
+    quoted = rest.rsplit("»", 1)[0]
+    assert _UNESCAPE.sub(r"\1", quoted).replace("\u200b", "") == words
+    # Heading, spoiler, masked link, bold, role mention: each marker shown, none rendered.
+    assert not re.search(r"(?<!\\)[#|\[\]*<]", quoted), f"would render: {quoted!r}"
+
+
+async def test_a_direct_message_retried_after_a_server_error_arrives_once(room: Room) -> None:
+    # Discord wrote the message, then its edge answered 503: the retry must not repeat it.
+    room.fake.fail("POST", r"/channels/\d+/messages", status=503, handled=True)
+    young = Person(platform="discord", user_id=room.young[0])
+    notice = PrivateNotice(channel_id=room.channel, recipient=young, text="Thanks for today.")
+
+    await room.client.outbox.send(notice)
+
+    (dm,) = room.fake.dm_messages(room.young[0])
+    assert dm["content"] == "Thanks for today."
+    first, retry = room.fake.requests_to("POST", r"/channels/\d+/messages")
+    assert (first.status, retry.status) == (503, 200)
+    assert first.json["nonce"] == retry.json["nonce"] and retry.json["enforce_nonce"] is True
+
+
+async def test_a_private_reply_is_not_repeated_when_the_connection_drops(room: Room) -> None:
+    # A follow-up is a webhook call: no nonce, so a retry could show it twice.
+    room.fake.disconnect("POST", rf"/webhooks/{room.fake.application_id}/[^/]+")
+
+    handle = await room.command(room.young[0], "privacy")
+
+    await room.fake.wait_for(lambda: len(room.fake.followups(handle)) >= 2)
+    await asyncio.sleep(0.2)  # a retry would come after 0.05 s
+    replies = room.private_replies(handle)
+    assert sum("can see your name" in text for text in replies) == 1, replies
+    assert [r.status for r in room.fake.followups(handle)] == [0, 200]  # dropped, then "Done."
+
+
+async def test_a_digest_the_scheduler_closes_with_no_staff_channel_fails_clearly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    scheduler = system_person("discord")  # a timed session closing itself
+    digest = FileDelivery(
+        channel_id="1",
+        audience=Audience.STAFF,
+        requester=scheduler,
+        text="The digest for session s1 is ready.",
+        files=(DeliveryFile(name="digest-s1.md", content=b"# s1", mime_type="text/markdown"),),
+    )
+    async with open_room(tmp_path, staff_channel=False) as room:
+        with pytest.raises(DeliveryFailed) as failed:
+            await room.client.outbox.send(digest)
+        assert failed.value.hint == (
+            "No staff channel is set, so the digest had nowhere to go: set "
+            "DISCORD_STAFF_CHANNEL_ID; staff can still get it with /digest."
+        )
+        notice = PrivateNotice(channel_id="", recipient=scheduler, text="Session closed.")
+        with pytest.raises(DeliveryFailed):
+            await room.client.outbox.send(notice)
+        # As the job runner sends it: logged, and nothing escapes to stop the runner.
+        with caplog.at_level(logging.WARNING):
+            await room.engine.send_all([digest], room.client.outbox, actor=scheduler, channel_id="")
+        assert "DISCORD_STAFF_CHANNEL_ID" in caplog.text
+        assert not room.fake.requests_to("POST", r"/users/@me/channels")

@@ -16,8 +16,15 @@ create/get/edit/delete (JSON or multipart), reactions ``PUT``/``DELETE`` ``@me``
 create, ``GET /channels/{id}``, and thread create. Anything else answers 404 (recorded).
 
 Faults: ``fail(method, path_regex, status=..., code=...)`` answers the next matching call(s)
-with an error (403 Missing Permissions, 503, ...); ``rate_limit(...)`` answers a 429 with the
-``Via`` header and ``retry_after`` body discord.py needs to retry on its own.
+with an error (403 Missing Permissions, 503, ...); with ``handled=True`` the call takes
+effect first (the message is created) and only the answer is an error, as when Discord's
+edge times out after the write. ``disconnect(...)`` handles the call, then drops the
+connection without answering. ``rate_limit(...)`` answers a 429 with the ``Via`` header and
+``retry_after`` body discord.py needs to retry on its own.
+
+Nonces: a channel message created with ``nonce`` and ``enforce_nonce`` is created once; a
+repeat returns the first message, as Discord does. Webhooks (interaction follow-ups) take
+no nonce, so every follow-up call creates a message.
 
 Gateway at ``/gateway``: HELLO, heartbeat ACKs, IDENTIFY → READY + one GUILD_CREATE per guild
 (plain text JSON frames, never compressed), RESUME → RESUMED. ``dispatch(t, d)`` sends any
@@ -75,7 +82,7 @@ class RecordedRequest:
     files: tuple[RecordedFile, ...]
     raw: bytes
     at: float  # the event loop's clock when the request arrived
-    status: int  # what the fake answered
+    status: int  # what the fake answered (0: nothing, the connection was dropped)
 
 
 @dataclass(slots=True)
@@ -106,6 +113,8 @@ class _Fault:
     pattern: re.Pattern[str]
     reply: Reply
     remaining: int | None  # None: for ever
+    handled: bool = False  # the call takes effect before the error is answered
+    disconnect: bool = False  # no answer at all: the connection is dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,14 +348,22 @@ class FakeDiscord:
         times: int | None = 1,
         headers: Mapping[str, str] | None = None,
         body: Any = None,
+        handled: bool = False,
     ) -> None:
-        """Answer the next ``times`` matching calls (None: all of them) with an error."""
+        """Answer the next ``times`` matching calls (None: all of them) with an error; with
+        ``handled``, after doing what they asked (Discord wrote it, the answer was lost)."""
         reply = Reply(
             status=status,
             body=body if body is not None else {"message": message or str(status), "code": code},
             headers=dict(headers or {}),
         )
-        self._faults.append(_Fault(method, re.compile(path_regex), reply, times))
+        self._faults.append(_Fault(method, re.compile(path_regex), reply, times, handled))
+
+    def disconnect(self, method: str, path_regex: str, *, times: int | None = 1) -> None:
+        """Do what the next ``times`` matching calls ask, then close the connection without
+        answering: the client cannot know whether the call took effect."""
+        fault = _Fault(method, re.compile(path_regex), Reply(0), times, True, disconnect=True)
+        self._faults.append(fault)
 
     def forbid(self, method: str, path_regex: str, *, times: int | None = None) -> None:
         """403 Missing Permissions (50013), as Discord answers when a permission is absent."""
@@ -391,9 +408,11 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         raw = await request.read()
         body, files = await _parse_body(request, raw)
-        reply = self._fault_for(request.method, path)
-        if reply is None:
+        fault = self._fault_for(request.method, path)
+        if fault is None or fault.handled:
             reply = await self._answer(request.method, path, request.query, body, files)
+        if fault is not None:
+            reply = fault.reply
         self.requests.append(
             RecordedRequest(
                 method=request.method,
@@ -409,6 +428,10 @@ class FakeDiscord:
         )
         async with self._changed:
             self._changed.notify_all()
+        if fault is not None and fault.disconnect:
+            assert request.transport is not None
+            request.transport.abort()
+            raise asyncio.CancelledError  # nothing more to send on a dropped connection
         if reply.body is None:
             return web.Response(status=reply.status, headers=reply.headers)
         # Exactly "application/json": discord.py compares the header literally.
@@ -417,14 +440,14 @@ class FakeDiscord:
             status=reply.status, body=json.dumps(reply.body).encode(), headers=headers
         )
 
-    def _fault_for(self, method: str, path: str) -> Reply | None:
+    def _fault_for(self, method: str, path: str) -> _Fault | None:
         for fault in self._faults:
             if fault.method == method and fault.pattern.fullmatch(path):
                 if fault.remaining is not None:
                     fault.remaining -= 1
                     if fault.remaining <= 0:
                         self._faults.remove(fault)
-                return fault.reply
+                return fault
         return None
 
     async def _answer(
@@ -576,10 +599,16 @@ class FakeDiscord:
         channel_id = call.params["channel"]
         if self.channel(channel_id) is None:
             return _unknown_channel()
-        problem = _message_problem(call.json or {})
+        data = call.json or {}
+        problem = _message_problem(data)
         if problem:
             return _invalid_form_body(problem)
-        return Reply(body=self._store_message(channel_id, call.json or {}, call.files))
+        nonce = data.get("nonce")
+        if nonce is not None and data.get("enforce_nonce"):
+            for message in self.messages.values():
+                if message["channel_id"] == channel_id and message["nonce"] == nonce:
+                    return Reply(body=message)  # Discord's de-duplication: no second message
+        return Reply(body=self._store_message(channel_id, data, call.files))
 
     async def _get_message(self, call: Call) -> Reply:
         message = self.messages.get(call.params["message"])

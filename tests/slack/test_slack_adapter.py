@@ -5,17 +5,30 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from typing import Any
 from urllib.parse import parse_qsl
 
+import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.models.blocks import Block
 
 from adapters.slack import convert
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
+from bot.core.actions import consent_action_id
+from bot.core.engine import system_person
+from bot.core.errors import DeliveryFailed
 from bot.core.events import Command, CommandInvoked, Person, Role
-from bot.core.outbound import PrivateNotice
+from bot.core.outbound import (
+    Audience,
+    ConsentRequest,
+    DeliveryFile,
+    FileDelivery,
+    Outbound,
+    PrivateNotice,
+)
 from tests.slack.conftest import (
     CHANNEL,
     FACILITATOR,
@@ -322,3 +335,111 @@ async def test_a_facilitator_schedules_a_session_with_named_options(harness: Har
     await harness.command("/schedule-session", 'check-in start="2001-01-01 18:00"', user=A)
     await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) == 2)
     assert "Only facilitators" in harness.fake.hook_posts[1][1]["text"]
+
+
+async def test_typed_mentions_and_links_in_an_answer_are_sent_verbatim(harness: Harness) -> None:
+    question = await _started(harness)
+    # (the core takes @handles out before the adapter sees them; channels and links stay)
+    typed = "see #general or https://example.com & <b>"
+    post = await harness.answer(A, question, typed)
+    sections = [b["text"] for b in post["blocks"] if b["type"] == "section"]
+    assert sections and all(s["type"] == "mrkdwn" and s["verbatim"] is True for s in sections)
+    assert sections[0]["text"] == "see #general or https://example.com &amp; &lt;b&gt;"
+    # slack_sdk's block models accept every block as sent, verbatim included
+    assert [b.to_dict() for b in Block.parse_all(post["blocks"])] == post["blocks"]
+
+
+async def test_failed_count_update_is_logged_not_shown_to_the_person_who_reacted(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = harness.fake
+    question = await _started(harness)
+    answer = await harness.answer(A, question, "Keep the same social worker")
+    for member in (B, C):
+        await harness.join(member, question)
+    hooks = len(fake.hook_posts)
+
+    # chat.update refused with nothing pending: sent at once, and it fails
+    fake.fail("chat.update", "not_in_channel")
+    with caplog.at_level(logging.INFO):
+        assert (await harness.press_reaction(B, answer, 0)).status == 200
+        await fake.wait_for("chat.update")
+        await harness.adapter.settle()
+
+        # after a restart (nothing cached) reactions.get is refused for a native reaction
+        fake.fail("reactions.get", "not_in_channel")
+        restarted = SlackAdapter(harness.engine, SlackSettings.from_env(slack_env(fake)))
+        event = harness.slack.event_body(
+            harness.slack.reaction_event(
+                added=True, user_id=C, name="bulb", channel_id=CHANNEL, ts=answer["ts"]
+            ),
+            event_id="EvAfterRestart",
+        )
+        try:
+            request = AsyncBoltRequest(body=json.loads(event), mode="socket_mode")
+            assert (await restarted.app.async_dispatch(request)).status == 200
+            await fake.wait_for("reactions.get")
+            await restarted.settle()
+        finally:
+            await restarted.aclose()
+
+    # neither reactor was told anything technical; both reactions are counted all the same
+    assert fake.hook_posts[hooks:] == []
+    assert fake.ephemerals_for(B) == [] and fake.ephemerals_for(C) == []
+    digest = await harness.engine.digest(_session_id(question))
+    counts = {r.emoji: r.count for r in digest.questions[0].answers[0].reactions}
+    assert counts == {"👍": 1, "💡": 1, "❤️": 0}
+    assert caplog.text.count("count update for answer") >= 2
+    assert "Keep the same social worker" not in caplog.text
+
+
+def _scheduler_digest(audience: Audience) -> FileDelivery:
+    return FileDelivery(
+        channel_id=CHANNEL,
+        audience=audience,
+        requester=system_person("slack"),
+        text="The digest for session abc123",
+        files=(DeliveryFile(name="digest-abc123.md", content=b"# Digest", mime_type="text/md"),),
+    )
+
+
+async def test_scheduled_digest_without_a_staff_channel_fails_with_a_hint(
+    harness: Harness,
+) -> None:
+    settings = SlackSettings.from_env(slack_env(harness.fake, SLACK_STAFF_CHANNEL_ID=""))
+    adapter = SlackAdapter(harness.engine, settings)
+    try:
+        with pytest.raises(DeliveryFailed) as failed:
+            await adapter.outbox.send(_scheduler_digest(Audience.STAFF))
+    finally:
+        await adapter.aclose()
+    assert failed.value.hint == (
+        "No staff channel is set, so the digest had nowhere to go: set "
+        "SLACK_STAFF_CHANNEL_ID; staff can still get it with /digest."
+    )
+    assert harness.fake.calls == []  # no conversations.open(users="")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        PrivateNotice(channel_id=CHANNEL, recipient=system_person("slack"), text="Started"),
+        ConsentRequest(
+            channel_id=CHANNEL,
+            recipient=system_person("slack"),
+            session_id="abc123",
+            question_number=None,
+            text="Before you answer…",
+            consent_action_id=consent_action_id("abc123", None),
+        ),
+        _scheduler_digest(Audience.REQUESTER),
+    ],
+    ids=["notice", "consent", "requester-files"],
+)
+async def test_a_message_for_nobody_is_refused_before_reaching_slack(
+    harness: Harness, message: Outbound
+) -> None:
+    for outbox in (harness.adapter.outbox, harness.adapter.outbox.replying_to("")):
+        with pytest.raises(DeliveryFailed):
+            await outbox.send(message)
+    assert harness.fake.calls == []

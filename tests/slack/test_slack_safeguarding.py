@@ -15,6 +15,7 @@ from adapters.slack import convert
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
 from bot.core.actions import acknowledge_action_id, consent_action_id
+from bot.core.errors import DeliveryFailed
 from bot.core.events import Person
 from bot.core.outbound import AlertAudience, ConsentRequest, SafeguardingAlert, StaffNote
 from tests.fakes.slack_server import ApiCall
@@ -32,6 +33,7 @@ from tests.slack.conftest import (
 
 A, B, C = MEMBERS
 DISCLOSURE = "my dad hits me and i'm scared to go home"
+FACILITATOR_DM = "D" + FACILITATOR.removeprefix("U")  # the fake's direct-message channel id
 
 
 async def _started(harness: Harness) -> dict[str, Any]:
@@ -105,15 +107,17 @@ async def test_disclosure_goes_only_to_the_lead_who_can_release_it(harness: Harn
     assert buttons["Release to the group"].startswith("cb:release:")
     assert buttons["Keep out of the digest"].startswith("cb:keep:")
 
-    # the writer is told kindly where to get help; the facilitator only that one went to the lead
+    # the writer is told kindly where to get help, ephemerally (they just acted); the
+    # facilitator, who did nothing just now, gets only "one went to the lead", by DM
     await fake.wait_until(
-        lambda: bool(_ephemerals_to(harness, A) and _ephemerals_to(harness, FACILITATOR))
+        lambda: bool(_ephemerals_to(harness, A) and fake.posts_in(FACILITATOR_DM))
     )
     (to_writer,) = _ephemerals_to(harness, A)
     assert "0800 1111" in to_writer.params["text"] and "Childline" in to_writer.params["text"]
-    (to_facilitator,) = _ephemerals_to(harness, FACILITATOR)
-    assert "passed privately to the safeguarding lead" in to_facilitator.params["text"]
-    assert "dad" not in json.dumps(to_facilitator.params)
+    assert _ephemerals_to(harness, FACILITATOR) == []
+    (to_facilitator,) = fake.posts_in(FACILITATOR_DM)
+    assert "passed privately to the safeguarding lead" in to_facilitator["text"]
+    assert "dad" not in json.dumps(to_facilitator)
     # nothing for the group
     await harness.adapter.settle()
     assert harness.answer_posts() == []
@@ -352,3 +356,113 @@ async def test_staff_notes_go_to_the_staff_channel_or_are_logged_without_text(
 
 def _session(question: dict[str, Any]) -> str:
     return str(question["blocks"][-1]["elements"][0]["value"])
+
+
+async def _worried_through(adapter: SlackAdapter, harness: Harness, text: str) -> None:
+    """``/worried`` from A, dispatched to ``adapter`` (Socket Mode: no signature needed)."""
+    body = harness.slack.slash_body("/worried", text, user_id=A, channel_id=CHANNEL)
+    request = AsyncBoltRequest(body=dict(parse_qsl(body)), mode="socket_mode")
+    assert (await adapter.app.async_dispatch(request)).status == 200
+    await adapter.settle()
+
+
+async def test_alert_channel_that_refuses_falls_back_to_each_lead_by_direct_message(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = slack_env(harness.fake, SLACK_SAFEGUARDING_USER_IDS=f"{LEAD},U0LEAD0002")
+    adapter = SlackAdapter(harness.engine, SlackSettings.from_env(env))
+    harness.fake.fail("chat.postMessage", "not_in_channel")  # nobody invited the bot there
+    try:
+        with caplog.at_level(logging.INFO):
+            await _worried_through(adapter, harness, "nobody listens at my placement")
+    finally:
+        await adapter.aclose()
+    tried = [c.params["channel"] for c in harness.fake.calls_to("chat.postMessage")]
+    assert tried == [SAFEGUARDING_CHANNEL, "D0LEAD0001", "D0LEAD0002"]
+    for dm in ("D0LEAD0001", "D0LEAD0002"):
+        (alert,) = harness.fake.posts_in(dm)
+        assert "nobody listens at my placement" in json.dumps(alert["blocks"])
+        assert list(_buttons(alert)) == ["I'm on it"]
+    assert "refused" in caplog.text and "nobody listens" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("extra", "failing", "where"),
+    [
+        # the deputy channel refuses: the deputy gets a DM instead
+        (
+            {"SLACK_DEPUTY_CHANNEL_ID": "C0DEPUTY01", "SLACK_DEPUTY_USER_IDS": "U0DEPUTY01"},
+            ("chat.postMessage",),
+            "D0DEPUTY01",
+        ),
+        # the deputy channel refuses and the deputy can't be messaged: the lead's channel
+        (
+            {"SLACK_DEPUTY_CHANNEL_ID": "C0DEPUTY01", "SLACK_DEPUTY_USER_IDS": "U0DEPUTY01"},
+            ("chat.postMessage", "conversations.open"),
+            SAFEGUARDING_CHANNEL,
+        ),
+        # only a deputy channel, and it refuses: the lead's channel
+        ({"SLACK_DEPUTY_CHANNEL_ID": "C0DEPUTY01"}, ("chat.postMessage",), SAFEGUARDING_CHANNEL),
+    ],
+)
+async def test_deputy_alert_nobody_could_take_falls_back_to_the_lead(
+    harness: Harness, extra: dict[str, str], failing: tuple[str, ...], where: str
+) -> None:
+    adapter = SlackAdapter(harness.engine, SlackSettings.from_env(slack_env(harness.fake, **extra)))
+    for method in failing:
+        harness.fake.fail(method, "channel_not_found")
+    try:
+        await adapter.outbox.send(_deputy_alert())
+    finally:
+        await adapter.aclose()
+    assert harness.fake.calls_to("chat.postMessage")[0].params["channel"] == "C0DEPUTY01"
+    (alert,) = harness.fake.posts_in(where)
+    assert _buttons(alert) == {"I'm on it": "cb:ack:al-9:0"}
+    posted = [channel for (channel, _) in harness.fake.messages]
+    assert posted == [where]  # delivered once, where it first arrived
+
+
+async def test_alert_fails_only_when_every_destination_failed_and_logs_no_words(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = slack_env(
+        harness.fake, SLACK_DEPUTY_CHANNEL_ID="C0DEPUTY01", SLACK_DEPUTY_USER_IDS="U0DEPUTY01"
+    )
+    adapter = SlackAdapter(harness.engine, SlackSettings.from_env(env))
+    harness.fake.fail("chat.postMessage", "not_in_channel", times=10)
+    try:
+        with caplog.at_level(logging.INFO), pytest.raises(DeliveryFailed):
+            await adapter.outbox.send(_deputy_alert())
+    finally:
+        await adapter.aclose()
+    tried = [c.params["channel"] for c in harness.fake.calls_to("chat.postMessage")]
+    assert tried == ["C0DEPUTY01", "D0DEPUTY01", SAFEGUARDING_CHANNEL, "D0LEAD0001"]
+    assert "al-9" in caplog.text and "not been picked up" not in caplog.text
+
+
+async def test_check_in_answers_reach_the_facilitator_by_direct_message_verbatim(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    await harness.command("/start-session", "check-in", user=FACILITATOR)
+    await fake.wait_until(lambda: len(harness.question_posts()) == 1)
+    await harness.command("/end-session", user=FACILITATOR)
+    await fake.wait_until(
+        lambda: any(p["blocks"][0]["text"]["text"] == "Check-in" for p in harness.question_posts())
+    )
+    check_in = harness.question_posts()[-1]
+    view = await harness.open_answer_form(A, check_in)
+    await harness.submit_answer(A, view, "tired but ok @here, see #general or https://x.example")
+    await fake.wait_until(lambda: bool(fake.posts_in(FACILITATOR_DM)))
+    await harness.adapter.settle()
+
+    # the facilitator was not looking: a DM (kept by Slack), never an ephemeral message
+    assert _ephemerals_to(harness, FACILITATOR) == []
+    (note,) = fake.posts_in(FACILITATOR_DM)
+    assert fake.calls_to("conversations.open")[-1].params["users"] == FACILITATOR
+    quoting = [b["text"] for b in note["blocks"] if "tired but ok" in b["text"]["text"]]
+    assert quoting and all(t["type"] == "mrkdwn" and t["verbatim"] is True for t in quoting)
+    # the young person who answered is thanked where they are, ephemerally
+    await fake.wait_until(lambda: bool(_ephemerals_to(harness, A)))
+    assert "Only the facilitator will see it" in _ephemerals_to(harness, A)[-1].params["text"]
+    assert fake.posts_in("D0MEMBER0A") == []
