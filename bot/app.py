@@ -33,7 +33,7 @@ SAFEGUARDING_FILE = "safeguarding.toml"
 FIRST_NAMES_FILE = "first-names.txt"
 
 
-def _screen(path: Path) -> DisclosureScreen:
+def load_screen(path: Path) -> DisclosureScreen:
     """The disclosure screen takes most of a second to build; build it once per file
     version per process."""
     return _cached_screen(path, path.stat().st_mtime_ns if path.exists() else 0)
@@ -67,7 +67,7 @@ async def open_runtime(
     question_sets = load_question_sets(settings.prompts_dir)
     codebook = load_codebook(settings.prompts_dir / THEMES_FILE)
     notices = load_notices(settings.prompts_dir)
-    screen = _screen(settings.prompts_dir / SAFEGUARDING_FILE)
+    screen = load_screen(settings.prompts_dir / SAFEGUARDING_FILE)
     vault = IdentityVault(settings.safeguarding_key)
     store = await SqliteStore.open(settings.database_path)
     wake = waker or NoWaker()

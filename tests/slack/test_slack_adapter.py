@@ -46,9 +46,12 @@ MARKUP = "<!channel> <!here> <!everyone> <@U123> <#C123> & <b>"
 
 
 async def _started(harness: Harness) -> dict[str, Any]:
-    """Start a session as the facilitator; return the first question post."""
+    """Start a session as the facilitator; return the first question post once the
+    facilitator's private reply has arrived too (so later reply counts are not racy)."""
+    before = len(harness.fake.hook_posts)
     await harness.command("/start-session", "case-for-change", user=FACILITATOR)
     await harness.fake.wait_until(lambda: len(harness.question_posts()) == 1)
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) > before)
     return harness.question_posts()[0]
 
 

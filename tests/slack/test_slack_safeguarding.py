@@ -37,8 +37,12 @@ FACILITATOR_DM = "D" + FACILITATOR.removeprefix("U")  # the fake's direct-messag
 
 
 async def _started(harness: Harness) -> dict[str, Any]:
+    """Start a session; wait for the question post AND the facilitator's private reply, so
+    later tests can count replies without the facilitator's arriving in between."""
+    before = len(harness.fake.hook_posts)
     await harness.command("/start-session", "case-for-change", user=FACILITATOR)
     await harness.fake.wait_until(lambda: len(harness.question_posts()) == 1)
+    await harness.fake.wait_until(lambda: len(harness.fake.hook_posts) > before)
     return harness.question_posts()[0]
 
 
