@@ -20,6 +20,7 @@ import aiosqlite
 
 from bot.core.errors import ChannelBusy
 from bot.core.records import (
+    RERUN,
     AlertKind,
     AlertRecord,
     AnswerForDigest,
@@ -456,12 +457,15 @@ class SqliteStore:
     async def recover_interrupted_jobs(self, rerun: frozenset[JobKind]) -> tuple[int, int]:
         """After a restart: jobs left 'running' are run again if their kind is in ``rerun``
         (their effects are guarded by the store, so a second run changes nothing), else
-        dropped (at most once). Returns (requeued, dropped)."""
+        dropped (at most once). A requeued job without a subject gets ``RERUN`` as its
+        subject, so the runner knows to repost what the first run may not have posted.
+        Returns (requeued, dropped)."""
         kinds = sorted(k.value for k in rerun)
         marks = ",".join("?" * len(kinds))
         async with self._write() as db:
             requeued = await db.execute(
-                f"UPDATE jobs SET state = 'pending' WHERE state = 'running' AND kind IN ({marks})",
+                f"UPDATE jobs SET state = 'pending', subject = COALESCE(subject, '{RERUN}')"
+                f" WHERE state = 'running' AND kind IN ({marks})",
                 kinds,
             )
             dropped = await db.execute("UPDATE jobs SET state = 'dropped' WHERE state = 'running'")

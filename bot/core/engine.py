@@ -413,9 +413,7 @@ class Engine:
         )
         await self._store.create_session(session)
         log.info("session %s started with %s", session.id, question_set.id)
-        intro = ChannelNotice(
-            channel_id=channel_id, text=f"**{question_set.title}**\n{question_set.intro}"
-        )
+        intro = self._intro(channel_id, question_set)
         first = await self._post_question(session, question_set, 1)
         assert first is not None  # a new session is at question 1 already
         return session, [intro, first]
@@ -485,9 +483,16 @@ class Engine:
 
     # -- what timed jobs ask for (bot.scheduling.runner) ------------------------------------
 
-    async def start_scheduled(self, schedule: ScheduleRecord, number: int) -> list[Outbound]:
-        """Start one occurrence of a schedule, unless it already started or the channel is busy."""
-        if await self._store.session_for_occurrence(schedule.id, number) is not None:
+    async def start_scheduled(
+        self, schedule: ScheduleRecord, number: int, *, repost: bool = False
+    ) -> list[Outbound]:
+        """Start one occurrence of a schedule, unless it already started or the channel is
+        busy. ``repost`` (a rerun after a crash): if it started but may not have been posted,
+        post the intro and the first question again."""
+        existing = await self._store.session_for_occurrence(schedule.id, number)
+        if existing is not None:
+            if repost and existing.status is SessionStatus.OPEN and existing.current_question == 1:
+                return self._reposted(existing)
             return []
         question_set = pick_question_set(self._sets, schedule.question_set_id)
         occ = occurrence(schedule, number)
@@ -514,11 +519,16 @@ class Engine:
             return []
         return await self._close(session, requester=system_person(session.platform))
 
-    async def advance_timed_question(self, session_id: str, number: int) -> list[Outbound]:
-        """A question's time ran out: move on, unless someone already did."""
+    async def advance_timed_question(
+        self, session_id: str, number: int, *, repost: bool = False
+    ) -> list[Outbound]:
+        """A question's time ran out: move on, unless someone already did. ``repost`` (a
+        rerun after a crash): if the move was made but maybe not posted, post it again."""
         session = await self._store.session(session_id)
         if session is None or session.status is not SessionStatus.OPEN:
             return []
+        if repost and session.current_question == number + 1:
+            return self._reposted(session, intro=False)
         if session.current_question != number or session.paused_seconds_left is not None:
             return []
         return await self._move_on(session, private_to=None)
@@ -530,6 +540,20 @@ class Engine:
         if session.current_question != number:
             return []
         return [ChannelNotice(channel_id=session.channel_id, text=ONE_MINUTE_LEFT)]
+
+    def _reposted(self, session: SessionRecord, *, intro: bool = True) -> list[Outbound]:
+        question_set = pick_question_set(self._sets, session.question_set_id)
+        question = question_set.question(session.current_question)
+        post = self._answers.question_post(session, question_set, question)
+        if not intro:
+            return [post]
+        return [self._intro(session.channel_id, question_set), post]
+
+    @staticmethod
+    def _intro(channel_id: str, question_set: QuestionSet) -> ChannelNotice:
+        return ChannelNotice(
+            channel_id=channel_id, text=f"**{question_set.title}**\n{question_set.intro}"
+        )
 
     def reminder(self, schedule: ScheduleRecord, number: int, before: timedelta) -> ChannelNotice:
         question_set = pick_question_set(self._sets, schedule.question_set_id)

@@ -62,6 +62,9 @@ class JobKind(enum.StrEnum):
     PURGE = "purge"  # the retention purge
 
 
+RERUN = "rerun"  # the subject the store gives a start or move-on requeued after a crash
+
+
 class JobState(enum.StrEnum):
     PENDING = "pending"
     RUNNING = "running"

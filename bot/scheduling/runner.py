@@ -14,10 +14,9 @@ the one claimer runs it. If the process dies while a job is ``running``, at the 
 close, start, move-on, batch, escalation or purge is run again: each is guarded by the store
 (a session already closed, started or moved on is left alone, an answer is shown once, an
 alert escalated once, a digest sent once), so a second run changes nothing that the first
-finished. What the first run had not yet posted when it died is not posted by the second (a
-start or move-on that had committed but not posted its question: the facilitator sees no
-question and can use /next-question). A reminder or nudge is dropped: at most once, never
-posted twice.
+finished. A start or move-on that had moved the session but may have died before posting
+posts its question again on the rerun (at least once: a question may, rarely, appear twice
+rather than not at all). A reminder or nudge is dropped: at most once, never posted twice.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from datetime import datetime, timedelta
 from bot.core.engine import SYSTEM_USER_ID, Engine, system_person
 from bot.core.outbound import Outbound, PrivateNotice
 from bot.core.ports import Outbox, Store
-from bot.core.records import JobKind, JobRecord, JobState, ScheduleRecord
+from bot.core.records import RERUN, JobKind, JobRecord, JobState, ScheduleRecord
 from bot.scheduling.plan import occurrence, occurrence_jobs
 from bot.scheduling.timers import Timers
 
@@ -124,7 +123,9 @@ class JobRunner:
                 await self._plan_next(schedule, _occ(job))
                 if self._clock() >= occurrence(schedule, _occ(job)).ends_at:
                     return JobState.DROPPED
-                messages = await self._engine.start_scheduled(schedule, _occ(job))
+                messages = await self._engine.start_scheduled(
+                    schedule, _occ(job), repost=job.subject == RERUN
+                )
             case JobKind.CLOSE:
                 assert job.schedule_id is not None
                 messages = await self._engine.close_scheduled(job.schedule_id, _occ(job))
@@ -134,7 +135,7 @@ class JobRunner:
             case JobKind.ADVANCE:
                 assert job.session_id and job.question_number
                 messages = await self._engine.advance_timed_question(
-                    job.session_id, job.question_number
+                    job.session_id, job.question_number, repost=job.subject == RERUN
                 )
             case JobKind.REVEAL:
                 assert job.session_id

@@ -278,3 +278,25 @@ async def test_a_missed_weekly_start_still_plans_next_week(
         assert outcomes["0:start"] is JobState.DROPPED
         pending = {j.id.split(":", 1)[1] for j in await rt.store.pending_jobs()}
         assert {"1:start", "1:close", "1:remind:86400"} <= pending
+
+
+async def test_a_move_on_interrupted_by_a_crash_posts_its_question_after_restart(
+    open_rt: RuntimeOpener, clock: FakeClock
+) -> None:
+    async with open_rt() as rt:
+        channel = LocalChannel(rt.engine)
+        options = {"question-set": "check-in", "question-minutes": "2"}
+        await channel.command(FACILITATOR, Command.START_SESSION, **options)
+        session_id = channel.outbox.of_type(QuestionPost)[-1].session_id
+    clock.advance(minutes=2)
+    async with open_rt() as rt:
+        # A process claimed the move-on, moved the session, and died before posting.
+        (advance,) = [j for j in await rt.store.due_jobs(clock()) if j.kind is JobKind.ADVANCE]
+        assert await rt.store.claim_job(advance.id)
+        assert await rt.store.move_to_question(session_id, 2, from_number=1)
+    async with open_rt() as rt:
+        await rt.jobs.recover()
+        outbox = LocalOutbox()
+        await rt.jobs.run_due(outbox)
+        assert [q.number for q in outbox.of_type(QuestionPost)] == [2]
+        assert (await rt.store.session(session_id)).current_question == 2  # type: ignore[union-attr]
