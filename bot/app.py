@@ -23,6 +23,7 @@ from bot.safeguarding.scrub import Scrubber
 from bot.safeguarding.vault import IdentityVault
 from bot.scheduling.runner import JobRunner
 from bot.scheduling.timers import JobWaker, NoWaker, Timers
+from bot.sessions.answers import Answers
 from bot.sessions.notices import load_notices
 from bot.tagging.codebook import load_codebook
 from bot.tagging.tagger import Tagger
@@ -86,23 +87,33 @@ async def open_runtime(
         clock=clock,
         waker=wake,
     )
+    answers = Answers(
+        store=store,
+        question_sets=question_sets,
+        tagger=Tagger(codebook),
+        screener=screen,
+        scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
+        desk=desk,
+        notices=notices,
+        identity_key=settings.identity_key,
+        max_answer_chars=settings.max_answer_chars,
+        reveal_seconds=settings.reveal_seconds,
+        retention_days=settings.retention_days,
+        clock=clock,
+        waker=wake,
+        rng=rng,
+    )
     try:
         engine = Engine(
-            timers=timers,
             store=store,
             question_sets=question_sets,
-            tagger=Tagger(codebook),
-            screener=screen,
-            scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
+            answers=answers,
             theme_labels={theme.id: theme.label for theme in codebook.themes},
             notices=notices,
-            identity_key=settings.identity_key,
-            max_answer_chars=settings.max_answer_chars,
+            timers=timers,
             desk=desk,
-            reveal_seconds=settings.reveal_seconds,
             retention_days=settings.retention_days,
             clock=clock,
-            rng=rng,
         )
         jobs = JobRunner(engine=engine, store=store, timers=timers, clock=clock)
         yield Runtime(engine=engine, jobs=jobs, store=store)

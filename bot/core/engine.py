@@ -10,7 +10,6 @@ Logs carry session ids, answer ids and counts only: never answer text, never use
 from __future__ import annotations
 
 import logging
-import random
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -51,7 +50,7 @@ from bot.core.outbound import (
     SafeguardingAlert,
     StaffNote,
 )
-from bot.core.ports import Outbox, Screener, Scrubber, Store
+from bot.core.ports import Outbox, Store
 from bot.core.records import (
     ScheduleRecord,
     SessionRecord,
@@ -69,7 +68,6 @@ from bot.scheduling.plan import check_question_minutes, occurrence, parse_minute
 from bot.scheduling.timers import Timers, describe_duration
 from bot.sessions.answers import AnswerForm, Answers
 from bot.sessions.notices import Notices
-from bot.tagging.tagger import Tagger
 
 log = logging.getLogger(__name__)
 
@@ -107,51 +105,31 @@ class Engine:
         *,
         store: Store,
         question_sets: Mapping[str, QuestionSet],
-        tagger: Tagger,
-        screener: Screener,
-        scrubber: Scrubber,
+        answers: Answers,
         theme_labels: Mapping[str, str],
         notices: Notices,
-        identity_key: bytes,
-        max_answer_chars: int,
         timers: Timers,
         desk: SafeguardingDesk,
-        reveal_seconds: int,
         retention_days: int,
         clock: Callable[[], datetime] = utc_now,
-        rng: random.Random | None = None,
     ) -> None:
         self._store = store
         self._sets = dict(question_sets)
+        self._answers = answers
         self._theme_labels = dict(theme_labels)
         self._notices = notices
-        self.max_answer_chars = max_answer_chars
         self._clock = clock
         self._timers = timers
         self.desk = desk
         self._retention_days = retention_days
-        # Who started each session in this process, to tell them about delivery trouble and
-        # give them check-in answers. Kept in memory only: no platform identity is stored.
-        self._facilitators: dict[str, Person] = {}
-        self._answers = Answers(
-            store=store,
-            question_sets=self._sets,
-            tagger=tagger,
-            screener=screener,
-            scrubber=scrubber,
-            desk=desk,
-            notices=notices,
-            identity_key=identity_key,
-            max_answer_chars=max_answer_chars,
-            reveal_seconds=reveal_seconds,
-            retention_days=retention_days,
-            clock=clock,
-            waker=timers.waker,
-            rng=rng or random.Random(secrets.randbits(64)),
-            facilitators=self._facilitators,
-        )
+        self._facilitators = answers.facilitators
 
     # -- the adapter-facing API -------------------------------------------------------------
+
+    @property
+    def max_answer_chars(self) -> int:
+        """The longest answer accepted (adapters size their answer inputs with it)."""
+        return self._answers.max_answer_chars
 
     async def handle(self, event: InboundEvent) -> list[Outbound]:
         """What to send in response to ``event``. Never raises for a user's mistake."""

@@ -116,8 +116,7 @@ class Answers:
         retention_days: int,
         clock: Callable[[], datetime],
         waker: JobWaker,
-        rng: random.Random,
-        facilitators: Mapping[str, Person],
+        rng: random.Random | None = None,
     ) -> None:
         self._store = store
         self._sets = question_sets
@@ -132,8 +131,10 @@ class Answers:
         self._retention_days = retention_days
         self._clock = clock
         self._waker = waker
-        self._rng = rng
-        self._facilitators = facilitators
+        self._rng = rng or random.Random(secrets.randbits(64))
+        # Who started each session in this process, to tell them about delivery trouble and
+        # give them check-in answers. Kept in memory only: no platform identity is stored.
+        self.facilitators: dict[str, Person] = {}
 
     # -- the form and consent ---------------------------------------------------------------
 
@@ -456,7 +457,7 @@ class Answers:
         )
 
     def _tell_facilitator(self, session: SessionRecord, text: str) -> list[Outbound]:
-        facilitator = self._facilitators.get(session.id)
+        facilitator = self.facilitators.get(session.id)
         if facilitator is not None:
             return [self._private(facilitator, session.channel_id, text)]
         return [StaffNote(text=text)]
