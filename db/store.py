@@ -721,7 +721,6 @@ def _session(row: sqlite3.Row) -> SessionRecord:
         paused_seconds_left=row["paused_seconds_left"],
         schedule_id=row["schedule_id"],
         occurrence=row["occurrence"],
-        digest_delivered=bool(row["digest_delivered"]),
         purged=bool(row["purged"]),
     )
 

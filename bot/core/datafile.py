@@ -29,17 +29,21 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise DataFileError(name, "(syntax)", str(e)) from e
 
 
-def read_text_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each non-blank line of a JSON Lines file as ("line N", object with a "text" string).
-    A byte-order mark is fine (files saved by Excel or Notepad)."""
+def read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 text file; a byte-order mark (Excel, Notepad) is fine."""
     name = str(path)
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        return path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as e:
         raise DataFileError(name, "(file)", f"cannot be read: {e.strerror or e}") from e
     except UnicodeDecodeError as e:
         raise DataFileError(name, "(file)", "is not valid UTF-8 text") from e
-    for n, line in enumerate(lines, start=1):
+
+
+def read_text_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each non-blank line of a JSON Lines file as ("line N", object with a "text" string)."""
+    name = str(path)
+    for n, line in enumerate(read_lines(path), start=1):
         if not line.strip():
             continue
         at = f"line {n}"

@@ -27,7 +27,6 @@ class SessionRecord:
     paused_seconds_left: int | None = None  # set while the question timer is paused
     schedule_id: str | None = None
     occurrence: int | None = None
-    digest_delivered: bool = False
     purged: bool = False  # answers deleted by the retention purge; the digest snapshot stays
 
 

@@ -43,6 +43,7 @@ from itertools import islice
 from pathlib import Path
 
 from bot.config import DEFAULT_PROMPTS_DIR
+from bot.core.datafile import read_lines
 from bot.core.errors import DataFileError
 from bot.sessions.alias import alias_candidates
 
@@ -202,12 +203,7 @@ class FirstNames:
 def load_first_names(path: Path) -> FirstNames:
     """Read a first-name list; raise ``DataFileError`` naming the line on a problem."""
     name = str(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as e:
-        raise DataFileError(name, "(file)", f"cannot be read: {e.strerror or e}") from e
-    except UnicodeDecodeError as e:
-        raise DataFileError(name, "(file)", "is not valid UTF-8 text") from e
+    lines = read_lines(path)
     plain: set[str] = set()
     ambiguous: set[str] = set()
     for n, line in enumerate(lines, start=1):
