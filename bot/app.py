@@ -5,29 +5,40 @@ from __future__ import annotations
 import functools
 import logging
 import random
-from collections.abc import AsyncIterator, Callable
+import secrets
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
-from bot.core.engine import Engine
 from bot.core.events import utc_now
-from bot.core.ports import Outbox, Store
+from bot.core.ports import JobWaker, Outbox
+from bot.core.store import Store
+from bot.digest.delivery import Digests
+from bot.digest.json_export import render_json
+from bot.engine import Engine, Features
 from bot.questions.loader import load_question_sets
+from bot.questions.model import QuestionSet
 from bot.safeguarding.desk import DeskSettings, SafeguardingDesk
 from bot.safeguarding.mail import NoMailer, SmtpMailer
 from bot.safeguarding.screen import DisclosureScreen
 from bot.safeguarding.scrub import Scrubber
 from bot.safeguarding.vault import IdentityVault
 from bot.scheduling.runner import JobRunner
-from bot.scheduling.timers import JobWaker, NoWaker, Timers
+from bot.scheduling.timers import NoWaker, Timers
 from bot.sessions.answers import Answers
-from bot.sessions.notices import load_notices
-from bot.tagging.codebook import load_codebook
+from bot.sessions.directory import AnswerRules, SessionDirectory
+from bot.sessions.lifecycle import Lifecycle
+from bot.sessions.notices import Notices, load_notices
+from bot.sessions.reactions import Reactions
+from bot.sessions.retention import Retention
+from bot.sessions.reveal import Reveal
+from bot.tagging.codebook import Codebook, load_codebook
+from bot.tagging.corrections import TagCorrections
 from bot.tagging.tagger import Tagger
-from db.store import SqliteStore
+from db.sqlite import SqliteStore
 
 THEMES_FILE = "themes.toml"
 SAFEGUARDING_FILE = "safeguarding.toml"
@@ -69,11 +80,47 @@ async def open_runtime(
     codebook = load_codebook(settings.prompts_dir / THEMES_FILE)
     notices = load_notices(settings.prompts_dir)
     screen = load_screen(settings.prompts_dir / SAFEGUARDING_FILE)
+    scrubber = Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE)
     vault = IdentityVault(settings.safeguarding_key)
     store = await SqliteStore.open(settings.database_path)
-    wake = waker or NoWaker()
+    try:
+        engine, jobs = _compose(
+            settings,
+            store=store,
+            question_sets=question_sets,
+            codebook=codebook,
+            notices=notices,
+            screen=screen,
+            scrubber=scrubber,
+            vault=vault,
+            clock=clock,
+            rng=rng,
+            waker=waker or NoWaker(),
+        )
+        yield Runtime(engine=engine, jobs=jobs, store=store)
+    finally:
+        await store.close()
+
+
+def _compose(
+    settings: Settings,
+    *,
+    store: Store,
+    question_sets: Mapping[str, QuestionSet],
+    codebook: Codebook,
+    notices: Notices,
+    screen: DisclosureScreen,
+    scrubber: Scrubber,
+    vault: IdentityVault,
+    clock: Callable[[], datetime],
+    rng: random.Random | None,
+    waker: JobWaker,
+) -> tuple[Engine, JobRunner]:
+    """Build every feature and the engine over them: the one place they meet."""
+    rng = rng or random.Random(secrets.randbits(64))
+    theme_labels = {theme.id: theme.label for theme in codebook.themes}
     timers = Timers(
-        store=store, zone=settings.time_zone, reminders=settings.reminders, clock=clock, waker=wake
+        store=store, zone=settings.time_zone, reminders=settings.reminders, clock=clock, waker=waker
     )
     desk = SafeguardingDesk(
         store=store,
@@ -85,40 +132,56 @@ async def open_runtime(
             deputy_email=settings.deputy_email,
         ),
         clock=clock,
-        waker=wake,
+        waker=waker,
     )
-    answers = Answers(
+    directory = SessionDirectory(
         store=store,
         question_sets=question_sets,
-        tagger=Tagger(codebook),
-        screener=screen,
-        scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
-        desk=desk,
         notices=notices,
-        identity_key=settings.identity_key,
-        max_answer_chars=settings.max_answer_chars,
-        reveal_seconds=settings.reveal_seconds,
-        retention_days=settings.retention_days,
-        clock=clock,
-        waker=wake,
-        rng=rng,
-    )
-    try:
-        engine = Engine(
-            store=store,
-            question_sets=question_sets,
-            answers=answers,
-            theme_labels={theme.id: theme.label for theme in codebook.themes},
-            notices=notices,
-            timers=timers,
-            desk=desk,
+        rules=AnswerRules(
+            identity_key=settings.identity_key,
+            max_answer_chars=settings.max_answer_chars,
+            reveal_seconds=settings.reveal_seconds,
             retention_days=settings.retention_days,
-            clock=clock,
-        )
-        jobs = JobRunner(engine=engine, store=store, timers=timers, clock=clock)
-        yield Runtime(engine=engine, jobs=jobs, store=store)
-    finally:
-        await store.close()
+        ),
+        clock=clock,
+    )
+    reveal = Reveal(store=store, directory=directory, waker=waker, rng=rng)
+    digests = Digests(
+        store=store, question_sets=question_sets, theme_labels=theme_labels, audit=desk
+    )
+
+    async def snapshot(session_id: str) -> str:
+        return render_json(await digests.digest(session_id))
+
+    features = Features(
+        directory=directory,
+        answers=Answers(
+            store=store,
+            directory=directory,
+            tagger=Tagger(codebook),
+            screener=screen,
+            scrubber=scrubber,
+            desk=desk,
+            reveal=reveal,
+            rng=rng,
+        ),
+        reactions=Reactions(store=store, directory=directory),
+        lifecycle=Lifecycle(
+            store=store,
+            directory=directory,
+            timers=timers,
+            reveal=reveal,
+            handover=digests.to_staff_once,
+        ),
+        digests=digests,
+        retention=Retention(store=store, directory=directory, snapshot=snapshot, audit=desk),
+        corrections=TagCorrections(store=store, theme_labels=theme_labels),
+        timers=timers,
+        desk=desk,
+    )
+    engine = Engine(store=store, features=features)
+    return engine, JobRunner(work=engine, store=store, timers=timers, clock=clock)
 
 
 @asynccontextmanager

@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import load_dotenv
 
 from bot.core.errors import ConfigError
-from bot.safeguarding.mail import SmtpSettings
-from bot.scheduling.plan import parse_reminders
+from bot.core.records import SmtpSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROMPTS_DIR = PROJECT_ROOT / "prompts"
@@ -145,3 +144,17 @@ def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
         password=env.get("CONSULTBOT_SMTP_PASSWORD", "") or None,
         starttls=starttls == "true",
     )
+
+
+def parse_reminders(text: str) -> tuple[timedelta, ...]:
+    """``"24h,15m"`` → (24 hours, 15 minutes). Empty means no reminders."""
+    units = {"m": 60, "h": 3600, "d": 86400}
+    found = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        number, unit = part[:-1], part[-1:]
+        if unit not in units or not number.isdigit() or int(number) == 0:
+            raise ValueError(f"'{part}' is not a duration like 15m, 24h or 2d")
+        found.append(timedelta(seconds=int(number) * units[unit]))
+    return tuple(sorted(set(found), reverse=True))

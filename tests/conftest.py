@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import open_engine
 from bot.config import DEFAULT_PROMPTS_DIR, Settings
-from bot.core.engine import Engine
+from bot.engine import Engine
 
 TEST_IDENTITY_KEY = b"test-key-0123456789"
 

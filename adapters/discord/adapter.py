@@ -103,7 +103,6 @@ from bot.core.actions import (
     parse_action_id,
     report_action_id,
 )
-from bot.core.engine import Engine
 from bot.core.errors import ConfigError, DeliveryFailed, UserFacingError
 from bot.core.events import (
     AlertAcknowledged,
@@ -120,6 +119,7 @@ from bot.core.events import (
 )
 from bot.core.outbound import (
     AlertAudience,
+    AnswerForm,
     AnswerPost,
     Audience,
     ChannelNotice,
@@ -133,8 +133,7 @@ from bot.core.outbound import (
     SafeguardingAlert,
     StaffNote,
 )
-from bot.core.ports import Outbox
-from bot.sessions.answers import AnswerForm
+from bot.core.ports import EventHandler, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -565,7 +564,7 @@ class ConsultClient(discord.Client):
 
     def __init__(
         self,
-        engine: Engine,
+        engine: EventHandler,
         settings: DiscordSettings,
         *,
         retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
@@ -1085,7 +1084,7 @@ def _modal(spec: ModalSpec) -> discord.ui.Modal:
 
 
 async def serve(
-    engine: Engine,
+    engine: EventHandler,
     settings: DiscordSettings,
     *,
     on_start: Callable[[Outbox], Awaitable[None]] | None = None,

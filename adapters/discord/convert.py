@@ -30,13 +30,13 @@ import discord
 from bot.core.errors import DeliveryFailed
 from bot.core.events import Person, Role
 from bot.core.outbound import (
+    AnswerForm,
     AnswerPost,
     ConsentRequest,
     QuestionPost,
     ReactionButton,
     SafeguardingAlert,
 )
-from bot.sessions.answers import AnswerForm
 
 PLATFORM = "discord"
 CHECK_IN = 0  # the question number of the closing check-in

@@ -24,7 +24,6 @@ from bot.core.actions import (
     SkipAction,
     parse_action_id,
 )
-from bot.core.engine import Engine
 from bot.core.errors import UserFacingError
 from bot.core.events import (
     AlertAcknowledged,
@@ -49,6 +48,7 @@ from bot.core.outbound import (
     ReactionCountsChanged,
     SafeguardingAlert,
 )
+from bot.engine import Engine
 
 PLATFORM = "local"
 T = TypeVar("T")

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from adapters.local.adapter import LocalChannel
 from bot.config import Settings
-from bot.core.datafile import read_toml
-from bot.core.engine import Engine
 from bot.core.errors import DataFileError
 from bot.core.events import Command, Person, Role
 from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost, SafeguardingAlert
 from bot.core.ports import Outbox
+from bot.datafile import read_toml
+from bot.engine import Engine
 
 DEMO_SET = "case-for-change"
 DEMO_ANSWERS_FILE = "demo-answers.toml"

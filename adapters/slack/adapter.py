@@ -119,11 +119,11 @@ from bot.core.actions import (
     ReleaseAction,
     parse_action_id,
 )
-from bot.core.engine import Engine
 from bot.core.errors import DeliveryFailed, UserFacingError
 from bot.core.events import Command, Person, Role
 from bot.core.outbound import (
     AlertAudience,
+    AnswerForm,
     AnswerPost,
     Audience,
     ChannelNotice,
@@ -136,8 +136,7 @@ from bot.core.outbound import (
     SafeguardingAlert,
     StaffNote,
 )
-from bot.core.ports import Outbox
-from bot.sessions.answers import AnswerForm
+from bot.core.ports import EventHandler, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -680,7 +679,7 @@ class SlackAdapter:
 
     def __init__(
         self,
-        engine: Engine,
+        engine: EventHandler,
         settings: SlackSettings,
         *,
         client: AsyncWebClient | None = None,
@@ -948,7 +947,7 @@ def _answer_view(form: AnswerForm, channel_id: str) -> dict[str, Any]:
 
 
 async def serve(
-    engine: Engine,
+    engine: EventHandler,
     settings: SlackSettings,
     *,
     http: bool,

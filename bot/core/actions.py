@@ -11,13 +11,32 @@
     cb:keep:<answer_id>:0                        safeguarding lead: keep it out
 
 All fit Discord's 100-character custom_id and Slack's 255-character action_id.
+
+``event_for`` is the one place a press becomes an inbound event; adapters match our ids with
+``ACTION_ID_PATTERN`` (or ``is_action_id``) instead of spelling the prefix themselves.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from bot.core.events import (
+    AlertAcknowledged,
+    AnswerFormRequested,
+    AnswerReported,
+    Command,
+    CommandInvoked,
+    ConsentGiven,
+    Person,
+    QuestionSkipped,
+    ReactionChange,
+    ReactionToggled,
+)
+
 _PREFIX = "cb"
+ACTION_ID_PATTERN = re.compile(rf"^{_PREFIX}:")
+"""Matches every action id of ours (for listener registration, e.g. Slack's ``app.action``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,3 +152,73 @@ def parse_action_id(action_id: str) -> Action | None:
         case "keep":
             return KeepOutAction(ident)
     return None
+
+
+def is_action_id(text: str) -> bool:
+    return ACTION_ID_PATTERN.match(text) is not None
+
+
+Press = (
+    AnswerFormRequested
+    | ConsentGiven
+    | QuestionSkipped
+    | AnswerReported
+    | AlertAcknowledged
+    | ReactionToggled
+    | CommandInvoked
+)
+
+
+def event_for(
+    action: Action, person: Person, channel_id: str, *, message_ref: str | None = None
+) -> Press:
+    """What a button press means. ``message_ref`` is the platform's reference of the message
+    the button was on (for a reaction button, so the count edit lands on it).
+
+    - "Answer anonymously" → ``AnswerFormRequested`` (the adapter opens the form);
+    - "I understand" → ``ConsentGiven`` (``then_answer`` set when a form should follow);
+    - release / keep out → the same ``CommandInvoked`` as /release and /keep-out, so the
+      engine checks the role the one way."""
+    match action:
+        case AnswerAction():
+            return AnswerFormRequested(
+                person=person,
+                channel_id=channel_id,
+                session_id=action.session_id,
+                question_number=action.question_number,
+            )
+        case ConsentAction():
+            return ConsentGiven(
+                person=person,
+                channel_id=channel_id,
+                session_id=action.session_id,
+                then_answer=action.question_number,
+            )
+        case SkipAction():
+            return QuestionSkipped(
+                person=person,
+                channel_id=channel_id,
+                session_id=action.session_id,
+                question_number=action.question_number,
+            )
+        case ReactAction():
+            return ReactionToggled(
+                person=person,
+                channel_id=channel_id,
+                palette_index=action.palette_index,
+                change=ReactionChange.TOGGLE,
+                answer_id=action.answer_id,
+                message_ref=message_ref,
+            )
+        case ReportAction():
+            return AnswerReported(person=person, channel_id=channel_id, answer_id=action.answer_id)
+        case AcknowledgeAction():
+            return AlertAcknowledged(person=person, channel_id=channel_id, alert_id=action.alert_id)
+        case ReleaseAction() | KeepOutAction():
+            command = Command.RELEASE if isinstance(action, ReleaseAction) else Command.KEEP_OUT
+            return CommandInvoked(
+                person=person,
+                channel_id=channel_id,
+                command=command,
+                options={"answer": action.answer_id},
+            )

@@ -89,6 +89,33 @@ class AnswerSubmitted:
     at: datetime = field(default_factory=utc_now)
 
 
+def audit_name(person: Person) -> str:
+    """How a staff member or lead is named in the audit log. Never used for young people."""
+    return f"{person.platform}:{person.user_id}" if person.user_id else "scheduler"
+
+
+SYSTEM_USER_ID = ""  # the scheduler acting on its own: no platform user behind it
+
+
+def system_person(platform: str) -> Person:
+    """Who a timed job acts as. Adapters can't message it; the runner drops notes to it."""
+    return Person(
+        platform=platform, user_id=SYSTEM_USER_ID, roles=frozenset({Role.FACILITATOR, Role.STAFF})
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerFormRequested:
+    """Someone pressed "Answer anonymously": show them the form, or the privacy note first.
+    Not an ``InboundEvent``: the adapter asks ``EventHandler.answer_form`` for what to show,
+    because the form must be the platform's first response to the press."""
+
+    person: Person
+    channel_id: str
+    session_id: str
+    question_number: int
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConsentGiven:
     """The person read the privacy note for a session and agreed (a button press)."""
@@ -96,6 +123,7 @@ class ConsentGiven:
     person: Person
     channel_id: str
     session_id: str
+    then_answer: int | None = None  # the question whose answer form should open next
     at: datetime = field(default_factory=utc_now)
 
 

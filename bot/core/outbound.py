@@ -8,7 +8,9 @@ built by ``bot.core.actions`` so a press after a restart still maps to an event.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from bot.core.events import Person
 
@@ -161,3 +163,32 @@ Outbound = (
     | SafeguardingAlert
     | StaffNote
 )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerForm:
+    """What an adapter needs to show the answer form for one question. When ``consent`` is
+    set, show that instead (the privacy note and its button); the form comes after."""
+
+    session_id: str
+    question_number: int
+    question_text: str
+    help_text: str | None
+    max_chars: int
+    consent: ConsentRequest | None = None
+
+
+def is_private_to(message: Outbound, person: Person) -> TypeGuard[PrivateNotice]:
+    """A private notice addressed to ``person``."""
+    return isinstance(message, PrivateNotice) and message.recipient.user_id == person.user_id
+
+
+def split_for_actor(
+    messages: Sequence[Outbound], actor: Person
+) -> tuple[list[Outbound], list[Outbound]]:
+    """(replies to whoever acted, everything else). The rule every adapter follows: a reply
+    to the actor goes back through the interaction they started (ephemeral where the
+    platform allows), everything else through the ordinary outbox."""
+    mine: list[Outbound] = [m for m in messages if is_private_to(m, actor)]
+    others = [m for m in messages if not is_private_to(m, actor)]
+    return mine, others

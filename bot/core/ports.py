@@ -1,31 +1,25 @@
-"""Ports: what the core needs from the outside, as Protocols (``Outbox``, ``Store``).
+"""Ports: the Protocols on both sides of the core.
 
-``Outbox`` is the one port adapters implement. It has a single method so that adding a kind
-of message never breaks an adapter's signature: new kinds are new dataclasses in
-``bot.core.outbound``.
+Outward (the core needs them): ``Outbox``, the one port adapters implement, with a single
+method so that a new kind of message never breaks an adapter (new kinds are new dataclasses in
+``bot.core.outbound``); ``JobWaker`` (whatever runs timed jobs), ``Mailer`` (email for
+safeguarding alerts), ``Screener`` and ``Scrubber`` (safeguarding checks on an answer). The
+store's capability Protocols are in ``bot.core.store``.
+
+Inward (adapters call them): ``EventHandler``, what an adapter may ask of the engine, and
+``ScheduledWork``, what the job runner may ask of it. Neither names the engine's class, so an
+adapter or a feature never imports ``bot.engine``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.outbound import Outbound
-from bot.core.records import (
-    AlertRecord,
-    AnswerForDigest,
-    AnswerRecord,
-    AnswerStatus,
-    AuditEntry,
-    JobKind,
-    JobRecord,
-    JobState,
-    Participant,
-    ScheduleRecord,
-    SessionRecord,
-    SessionSummary,
-)
+from bot.core.events import ConsentGiven, InboundEvent, Person
+from bot.core.outbound import AnswerForm, Outbound
+from bot.core.records import AnswerRecord, ScheduleRecord, SessionRecord
 
 
 class Outbox(Protocol):
@@ -34,89 +28,6 @@ class Outbox(Protocol):
         (message id / ts) when there is one, so native reactions can be mapped back.
         Raise ``DeliveryFailed`` when the platform refuses."""
         ...
-
-
-class Store(Protocol):
-    """Durable state. Every write method returns only after its transaction has committed."""
-
-    async def create_session(self, session: SessionRecord) -> None: ...
-    async def open_session_in_channel(
-        self, platform: str, channel_id: str
-    ) -> SessionRecord | None: ...
-    async def session(self, session_id: str) -> SessionRecord | None: ...
-    async def session_summaries(self) -> list[SessionSummary]: ...
-    async def all_session_ids(self) -> list[str]: ...
-    async def move_to_question(self, session_id: str, number: int, *, from_number: int) -> bool: ...
-    async def close_session(self, session_id: str, at: datetime) -> bool: ...
-    async def consent_participant(
-        self,
-        session_id: str,
-        person_key: str,
-        alias_candidates: Iterable[str],
-        identity: bytes,
-    ) -> Participant: ...
-    async def find_participant(self, session_id: str, person_key: str) -> Participant | None: ...
-    async def withdraw_participant(self, participant_id: int) -> int: ...
-    async def record_answer(
-        self,
-        *,
-        answer_id: str,
-        session_id: str,
-        question_number: int,
-        participant: Participant,
-        text: str,
-        auto_tags: Sequence[tuple[str, str]],
-        status: AnswerStatus = AnswerStatus.SHOWN,
-        quote_ok: bool = False,
-    ) -> AnswerRecord: ...
-    async def answer(self, answer_id: str) -> AnswerRecord | None: ...
-    async def record_answer_post(self, answer_id: str, message_ref: str) -> None: ...
-    async def answer_for_message(self, message_ref: str) -> AnswerRecord | None: ...
-    async def answers_for_session(self, session_id: str) -> list[AnswerForDigest]: ...
-    async def set_reaction(
-        self, answer_id: str, participant_id: int, emoji: str, on: bool
-    ) -> bool: ...
-    async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool: ...
-    async def reaction_counts(self, answer_id: str) -> dict[str, int]: ...
-    async def set_tag(self, answer_id: str, theme_id: str, active: bool) -> None: ...
-    async def create_schedule(
-        self, schedule: ScheduleRecord, jobs: Sequence[JobRecord]
-    ) -> None: ...
-    async def schedule(self, schedule_id: str) -> ScheduleRecord | None: ...
-    async def schedules(self) -> list[ScheduleRecord]: ...
-    async def cancel_schedule(self, schedule_id: str) -> bool: ...
-    async def add_jobs(self, jobs: Sequence[JobRecord]) -> None: ...
-    async def due_jobs(self, now: datetime) -> list[JobRecord]: ...
-    async def pending_jobs(self) -> list[JobRecord]: ...
-    async def claim_job(self, job_id: str) -> bool: ...
-    async def finish_job(self, job_id: str, state: JobState) -> None: ...
-    async def recover_interrupted_jobs(self, rerun: frozenset[JobKind]) -> tuple[int, int]: ...
-    async def session_jobs(self, session_id: str, kinds: Iterable[JobKind]) -> list[JobRecord]: ...
-    async def cancel_jobs(self, job_ids: Iterable[str]) -> None: ...
-    async def reschedule_jobs(self, moves: Sequence[tuple[str, datetime]]) -> None: ...
-    async def set_timer_pause(self, session_id: str, seconds_left: int | None) -> None: ...
-    async def session_for_occurrence(
-        self, schedule_id: str, occurrence: int
-    ) -> SessionRecord | None: ...
-    async def mark_digest_delivered(self, session_id: str) -> bool: ...
-    async def answers_with_status(
-        self, session_id: str, status: AnswerStatus, question_number: int | None = None
-    ) -> list[AnswerRecord]: ...
-    async def set_answer_status(
-        self, answer_id: str, status: AnswerStatus, *, only_from: Iterable[AnswerStatus]
-    ) -> bool: ...
-    async def identity_of_answer(self, answer_id: str) -> bytes | None: ...
-    async def create_alert(self, alert: AlertRecord) -> None: ...
-    async def alert(self, alert_id: str) -> AlertRecord | None: ...
-    async def alerts_for_answer(self, answer_id: str) -> list[AlertRecord]: ...
-    async def acknowledge_alert(self, alert_id: str, at: datetime) -> bool: ...
-    async def mark_alert_escalated(self, alert_id: str) -> bool: ...
-    async def audit(self, entry: AuditEntry) -> None: ...
-    async def audit_entries(self) -> list[AuditEntry]: ...
-    async def sessions_to_purge(self, closed_before: datetime) -> list[str]: ...
-    async def purge_session(self, session_id: str, snapshot: str) -> int: ...
-    async def digest_snapshot(self, session_id: str) -> str | None: ...
-    async def purge_old_alerts(self, created_before: datetime) -> int: ...
 
 
 class ScreenVerdict(Protocol):
@@ -148,3 +59,124 @@ class Scrubber(Protocol):
     """Takes personal details out of an answer before anyone sees it."""
 
     def scrub(self, text: str) -> ScrubVerdict: ...
+
+
+class JobWaker(Protocol):
+    def wake(self, at: datetime) -> None:
+        """Something is due at ``at`` (aware UTC): make sure the runner looks then."""
+        ...
+
+
+class Mailer(Protocol):
+    async def send(self, to: str, subject: str, body: str) -> bool:
+        """Send one email; ``False`` (logged) when it could not be sent."""
+        ...
+
+
+class EventHandler(Protocol):
+    """What an adapter may ask of the core. Every method is safe to call with anything a
+    person did: user mistakes come back as private replies, never as exceptions (except
+    ``answer_form``, which raises ``UserFacingError`` for the adapter to show)."""
+
+    @property
+    def max_answer_chars(self) -> int:
+        """The longest answer accepted (adapters size their answer inputs with it)."""
+        ...
+
+    async def handle(self, event: InboundEvent) -> list[Outbound]:
+        """What to send in response to ``event``."""
+        ...
+
+    async def dispatch(self, event: InboundEvent, outbox: Outbox) -> list[Outbound]:
+        """Handle ``event`` and send every resulting message through ``outbox``."""
+        ...
+
+    async def send_all(
+        self, messages: Sequence[Outbound], outbox: Outbox, *, actor: Person, channel_id: str
+    ) -> None:
+        """Send messages, handling delivery failures the one way the core decides."""
+        ...
+
+    async def answer_form(
+        self, session_id: str, question_number: int, person: Person
+    ) -> AnswerForm:
+        """The answer form for a question, or (``form.consent``) the privacy note first."""
+        ...
+
+    async def agree_then_form(
+        self, event: ConsentGiven, question_number: int
+    ) -> tuple[list[Outbound], AnswerForm | None]:
+        """ "I understand" pressed on the privacy note shown before an answer form: record
+        the consent, then the form to open (``None`` when it cannot open: the messages say
+        why). The form must be the platform's first response, so nothing is sent here."""
+        ...
+
+    def question_set_choices(self) -> list[tuple[str, str]]:
+        """(id, title) of every question set, for autocomplete."""
+        ...
+
+
+class ScheduledWork(Protocol):
+    """What the job runner asks of the core when a timed job falls due."""
+
+    def reminder(self, schedule: ScheduleRecord, number: int, before: timedelta) -> Outbound: ...
+    async def start_scheduled(
+        self, schedule: ScheduleRecord, number: int, *, repost: bool = False
+    ) -> list[Outbound]: ...
+    async def close_scheduled(self, schedule_id: str, number: int) -> list[Outbound]: ...
+    async def one_minute_left(self, session_id: str, number: int) -> list[Outbound]: ...
+    async def advance_timed_question(
+        self, session_id: str, number: int, *, repost: bool = False
+    ) -> list[Outbound]: ...
+    async def reveal_waiting(self, session_id: str) -> list[Outbound]: ...
+    async def escalate(self, alert_id: str) -> list[Outbound]: ...
+    async def purge(self) -> int: ...
+    async def send_all(
+        self, messages: Sequence[Outbound], outbox: Outbox, *, actor: Person, channel_id: str
+    ) -> None: ...
+
+
+class ThemeMatch(Protocol):
+    @property
+    def theme_id(self) -> str: ...
+    @property
+    def evidence(self) -> Sequence[str]: ...
+
+
+class ThemeTagger(Protocol):
+    """Tags an answer with the codebook's themes, each with the words behind it."""
+
+    def tag(self, text: str) -> Sequence[ThemeMatch]: ...
+
+
+class QuestionTimers(Protocol):
+    """What the session lifecycle tells the timers about (the scheduling feature)."""
+
+    async def question_posted(self, session: SessionRecord, number: int) -> None: ...
+    async def session_closed(self, session: SessionRecord) -> None: ...
+
+
+class AuditTrail(Protocol):
+    async def audit(self, who: str, action: str, subject: str = "", detail: str = "") -> None:
+        """Record who did what to what (never answer text)."""
+        ...
+
+
+class AlertDesk(AuditTrail, Protocol):
+    """What the sessions feature asks of the safeguarding desk."""
+
+    def seal(self, person: Person) -> bytes:
+        """Who this is, encrypted so only the safeguarding lead's key can read it."""
+        ...
+
+    async def held_answer(
+        self,
+        answer: AnswerRecord,
+        writer: Person,
+        categories: tuple[str, ...],
+        original: str,
+        *,
+        stored: bool = True,
+    ) -> list[Outbound]: ...
+
+    async def reported_answer(self, answer: AnswerRecord) -> list[Outbound]: ...

@@ -158,3 +158,16 @@ class AuditEntry:
     action: str
     subject: str
     detail: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SmtpSettings:
+    """How to reach the mail server that emails safeguarding alerts."""
+
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    timeout: float = 10.0

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.core.datafile import read_toml
 from bot.core.errors import DataFileError, NotFound
+from bot.datafile import read_toml
 from bot.questions.model import DEFAULT_PALETTE, PaletteEntry, Question, QuestionSet
 
 SCHEMA_VERSION = 1

@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.core.datafile import read_text_records
+from bot.datafile import read_text_records
 from bot.safeguarding.evaluate import (
     ScreenReport,
     ScrubReport,

@@ -16,12 +16,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.core.actions import acknowledge_action_id, keep_out_action_id, release_action_id
 from bot.core.errors import InvalidRequest, NotFound
-from bot.core.events import Person
+from bot.core.events import Person, audit_name
 from bot.core.outbound import AlertAudience, Outbound, SafeguardingAlert
-from bot.core.ports import Store
+from bot.core.ports import JobWaker, Mailer
 from bot.core.records import (
     AlertKind,
     AlertRecord,
@@ -31,18 +32,12 @@ from bot.core.records import (
     JobKind,
     JobRecord,
 )
-from bot.safeguarding.mail import Mailer
+from bot.core.store import AnswerStore, AuditStore, JobStore, SafeguardingStore
 from bot.safeguarding.vault import IdentityVault
-from bot.scheduling.timers import JobWaker
 
 log = logging.getLogger(__name__)
 
 MIN_REASON_CHARS = 10
-
-
-def actor(person: Person) -> str:
-    """How a staff member or lead is named in the audit log. Never used for young people."""
-    return f"{person.platform}:{person.user_id}" if person.user_id else "scheduler"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,11 +47,15 @@ class DeskSettings:
     deputy_email: str | None = None
 
 
+class DeskStore(SafeguardingStore, AnswerStore, JobStore, AuditStore, Protocol):
+    pass
+
+
 class SafeguardingDesk:
     def __init__(
         self,
         *,
-        store: Store,
+        store: DeskStore,
         vault: IdentityVault,
         mailer: Mailer,
         settings: DeskSettings,
@@ -69,6 +68,9 @@ class SafeguardingDesk:
         self._settings = settings
         self._clock = clock
         self._waker = waker
+
+    def seal(self, person: Person) -> bytes:
+        return self.vault.seal(person.platform, person.user_id)
 
     async def audit(self, who: str, action: str, subject: str = "", detail: str = "") -> None:
         entry = AuditEntry(
@@ -134,7 +136,7 @@ class SafeguardingDesk:
             raise NotFound(f"There's no alert '{alert_id}'.")
         if not await self._store.acknowledge_alert(alert_id, self._clock()):
             return "Someone has already picked this up. Thank you."
-        await self.audit(actor(lead), "alert-acknowledged", alert_id)
+        await self.audit(audit_name(lead), "alert-acknowledged", alert_id)
         return "Thanks: you've picked this up. The deputy won't be alerted."
 
     async def escalate(self, alert_id: str) -> list[Outbound]:
@@ -178,7 +180,7 @@ class SafeguardingDesk:
         )
         if not moved:
             raise InvalidRequest(f"Answer {answer_id} isn't held, so there's nothing to release.")
-        await self.audit(actor(lead), "answer-released", answer_id)
+        await self.audit(audit_name(lead), "answer-released", answer_id)
         return answer
 
     async def keep_out(self, answer_id: str, lead: Person) -> str:
@@ -190,7 +192,7 @@ class SafeguardingDesk:
         )
         if not moved:
             return f"Answer {answer_id} was already kept out."
-        await self.audit(actor(lead), "answer-kept-out", answer_id)
+        await self.audit(audit_name(lead), "answer-kept-out", answer_id)
         return (
             f"Answer {answer_id} is kept out of the group and every digest from now on. "
             "(If it was already shown in the chat, it stays there: remove it in the app.)"
@@ -209,7 +211,7 @@ class SafeguardingDesk:
             )
         token = await self._store.identity_of_answer(answer_id)
         identity = self.vault.open(token) if token else None
-        await self.audit(actor(lead), "identity-revealed", answer_id, reason.strip())
+        await self.audit(audit_name(lead), "identity-revealed", answer_id, reason.strip())
         if identity is None:
             return "Who wrote it is no longer known (withdrawn, purged, or the key changed)."
         return f"Answer {answer_id} was written by {identity.platform} user {identity.user_id}."

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.datafile import read_text_records
 from bot.core.errors import DataFileError
+from bot.datafile import read_text_records
 from bot.safeguarding.screen import DisclosureScreen
 from bot.safeguarding.scrub import KINDS, PiiSpan, Scrubber
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.datafile import read_toml
 from bot.core.errors import DataFileError
+from bot.datafile import read_toml
 from bot.safeguarding.normalise import words
 
 SCHEMA_VERSION = 1

@@ -10,33 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
-from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Protocol
+
+from bot.core.records import SmtpSettings
 
 log = logging.getLogger(__name__)
-
-
-class Mailer(Protocol):
-    async def send(self, to: str, subject: str, body: str) -> bool:
-        """Send one email; ``False`` (logged) when it could not be sent."""
-        ...
 
 
 class NoMailer:
     async def send(self, to: str, subject: str, body: str) -> bool:
         return False
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SmtpSettings:
-    host: str
-    port: int
-    sender: str
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = True
-    timeout: float = 10.0
 
 
 class SmtpMailer:

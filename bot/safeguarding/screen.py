@@ -64,12 +64,12 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from bot.config import DEFAULT_PROMPTS_DIR
+from bot.datafile import SHIPPED_PROMPTS_DIR
 from bot.safeguarding.lexicon import GAP, Lexicon, load_lexicon
 from bot.safeguarding.normalise import Word, fold, folded_words, skeleton, words
 from bot.tagging.text import Stemmer
 
-DEFAULT_LEXICON = DEFAULT_PROMPTS_DIR / "safeguarding.toml"
+DEFAULT_LEXICON = SHIPPED_PROMPTS_DIR / "safeguarding.toml"
 NEAR = 3  # words either side of a topic in which a personal cue counts
 NEGATION_REACH = 2  # words before a topic in which a negation cancels it
 CONCERN_REACH = 6  # words either side of a concern or hint in which a cue or person counts

@@ -42,12 +42,11 @@ from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
 
-from bot.config import DEFAULT_PROMPTS_DIR
-from bot.core.datafile import read_lines
+from bot.alias import alias_candidates
 from bot.core.errors import DataFileError
-from bot.sessions.alias import alias_candidates
+from bot.datafile import SHIPPED_PROMPTS_DIR, read_lines
 
-DEFAULT_NAMES = DEFAULT_PROMPTS_DIR / "first-names.txt"
+DEFAULT_NAMES = SHIPPED_PROMPTS_DIR / "first-names.txt"
 KINDS = ("name", "phone", "email", "address", "school", "handle")
 
 

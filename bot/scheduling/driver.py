@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.core.ports import Outbox, Store
+from bot.core.ports import Outbox
+from bot.core.store import JobStore
 from bot.scheduling.runner import JobRunner
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class ApschedulerWaker:
             coalesce=True,
         )
 
-    async def start(self, runner: JobRunner, outbox: Outbox, store: Store) -> None:
+    async def start(self, runner: JobRunner, outbox: Outbox, store: JobStore) -> None:
         _RUNNERS[self._key] = (runner, outbox)
         await runner.recover()
         pending = await store.pending_jobs()

@@ -176,17 +176,3 @@ def question_jobs(
         )
     )
     return jobs
-
-
-def parse_reminders(text: str) -> tuple[timedelta, ...]:
-    """``"24h,15m"`` → (24 hours, 15 minutes). Empty means no reminders."""
-    units = {"m": 60, "h": 3600, "d": 86400}
-    found = []
-    for part in (p.strip().lower() for p in text.split(",")):
-        if not part:
-            continue
-        number, unit = part[:-1], part[-1:]
-        if unit not in units or not number.isdigit() or int(number) == 0:
-            raise ValueError(f"'{part}' is not a duration like 15m, 24h or 2d")
-        found.append(timedelta(seconds=int(number) * units[unit]))
-    return tuple(sorted(set(found), reverse=True))

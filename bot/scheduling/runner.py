@@ -25,11 +25,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from bot.core.engine import SYSTEM_USER_ID, Engine, system_person
+from bot.core.events import SYSTEM_USER_ID, system_person
 from bot.core.outbound import Outbound, PrivateNotice
-from bot.core.ports import Outbox, Store
+from bot.core.ports import Outbox, ScheduledWork
 from bot.core.records import RERUN, JobKind, JobRecord, JobState, ScheduleRecord
+from bot.core.store import JobStore, SessionStore
 from bot.scheduling.plan import occurrence, occurrence_jobs
 from bot.scheduling.timers import Timers
 
@@ -69,11 +71,20 @@ class _SystemOutbox:
         return await self._outbox.send(message)
 
 
+class RunnerStore(JobStore, SessionStore, Protocol):
+    pass
+
+
 class JobRunner:
     def __init__(
-        self, *, engine: Engine, store: Store, timers: Timers, clock: Callable[[], datetime]
+        self,
+        *,
+        work: ScheduledWork,
+        store: RunnerStore,
+        timers: Timers,
+        clock: Callable[[], datetime],
     ) -> None:
-        self._engine = engine
+        self._work = work
         self._store = store
         self._timers = timers
         self._clock = clock
@@ -114,7 +125,7 @@ class JobRunner:
                 if schedule is None:
                     return JobState.DROPPED
                 before = timedelta(seconds=int(job.id.rsplit(":", 1)[1]))
-                messages: list[Outbound] = [self._engine.reminder(schedule, _occ(job), before)]
+                messages: list[Outbound] = [self._work.reminder(schedule, _occ(job), before)]
             case JobKind.START:
                 schedule = await self._schedule_of(job)
                 if schedule is None:
@@ -123,32 +134,32 @@ class JobRunner:
                 await self._plan_next(schedule, _occ(job))
                 if self._clock() >= occurrence(schedule, _occ(job)).ends_at:
                     return JobState.DROPPED
-                messages = await self._engine.start_scheduled(
+                messages = await self._work.start_scheduled(
                     schedule, _occ(job), repost=job.subject == RERUN
                 )
             case JobKind.CLOSE:
                 assert job.schedule_id is not None
-                messages = await self._engine.close_scheduled(job.schedule_id, _occ(job))
+                messages = await self._work.close_scheduled(job.schedule_id, _occ(job))
             case JobKind.NUDGE:
                 assert job.session_id and job.question_number
-                messages = await self._engine.one_minute_left(job.session_id, job.question_number)
+                messages = await self._work.one_minute_left(job.session_id, job.question_number)
             case JobKind.ADVANCE:
                 assert job.session_id and job.question_number
-                messages = await self._engine.advance_timed_question(
+                messages = await self._work.advance_timed_question(
                     job.session_id, job.question_number, repost=job.subject == RERUN
                 )
             case JobKind.REVEAL:
                 assert job.session_id
-                messages = await self._engine.reveal_waiting(job.session_id)
+                messages = await self._work.reveal_waiting(job.session_id)
             case JobKind.ESCALATE:
                 assert job.subject
-                messages = await self._engine.desk.escalate(job.subject)
+                messages = await self._work.escalate(job.subject)
             case JobKind.PURGE:
-                await self._engine.purge()
+                await self._work.purge()
                 await self._plan_purge(max(job.due_at, self._clock()) + PURGE_EVERY)
                 return JobState.DONE
         platform = await self._platform_of(job)
-        await self._engine.send_all(messages, outbox, actor=system_person(platform), channel_id="")
+        await self._work.send_all(messages, outbox, actor=system_person(platform), channel_id="")
         return JobState.DONE
 
     async def _plan_next(self, schedule: ScheduleRecord, number: int) -> None:

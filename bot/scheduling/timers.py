@@ -11,13 +11,13 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.core.errors import InvalidRequest, NotFound
 from bot.core.events import CommandInvoked
-from bot.core.ports import Store
+from bot.core.ports import JobWaker
 from bot.core.records import JobKind, JobRecord, ScheduleRecord, SessionRecord
+from bot.core.store import JobStore
 from bot.questions.loader import pick_question_set
 from bot.questions.model import QuestionSet
 from bot.scheduling.plan import (
@@ -31,16 +31,11 @@ from bot.scheduling.plan import (
     question_jobs,
     to_utc,
 )
+from bot.scheduling.words import describe_duration
 
 MAX_EXTEND_MINUTES = 30
 DEFAULT_LENGTH_MINUTES = 60
 _TIMER_KINDS = (JobKind.NUDGE, JobKind.ADVANCE)
-
-
-class JobWaker(Protocol):
-    def wake(self, at: datetime) -> None:
-        """Something is due at ``at`` (aware UTC): make sure the runner looks then."""
-        ...
 
 
 class NoWaker:
@@ -48,22 +43,11 @@ class NoWaker:
         return None
 
 
-def describe_duration(span: timedelta) -> str:
-    minutes = int(span.total_seconds() // 60)
-    if minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return "1 day" if days == 1 else f"{days} days"
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return "1 hour" if hours == 1 else f"{hours} hours"
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
-
-
 class Timers:
     def __init__(
         self,
         *,
-        store: Store,
+        store: JobStore,
         zone: ZoneInfo,
         reminders: tuple[timedelta, ...],
         clock: Callable[[], datetime],

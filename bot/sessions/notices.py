@@ -7,8 +7,8 @@ import string
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from bot.core.datafile import read_toml
 from bot.core.errors import DataFileError
+from bot.datafile import read_toml
 
 NOTICES_FILE = "notices.toml"
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.datafile import read_toml
 from bot.core.errors import DataFileError
+from bot.datafile import read_toml
 from bot.tagging.text import words
 
 SCHEMA_VERSION = 1

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.datafile import read_text_records
 from bot.core.errors import DataFileError
+from bot.datafile import read_text_records
 from bot.tagging.codebook import Codebook
 from bot.tagging.tagger import Tagger
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.core.datafile import read_text_records
 from bot.core.errors import DataFileError
+from bot.datafile import read_text_records
 from bot.tagging.tagger import Tagger
 
 Record = dict[str, Any]

@@ -9,9 +9,9 @@ import sqlite3
 
 from adapters.local.adapter import LocalChannel
 from bot.config import Settings
-from bot.core.engine import Engine
 from bot.core.events import Command, Role
 from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost
+from bot.engine import Engine
 
 USER_IDS = ["user-id-918273645", "user-id-564738291", "user-id-102938475"]
 ANSWERS = {

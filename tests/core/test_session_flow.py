@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from adapters.local.adapter import LocalChannel
-from bot.core.engine import Engine
 from bot.core.errors import DeliveryFailed
 from bot.core.events import Command, Role
 from bot.core.outbound import (
@@ -18,6 +17,7 @@ from bot.core.outbound import (
     QuestionPost,
     ReactionCountsChanged,
 )
+from bot.engine import Engine
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
-"""The SQLite store: migrations, WAL, durability settings, one open session per channel."""
+"""The SQLite store: migrations, WAL, durability settings, one open session per channel, and
+its split into capability Protocols (each method in exactly one, each implemented by one
+module with the same signature)."""
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,8 +13,103 @@ import pytest
 
 from bot.core.errors import ChannelBusy
 from bot.core.records import SessionRecord, SessionStatus
-from db.migrate import migration_scripts
-from db.store import SqliteStore
+from bot.core.store import (
+    AnswerStore,
+    AuditStore,
+    JobStore,
+    ParticipantStore,
+    RetentionStore,
+    SafeguardingStore,
+    SessionStore,
+    Store,
+)
+from db.sqlite import SqliteStore
+from db.sqlite.answers import SqliteAnswers
+from db.sqlite.audit import SqliteAudit
+from db.sqlite.jobs import SqliteJobs
+from db.sqlite.migrate import migration_scripts
+from db.sqlite.participants import SqliteParticipants
+from db.sqlite.retention import SqliteRetention
+from db.sqlite.safeguarding import SqliteSafeguarding
+from db.sqlite.sessions import SqliteSessions
+
+# The split of the store's methods, and the module that implements each capability. A new
+# store method goes in exactly one row here.
+CAPABILITIES: dict[type, tuple[type, set[str]]] = {
+    SessionStore: (
+        SqliteSessions,
+        {
+            "create_session",
+            "open_session_in_channel",
+            "session",
+            "session_summaries",
+            "all_session_ids",
+            "move_to_question",
+            "close_session",
+            "session_for_occurrence",
+            "mark_digest_delivered",
+        },
+    ),
+    ParticipantStore: (
+        SqliteParticipants,
+        {"consent_participant", "find_participant", "withdraw_participant"},
+    ),
+    AnswerStore: (
+        SqliteAnswers,
+        {
+            "record_answer",
+            "answer",
+            "record_answer_post",
+            "answer_for_message",
+            "answers_for_session",
+            "answers_with_status",
+            "set_answer_status",
+            "set_reaction",
+            "has_reaction",
+            "reaction_counts",
+            "set_tag",
+        },
+    ),
+    JobStore: (
+        SqliteJobs,
+        {
+            "create_schedule",
+            "schedule",
+            "schedules",
+            "cancel_schedule",
+            "add_jobs",
+            "due_jobs",
+            "pending_jobs",
+            "claim_job",
+            "finish_job",
+            "recover_interrupted_jobs",
+            "session_jobs",
+            "cancel_jobs",
+            "reschedule_jobs",
+            "set_timer_pause",
+        },
+    ),
+    SafeguardingStore: (
+        SqliteSafeguarding,
+        {
+            "identity_of_answer",
+            "create_alert",
+            "alert",
+            "alerts_for_answer",
+            "acknowledge_alert",
+            "mark_alert_escalated",
+        },
+    ),
+    RetentionStore: (
+        SqliteRetention,
+        {"sessions_to_purge", "purge_session", "digest_snapshot", "purge_old_alerts"},
+    ),
+    AuditStore: (SqliteAudit, {"audit", "audit_entries"}),
+}
+
+
+def _own_methods(cls: type) -> set[str]:
+    return {n for n, v in vars(cls).items() if inspect.isfunction(v) and not n.startswith("_")}
 
 
 def _session(session_id: str, channel: str = "c1") -> SessionRecord:
@@ -77,3 +175,24 @@ async def test_a_write_cancelled_mid_transaction_does_not_break_the_store(tmp_pa
     await store.create_session(_session("bbbbbb", channel="c2"))  # later writes still work
     assert await store.session("bbbbbb") is not None
     await store.close()
+
+
+def test_every_store_method_is_in_exactly_one_capability() -> None:
+    for protocol, (_, methods) in CAPABILITIES.items():
+        assert _own_methods(protocol) == methods, protocol.__name__
+    every = [m for _, methods in CAPABILITIES.values() for m in methods]
+    assert len(every) == len(set(every)) == 49
+    # Store only combines the capabilities; it adds no method of its own.
+    assert set(Store.__mro__) >= set(CAPABILITIES)
+    assert _own_methods(Store) == set()
+    assert {n for n in dir(Store) if not n.startswith("_")} == set(every)
+
+
+def test_each_sqlite_module_implements_its_capability_with_the_same_signatures() -> None:
+    for protocol, (mixin, methods) in CAPABILITIES.items():
+        assert _own_methods(mixin) == methods, mixin.__name__
+        for name in methods:
+            ours = getattr(SqliteStore, name)
+            assert getattr(mixin, name) is ours, name  # no mixin shadows another's method
+            assert inspect.iscoroutinefunction(ours), name
+            assert inspect.signature(ours) == inspect.signature(getattr(protocol, name)), name

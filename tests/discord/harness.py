@@ -20,7 +20,7 @@ from adapters.discord.adapter import ConsultClient, api_endpoints
 from adapters.discord.settings import DiscordSettings
 from bot.app import open_engine
 from bot.config import DEFAULT_PROMPTS_DIR, Settings
-from bot.core.engine import Engine
+from bot.engine import Engine
 from tests.fakes.discord_server import EPHEMERAL, FakeDiscord, InteractionHandle
 
 FACILITATOR = ("1300000000000000001", "fiona_facilitates", "Fiona Fairweather")

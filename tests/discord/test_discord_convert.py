@@ -20,13 +20,13 @@ from bot.core.errors import DeliveryFailed
 from bot.core.events import Person, Role
 from bot.core.outbound import (
     AlertAudience,
+    AnswerForm,
     AnswerPost,
     ConsentRequest,
     QuestionPost,
     ReactionButton,
     SafeguardingAlert,
 )
-from bot.sessions.answers import AnswerForm
 
 FACILITATORS = frozenset({111111111111111111})
 STAFF = frozenset({222222222222222222})
@@ -247,7 +247,7 @@ def test_a_notice_escapes_the_words_it_quotes_and_nothing_else() -> None:
 
 
 def test_only_snowflakes_can_be_sent_to() -> None:
-    scheduler = Person(platform="discord", user_id="")  # bot.core.engine.system_person
+    scheduler = Person(platform="discord", user_id="")  # bot.core.events.system_person
     with pytest.raises(DeliveryFailed) as failed:
         convert.user_snowflake(scheduler)
     assert "nobody on Discord" in failed.value.hint

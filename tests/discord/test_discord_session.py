@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.engine import system_person
 from bot.core.errors import DeliveryFailed
-from bot.core.events import Command, Person
+from bot.core.events import Command, Person, system_person
 from bot.core.outbound import Audience, DeliveryFile, FileDelivery, PrivateNotice
 from tests.discord.harness import EVERYONE, Room, button, open_room
 from tests.fakes.discord_server import EPHEMERAL, RecordedRequest

@@ -15,8 +15,8 @@ from adapters.discord.adapter import serve
 from adapters.discord.settings import DiscordSettings
 from bot.app import open_engine
 from bot.config import DEFAULT_PROMPTS_DIR, Settings
-from bot.core.engine import Engine
 from bot.core.errors import ConfigError
+from bot.engine import Engine
 from tests.fakes.discord_server import FakeDiscord
 
 

@@ -17,7 +17,8 @@ from adapters.local.adapter import LocalChannel
 from bot.app import open_runtime
 from bot.config import Settings
 from bot.core.outbound import SafeguardingAlert
-from bot.safeguarding.mail import SmtpMailer, SmtpSettings
+from bot.core.records import SmtpSettings
+from bot.safeguarding.mail import SmtpMailer
 from tests.privacy.conftest import BEN, start
 from tests.scheduling.conftest import FakeClock, RecordingWaker
 

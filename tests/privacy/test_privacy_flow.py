@@ -130,7 +130,7 @@ async def test_a_check_in_from_a_scheduled_session_goes_to_staff(
     question = await start(channel)
     await channel.answer(AMY, question, "ok", quote_ok=True)
     await channel.command(FACILITATOR, Command.END_SESSION)
-    runtime.engine._answers.facilitators.clear()  # as after a restart
+    runtime.engine.directory.facilitators.clear()  # as after a restart
     check_in = channel.outbox.of_type(QuestionPost)[-1]
     sent = await channel.answer(AMY, check_in, "good")
     assert [m.text for m in sent if isinstance(m, StaffNote)] == [

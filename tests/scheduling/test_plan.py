@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.config import parse_reminders
 from bot.core.errors import InvalidRequest
 from bot.core.records import Repeat, ScheduleRecord
-from bot.scheduling.plan import occurrence, parse_local_time, parse_reminders
+from bot.scheduling.plan import occurrence, parse_local_time
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -21,7 +21,7 @@ from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
 from bot.app import open_engine
 from bot.config import DEFAULT_PROMPTS_DIR, Settings
-from bot.core.engine import Engine
+from bot.engine import Engine
 from tests.fakes.slack_server import FakeSlack, Reply, SlackRequests
 
 SECRET = "test-signing-secret-0123"

@@ -18,9 +18,8 @@ from adapters.slack import convert
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
 from bot.core.actions import consent_action_id
-from bot.core.engine import system_person
 from bot.core.errors import DeliveryFailed
-from bot.core.events import Command, CommandInvoked, Person, Role
+from bot.core.events import Command, CommandInvoked, Person, Role, system_person
 from bot.core.outbound import (
     Audience,
     ConsentRequest,

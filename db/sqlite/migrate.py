@@ -1,4 +1,5 @@
-"""Forward-only migrations: ``db/migrations/NNNN_name.sql``, tracked by ``PRAGMA user_version``."""
+"""Forward-only migrations: ``db/sqlite/migrations/NNNN_name.sql``, tracked by
+``PRAGMA user_version``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 def migration_scripts() -> list[tuple[int, str, str]]:
     """(version, file name, SQL) for every migration, in order."""
     found = []
-    for entry in resources.files("db").joinpath("migrations").iterdir():
+    for entry in resources.files("db.sqlite").joinpath("migrations").iterdir():
         match = _NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))

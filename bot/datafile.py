@@ -15,6 +15,10 @@ from typing import Any
 
 from bot.core.errors import DataFileError
 
+# The prompts/ folder shipped with the project: the default for commands and tests that are
+# given no other. The running bot gets its folder from settings.
+SHIPPED_PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
 
 def read_toml(path: Path) -> dict[str, Any]:
     name = str(path)

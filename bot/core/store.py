@@ -1,0 +1,220 @@
+"""The store, split by capability: one small Protocol per kind of durable state.
+
+Each consumer is typed against only the capabilities it uses, so a new store method breaks
+only the consumers of its capability. ``Store`` combines them all for the composition root
+and the tests. Every write method returns only after its transaction has committed, so
+anything acknowledged to a young person is already durable. Methods return
+``bot.core.records`` dataclasses, never rows.
+
+================== ===========================================================================
+Capability         What it holds
+================== ===========================================================================
+SessionStore       sessions: start, find, move on, close, digest delivered once
+ParticipantStore   consent (aliases, encrypted identities) and withdrawal
+AnswerStore        answers, their posts, statuses, reactions and tags
+JobStore           schedules, timed jobs and the question timer's pause
+SafeguardingStore  alerts and the identity behind a held answer
+RetentionStore     purging closed sessions and old alerts, keeping the anonymised digest
+AuditStore         the append-only audit log
+================== ===========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bot.core.records import (
+    AlertRecord,
+    AnswerForDigest,
+    AnswerRecord,
+    AnswerStatus,
+    AuditEntry,
+    JobKind,
+    JobRecord,
+    JobState,
+    Participant,
+    ScheduleRecord,
+    SessionRecord,
+    SessionSummary,
+)
+
+
+class SessionStore(Protocol):
+    """Session lifecycle. Used by the engine (start, move on, end, list, deliver the digest),
+    the answer desk (the open session in a channel, summaries) and the job runner."""
+
+    async def create_session(self, session: SessionRecord) -> None:
+        """Raise ``ChannelBusy`` if the channel already has an open session."""
+        ...
+
+    async def open_session_in_channel(
+        self, platform: str, channel_id: str
+    ) -> SessionRecord | None: ...
+    async def session(self, session_id: str) -> SessionRecord | None: ...
+    async def session_summaries(self) -> list[SessionSummary]: ...
+    async def all_session_ids(self) -> list[str]: ...
+    async def move_to_question(self, session_id: str, number: int, *, from_number: int) -> bool:
+        """``False`` if the session was no longer at ``from_number`` (someone moved it)."""
+        ...
+
+    async def close_session(self, session_id: str, at: datetime) -> bool:
+        """``False`` if the session was not open (already closed)."""
+        ...
+
+    async def session_for_occurrence(
+        self, schedule_id: str, occurrence: int
+    ) -> SessionRecord | None: ...
+    async def mark_digest_delivered(self, session_id: str) -> bool:
+        """``True`` for the one caller that gets to deliver this session's digest."""
+        ...
+
+
+class ParticipantStore(Protocol):
+    """Who is taking part, under which alias. Used by the answer desk (consent before the
+    first answer) and the engine (finding and withdrawing a participant)."""
+
+    async def consent_participant(
+        self,
+        session_id: str,
+        person_key: str,
+        alias_candidates: Iterable[str],
+        identity: bytes,
+    ) -> Participant:
+        """Create the participant (first free alias) or mark them consented again."""
+        ...
+
+    async def find_participant(self, session_id: str, person_key: str) -> Participant | None: ...
+    async def withdraw_participant(self, participant_id: int) -> int:
+        """Delete the participant with their answers and reactions; return answers deleted."""
+        ...
+
+
+class AnswerStore(Protocol):
+    """Answers and what hangs off them. Used by the answer desk (record, react, release held
+    answers), the engine (posts, tags, digest input) and the safeguarding desk (holding and
+    releasing an answer)."""
+
+    async def record_answer(
+        self,
+        *,
+        answer_id: str,
+        session_id: str,
+        question_number: int,
+        participant: Participant,
+        text: str,
+        auto_tags: Sequence[tuple[str, str]],
+        status: AnswerStatus = AnswerStatus.SHOWN,
+        quote_ok: bool = False,
+    ) -> AnswerRecord: ...
+    async def answer(self, answer_id: str) -> AnswerRecord | None: ...
+    async def record_answer_post(self, answer_id: str, message_ref: str) -> None: ...
+    async def answer_for_message(self, message_ref: str) -> AnswerRecord | None: ...
+    async def answers_for_session(self, session_id: str) -> list[AnswerForDigest]:
+        """Shown and pending answers with their active tags and reaction counts."""
+        ...
+
+    async def answers_with_status(
+        self, session_id: str, status: AnswerStatus, question_number: int | None = None
+    ) -> list[AnswerRecord]: ...
+    async def set_answer_status(
+        self, answer_id: str, status: AnswerStatus, *, only_from: Iterable[AnswerStatus]
+    ) -> bool:
+        """``True`` if the answer was in one of ``only_from`` and moved."""
+        ...
+
+    async def set_reaction(self, answer_id: str, participant_id: int, emoji: str, on: bool) -> bool:
+        """``True`` if anything changed."""
+        ...
+
+    async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool: ...
+    async def reaction_counts(self, answer_id: str) -> dict[str, int]: ...
+    async def set_tag(self, answer_id: str, theme_id: str, active: bool) -> None: ...
+
+
+class JobStore(Protocol):
+    """Schedules and timed jobs: the database is the source of truth for what is due. Used
+    by scheduling (timers, the job runner and its driver), the CLI (list and cancel
+    schedules) and the desks that queue follow-up jobs."""
+
+    async def create_schedule(
+        self, schedule: ScheduleRecord, jobs: Sequence[JobRecord]
+    ) -> None: ...
+    async def schedule(self, schedule_id: str) -> ScheduleRecord | None: ...
+    async def schedules(self) -> list[ScheduleRecord]: ...
+    async def cancel_schedule(self, schedule_id: str) -> bool:
+        """Cancel it and its pending jobs; ``False`` if there was none to cancel."""
+        ...
+
+    async def add_jobs(self, jobs: Sequence[JobRecord]) -> None:
+        """A job whose id already exists is left as it is (ids are stable)."""
+        ...
+
+    async def due_jobs(self, now: datetime) -> list[JobRecord]: ...
+    async def pending_jobs(self) -> list[JobRecord]: ...
+    async def claim_job(self, job_id: str) -> bool:
+        """``True`` only for the one caller that got the job."""
+        ...
+
+    async def finish_job(self, job_id: str, state: JobState) -> None: ...
+    async def recover_interrupted_jobs(self, rerun: frozenset[JobKind]) -> tuple[int, int]:
+        """After a restart, requeue or drop jobs left running; return (requeued, dropped)."""
+        ...
+
+    async def session_jobs(self, session_id: str, kinds: Iterable[JobKind]) -> list[JobRecord]: ...
+    async def cancel_jobs(self, job_ids: Iterable[str]) -> None: ...
+    async def reschedule_jobs(self, moves: Sequence[tuple[str, datetime]]) -> None: ...
+    async def set_timer_pause(self, session_id: str, seconds_left: int | None) -> None: ...
+
+
+class SafeguardingStore(Protocol):
+    """Alerts raised for the safeguarding lead, and the encrypted identity behind an answer.
+    Used by the safeguarding desk only."""
+
+    async def identity_of_answer(self, answer_id: str) -> bytes | None: ...
+    async def create_alert(self, alert: AlertRecord) -> None: ...
+    async def alert(self, alert_id: str) -> AlertRecord | None: ...
+    async def alerts_for_answer(self, answer_id: str) -> list[AlertRecord]: ...
+    async def acknowledge_alert(self, alert_id: str, at: datetime) -> bool:
+        """``True`` for the first acknowledgement only."""
+        ...
+
+    async def mark_alert_escalated(self, alert_id: str) -> bool:
+        """``True`` if the alert was still unacknowledged and not yet escalated."""
+        ...
+
+
+class RetentionStore(Protocol):
+    """Forgetting on time: closed sessions lose their answers but keep an anonymised digest;
+    /worried alerts are purged by age. Used by the engine's retention sweep."""
+
+    async def sessions_to_purge(self, closed_before: datetime) -> list[str]: ...
+    async def purge_session(self, session_id: str, snapshot: str) -> int:
+        """Keep ``snapshot``; delete the session's answers, participants and alerts.
+        Return the number of answers deleted."""
+        ...
+
+    async def digest_snapshot(self, session_id: str) -> str | None: ...
+    async def purge_old_alerts(self, created_before: datetime) -> int: ...
+
+
+class AuditStore(Protocol):
+    """The append-only record of who did what, when (no answer text). Used by the
+    safeguarding desk, through which the engine and the CLI record what they do."""
+
+    async def audit(self, entry: AuditEntry) -> None: ...
+    async def audit_entries(self) -> list[AuditEntry]: ...
+
+
+class Store(
+    SessionStore,
+    ParticipantStore,
+    AnswerStore,
+    JobStore,
+    SafeguardingStore,
+    RetentionStore,
+    AuditStore,
+    Protocol,
+):
+    """Every capability: for the composition root, which owns the one store, and tests."""

@@ -1,0 +1,103 @@
+"""Getting a digest to the people who read it: building it from the store (or the snapshot
+kept after the retention purge), rendering it in every format, /digest for staff, and the
+automatic delivery to staff when a session closes (once, whatever closed it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from bot.core.errors import NotFound
+from bot.core.events import CommandInvoked, Person, audit_name
+from bot.core.outbound import Audience, DeliveryFile, FileDelivery, Outbound
+from bot.core.ports import AuditTrail
+from bot.core.records import SessionRecord
+from bot.core.store import AnswerStore, RetentionStore, SessionStore
+from bot.digest.build import build_digest
+from bot.digest.json_import import digest_from_json
+from bot.digest.model import Digest
+from bot.digest.render import MIME_TYPES, DigestFormat, file_name, render
+from bot.questions.loader import pick_question_set
+from bot.questions.model import QuestionSet
+
+
+class DigestStore(SessionStore, AnswerStore, RetentionStore, Protocol):
+    pass
+
+
+class Digests:
+    def __init__(
+        self,
+        *,
+        store: DigestStore,
+        question_sets: Mapping[str, QuestionSet],
+        theme_labels: Mapping[str, str],
+        audit: AuditTrail,
+    ) -> None:
+        self._store = store
+        self._sets = dict(question_sets)
+        self._theme_labels = dict(theme_labels)
+        self._audit = audit
+
+    async def digest(self, session_id: str) -> Digest:
+        session = await self._store.session(session_id)
+        if session is None:
+            raise NotFound(f"There's no session '{session_id}'.")
+        if session.purged:
+            snapshot = await self._store.digest_snapshot(session.id)
+            if snapshot is not None:
+                return digest_from_json(snapshot)
+        question_set = pick_question_set(self._sets, session.question_set_id)
+        answers = await self._store.answers_for_session(session.id)
+        return build_digest(session, question_set, answers, self._theme_labels)
+
+    async def files(
+        self, session_id: str, formats: Sequence[DigestFormat] = tuple(DigestFormat)
+    ) -> tuple[DeliveryFile, ...]:
+        digest = await self.digest(session_id)
+        return tuple(
+            DeliveryFile(
+                name=file_name(digest, fmt), content=render(digest, fmt), mime_type=MIME_TYPES[fmt]
+            )
+            for fmt in formats
+        )
+
+    async def to_staff_once(self, session: SessionRecord, requester: Person) -> list[Outbound]:
+        """The digest for the staff destination, the first time a session closes only."""
+        if not await self._store.mark_digest_delivered(session.id):
+            return []
+        files = await self.files(session.id)
+        await self._audit.audit(audit_name(requester), "digest-sent-to-staff", session.id)
+        return [
+            FileDelivery(
+                channel_id=session.channel_id,
+                audience=Audience.STAFF,
+                requester=requester,
+                text=f"The digest for session {session.id} is ready.",
+                files=files,
+            )
+        ]
+
+    async def command(self, event: CommandInvoked, session: SessionRecord) -> list[Outbound]:
+        """/digest: the files, privately, to the staff member who asked."""
+        fmt = (event.options.get("format") or "all").strip().lower()
+        if fmt == "all":
+            formats: tuple[DigestFormat, ...] = tuple(DigestFormat)
+        else:
+            try:
+                formats = (DigestFormat(fmt),)
+            except ValueError:
+                raise NotFound(
+                    f"There's no digest format '{fmt}'. Formats: md, html, csv, json, all."
+                ) from None
+        files = await self.files(session.id, formats)
+        await self._audit.audit(audit_name(event.person), "digest-downloaded", session.id, fmt)
+        return [
+            FileDelivery(
+                channel_id=event.channel_id,
+                audience=Audience.REQUESTER,
+                requester=event.person,
+                text=f"Here is the digest for session {session.id}.",
+                files=files,
+            )
+        ]

@@ -1,0 +1,367 @@
+"""The engine: turns inbound events into outbound messages. The single error boundary.
+
+It stands above the features and only routes: commands and presses to the feature that owns
+them (sessions, safeguarding, scheduling, digest, retention), after checking the person's
+role. ``handle`` is the reactive path (returns what to send, so tests assert on return
+values); ``dispatch`` sends those through an adapter's ``Outbox``, and ``send_all`` is the
+one place a failed delivery is handled. It implements ``bot.core.ports.EventHandler`` (what
+adapters call) and ``ScheduledWork`` (what the job runner calls).
+
+Logs carry session ids, answer ids and counts only: never answer text, never user ids.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from bot.core.errors import (
+    DeliveryFailed,
+    InvalidRequest,
+    NotAllowed,
+    NotFound,
+    UserFacingError,
+)
+from bot.core.events import (
+    AlertAcknowledged,
+    AnswerReported,
+    AnswerSubmitted,
+    Command,
+    CommandInvoked,
+    ConsentGiven,
+    InboundEvent,
+    Person,
+    QuestionSkipped,
+    ReactionToggled,
+    Role,
+)
+from bot.core.outbound import (
+    AnswerForm,
+    AnswerPost,
+    ChannelNotice,
+    ConsentRequest,
+    FileDelivery,
+    Outbound,
+    PrivateNotice,
+    QuestionPost,
+    SafeguardingAlert,
+    StaffNote,
+)
+from bot.core.ports import Outbox
+from bot.core.records import ScheduleRecord
+from bot.core.store import AnswerStore, SessionStore
+from bot.digest.delivery import Digests
+from bot.digest.model import Digest
+from bot.safeguarding.desk import SafeguardingDesk
+from bot.scheduling.timers import Timers
+from bot.sessions.answers import Answers
+from bot.sessions.directory import SessionDirectory
+from bot.sessions.lifecycle import Lifecycle
+from bot.sessions.posts import answer_post
+from bot.sessions.reactions import Reactions
+from bot.sessions.retention import Retention
+from bot.tagging.corrections import TagCorrections
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+FACILITATOR_COMMANDS = frozenset(
+    {
+        Command.START_SESSION,
+        Command.NEXT_QUESTION,
+        Command.END_SESSION,
+        Command.SCHEDULE_SESSION,
+        Command.PAUSE_QUESTION,
+        Command.EXTEND_QUESTION,
+    }
+)
+LEAD_COMMANDS = frozenset({Command.RELEASE, Command.KEEP_OUT, Command.WHO_WROTE})
+ANSWER_NOT_SHOWN = (
+    "Your answer is saved, but I couldn't show it to the group just now. "
+    "The facilitator has been told."
+)
+
+
+class EngineStore(SessionStore, AnswerStore, Protocol):
+    """What the engine itself reads: where answers were posted, and reaction counts."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Features:
+    """The features the engine routes to, built by the composition root."""
+
+    directory: SessionDirectory
+    answers: Answers
+    reactions: Reactions
+    lifecycle: Lifecycle
+    digests: Digests
+    retention: Retention
+    corrections: TagCorrections
+    timers: Timers
+    desk: SafeguardingDesk
+
+
+class Engine:
+    def __init__(self, *, store: EngineStore, features: Features) -> None:
+        self._store = store
+        self.directory = features.directory
+        self._answers = features.answers
+        self._reactions = features.reactions
+        self.lifecycle = features.lifecycle
+        self.digests = features.digests
+        self.retention = features.retention
+        self._corrections = features.corrections
+        self._timers = features.timers
+        self.desk = features.desk
+
+    # -- the adapter-facing API (bot.core.ports.EventHandler) -------------------------------
+
+    @property
+    def max_answer_chars(self) -> int:
+        return self._answers.max_answer_chars
+
+    async def handle(self, event: InboundEvent) -> list[Outbound]:
+        """What to send in response to ``event``. Never raises for a user's mistake."""
+        try:
+            match event:
+                case CommandInvoked():
+                    return await self._command(event)
+                case AnswerSubmitted():
+                    return await self._answers.answer(event)
+                case ReactionToggled():
+                    return await self._reactions.reaction(event)
+                case ConsentGiven():
+                    return await self._answers.consent(event)
+                case QuestionSkipped():
+                    return await self._answers.skip(event)
+                case AnswerReported():
+                    return await self._answers.report(event)
+                case AlertAcknowledged():
+                    _check_lead(event.person)
+                    text = await self.desk.acknowledge(event.alert_id, event.person)
+                    return [_private(event, text)]
+        except UserFacingError as exc:
+            return [_private(event, str(exc))]
+        except Exception:
+            log.exception(
+                "could not handle %s in channel %s", type(event).__name__, event.channel_id
+            )
+            return [_private(event, APOLOGY)]
+
+    async def dispatch(self, event: InboundEvent, outbox: Outbox) -> list[Outbound]:
+        """Handle ``event`` and send every resulting message through ``outbox``."""
+        messages = await self.handle(event)
+        await self.send_all(messages, outbox, actor=event.person, channel_id=event.channel_id)
+        return messages
+
+    async def send_all(
+        self, messages: Sequence[Outbound], outbox: Outbox, *, actor: Person, channel_id: str
+    ) -> None:
+        told: set[tuple[str, str]] = set()  # (user, text): say each problem once per person
+
+        async def tell(person: Person, text: str) -> None:
+            if (person.user_id, text) in told:
+                return
+            told.add((person.user_id, text))
+            try:
+                await outbox.send(PrivateNotice(channel_id=channel_id, recipient=person, text=text))
+            except DeliveryFailed:
+                log.warning("could not tell anyone about a failed delivery either")
+
+        for message in messages:
+            try:
+                ref = await outbox.send(message)
+            except DeliveryFailed as exc:
+                log.warning("delivery of %s failed: %s", type(message).__name__, exc.hint)
+                if isinstance(message, SafeguardingAlert):
+                    # The escalation job still goes to the deputy if nobody acknowledges.
+                    log.error("safeguarding alert %s could not be delivered", message.alert_id)
+                    continue
+                if isinstance(message, PrivateNotice | ConsentRequest | StaffNote):
+                    continue
+                if isinstance(message, FileDelivery):
+                    # Staff can still fetch it with /digest; say so where someone will look.
+                    log.error("a digest could not be delivered (%s); /digest still works", exc.hint)
+                if isinstance(message, AnswerPost):
+                    # The answer is safe in the store; the facilitator can fix the channel.
+                    await tell(actor, ANSWER_NOT_SHOWN)
+                    facilitator = self.directory.facilitators.get(message.session_id)
+                    if facilitator is not None:
+                        await tell(facilitator, f"An answer couldn't be shown: {exc.hint}")
+                    continue
+                if isinstance(message, QuestionPost) and message.number > 1:
+                    # Step back, so /next-question tries this question again, not the next.
+                    await self._store.move_to_question(
+                        message.session_id, message.number - 1, from_number=message.number
+                    )
+                await tell(actor, exc.hint)
+                continue
+            if isinstance(message, AnswerPost) and ref:
+                await self._store.record_answer_post(message.answer_id, ref)
+
+    async def answer_form(
+        self, session_id: str, question_number: int, person: Person
+    ) -> AnswerForm:
+        """The form for answering a question, or (``form.consent``) the privacy note to agree
+        to first. Refuses (``UserFacingError``) if the question is not open."""
+        return await self._answers.form(session_id, question_number, person)
+
+    async def agree_then_form(
+        self, event: ConsentGiven, question_number: int
+    ) -> tuple[list[Outbound], AnswerForm | None]:
+        messages = await self.handle(event)
+        try:
+            form = await self._answers.form(event.session_id, question_number, event.person)
+        except UserFacingError as exc:
+            return [*messages, _private(event, str(exc))], None
+        return messages, form if form.consent is None else None
+
+    def question_set_choices(self) -> list[tuple[str, str]]:
+        """(id, title) of every question set, for autocomplete."""
+        sets = self.directory.question_sets.values()
+        return [(qs.id, qs.title) for qs in sorted(sets, key=lambda q: q.id)]
+
+    # -- what the command line and tests ask for ---------------------------------------------
+
+    async def digest(self, session_id: str) -> Digest:
+        session = await self.directory.session_by_id(session_id)
+        return await self.digests.digest(session.id)
+
+    async def retag_answer(
+        self, answer_id: str, *, add: Sequence[str], remove: Sequence[str]
+    ) -> None:
+        """A facilitator's correction of an answer's tags; it wins over the automatic tagger."""
+        await self._corrections.retag(answer_id, add=add, remove=remove)
+
+    async def withdraw(self, person: Person, session_id: str | None = None) -> int | None:
+        return await self.retention.withdraw(person, session_id)
+
+    # -- what timed jobs ask for (bot.core.ports.ScheduledWork) -----------------------------
+
+    def reminder(self, schedule: ScheduleRecord, number: int, before: timedelta) -> ChannelNotice:
+        return self.lifecycle.reminder(schedule, number, before)
+
+    async def start_scheduled(
+        self, schedule: ScheduleRecord, number: int, *, repost: bool = False
+    ) -> list[Outbound]:
+        return await self.lifecycle.start_scheduled(schedule, number, repost=repost)
+
+    async def close_scheduled(self, schedule_id: str, number: int) -> list[Outbound]:
+        return await self.lifecycle.close_scheduled(schedule_id, number)
+
+    async def one_minute_left(self, session_id: str, number: int) -> list[Outbound]:
+        return await self.lifecycle.one_minute_left(session_id, number)
+
+    async def advance_timed_question(
+        self, session_id: str, number: int, *, repost: bool = False
+    ) -> list[Outbound]:
+        return await self.lifecycle.advance_timed_question(session_id, number, repost=repost)
+
+    async def reveal_waiting(self, session_id: str) -> list[Outbound]:
+        return await self.lifecycle.reveal_waiting(session_id)
+
+    async def escalate(self, alert_id: str) -> list[Outbound]:
+        return await self.desk.escalate(alert_id)
+
+    async def purge(self) -> int:
+        return await self.retention.purge()
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def _command(self, event: CommandInvoked) -> list[Outbound]:
+        _check_allowed(event.person, event.command)
+        lifecycle = self.lifecycle
+        notices = self.directory.notices
+        match event.command:
+            case Command.START_SESSION:
+                return await lifecycle.start_session(event)
+            case Command.NEXT_QUESTION:
+                return await lifecycle.next_question(event)
+            case Command.END_SESSION:
+                return await lifecycle.end_session(event)
+            case Command.SESSIONS:
+                return [_private(event, await lifecycle.sessions_text())]
+            case Command.DIGEST:
+                session_id = (event.options.get("session") or "").strip()
+                if not session_id:
+                    raise NotFound("Please say which session. " + await lifecycle.sessions_text())
+                session = await self.directory.session_by_id(session_id)
+                return await self.digests.command(event, session)
+            case Command.WITHDRAW:
+                return await self._withdraw(event)
+            case Command.PRIVACY:
+                retention_days = self.directory.rules.retention_days
+                return [_private(event, notices.privacy.format(retention_days=retention_days))]
+            case Command.SCHEDULE_SESSION:
+                sets = self.directory.question_sets
+                return [_private(event, await self._timers.schedule_session(event, sets))]
+            case Command.PAUSE_QUESTION:
+                session = await self.directory.open_session(event.person, event.channel_id)
+                return [_private(event, await self._timers.toggle_pause(session))]
+            case Command.EXTEND_QUESTION:
+                session = await self.directory.open_session(event.person, event.channel_id)
+                minutes = event.options.get("minutes", "")
+                return [_private(event, await self._timers.extend(session, minutes))]
+            case Command.HELP:
+                return [_private(event, notices.help)]
+            case Command.WORRIED:
+                alerts = await self.desk.worried(event.person, event.options.get("message", ""))
+                return [*alerts, _private(event, notices.worried)]
+            case Command.RELEASE:
+                return await self._release(event)
+            case Command.KEEP_OUT:
+                answer_id = _answer_option(event)
+                return [_private(event, await self.desk.keep_out(answer_id, event.person))]
+            case Command.WHO_WROTE:
+                answer_id = _answer_option(event)
+                reason = event.options.get("reason", "")
+                return [_private(event, await self.desk.who_wrote(answer_id, reason, event.person))]
+
+    async def _release(self, event: CommandInvoked) -> list[Outbound]:
+        answer = await self.desk.release(_answer_option(event), event.person)
+        session = await self.directory.session_by_id(answer.session_id)
+        question = self.directory.question_set(session).question(answer.question_number)
+        counts = await self._store.reaction_counts(answer.id)
+        post = answer_post(session, question, answer, counts)
+        done = f"Answer {answer.id} is now shown to the group, anonymously."
+        return [post, _private(event, done)]
+
+    async def _withdraw(self, event: CommandInvoked) -> list[Outbound]:
+        scope = (event.options.get("session") or "all").strip()
+        if scope == "this":
+            scope = (await self.directory.open_session(event.person, event.channel_id)).id
+        count = await self.retention.withdraw(event.person, None if scope == "all" else scope)
+        notices = self.directory.notices
+        if count is None:
+            return [_private(event, notices.nothing_to_withdraw)]
+        return [_private(event, notices.withdrawn.format(count=count))]
+
+
+def _answer_option(event: CommandInvoked) -> str:
+    answer_id = (event.options.get("answer") or "").strip()
+    if not answer_id:
+        raise InvalidRequest("Please say which answer (its id is in the alert).")
+    return answer_id
+
+
+def _check_lead(person: Person) -> None:
+    if Role.SAFEGUARDING_LEAD not in person.roles:
+        raise NotAllowed("Only the safeguarding lead can do that. Nothing has changed.")
+
+
+def _check_allowed(person: Person, command: Command) -> None:
+    if command in LEAD_COMMANDS:
+        _check_lead(person)
+    if command in FACILITATOR_COMMANDS and Role.FACILITATOR not in person.roles:
+        raise NotAllowed(f"Only facilitators can use /{command}. Nothing has changed.")
+    if command is Command.SESSIONS and not person.roles & {Role.FACILITATOR, Role.STAFF}:
+        raise NotAllowed("Only facilitators and staff can list sessions.")
+    if command is Command.DIGEST and Role.STAFF not in person.roles:
+        raise NotAllowed("Only staff can download a session digest.")
+
+
+def _private(event: InboundEvent, text: str) -> PrivateNotice:
+    return PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=text)

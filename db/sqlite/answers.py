@@ -1,0 +1,183 @@
+"""Answers (``AnswerStore``): answers with their automatic tags, the platform posts that show
+them, their status (shown, pending, held, kept out), reactions and facilitator tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from bot.core.records import (
+    AnswerForDigest,
+    AnswerRecord,
+    AnswerStatus,
+    Participant,
+    TagRecord,
+)
+from db.sqlite.connection import SqliteConnection
+from db.sqlite.rows import ANSWER_SELECT, answer_record
+
+
+class SqliteAnswers(SqliteConnection):
+    async def record_answer(
+        self,
+        *,
+        answer_id: str,
+        session_id: str,
+        question_number: int,
+        participant: Participant,
+        text: str,
+        auto_tags: Sequence[tuple[str, str]],
+        status: AnswerStatus = AnswerStatus.SHOWN,
+        quote_ok: bool = False,
+    ) -> AnswerRecord:
+        """Store an answer and its automatic tags ((theme id, evidence)); committed on return."""
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO answers (id, session_id, question_number, participant_id, text,"
+                " status, quote_ok) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    answer_id,
+                    session_id,
+                    question_number,
+                    participant.id,
+                    text,
+                    status.value,
+                    int(quote_ok),
+                ),
+            )
+            await db.executemany(
+                "INSERT INTO answer_tags (answer_id, theme_id, origin, active, evidence)"
+                " VALUES (?, ?, 'auto', 1, ?)",
+                [(answer_id, theme, evidence) for theme, evidence in auto_tags],
+            )
+        return AnswerRecord(
+            id=answer_id,
+            session_id=session_id,
+            question_number=question_number,
+            participant_id=participant.id,
+            alias=participant.alias,
+            text=text,
+            status=status,
+            quote_ok=quote_ok,
+        )
+
+    async def answer(self, answer_id: str) -> AnswerRecord | None:
+        rows = await self._rows(ANSWER_SELECT + " WHERE a.id = ?", (answer_id,))
+        return answer_record(rows[0]) if rows else None
+
+    async def record_answer_post(self, answer_id: str, message_ref: str) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO answer_posts (answer_id, message_ref) VALUES (?, ?)",
+                (answer_id, message_ref),
+            )
+
+    async def answer_for_message(self, message_ref: str) -> AnswerRecord | None:
+        rows = await self._rows(
+            ANSWER_SELECT + " JOIN answer_posts ap ON ap.answer_id = a.id WHERE ap.message_ref = ?",
+            (message_ref,),
+        )
+        return answer_record(rows[0]) if rows else None
+
+    async def answers_for_session(self, session_id: str) -> list[AnswerForDigest]:
+        # Held and kept-out answers never reach a digest.
+        answers = [
+            answer_record(r)
+            for r in await self._rows(
+                ANSWER_SELECT + " WHERE a.session_id = ? AND a.status IN ('shown', 'pending')"
+                " ORDER BY a.seq",
+                (session_id,),
+            )
+        ]
+        tags: dict[str, list[TagRecord]] = {}
+        for r in await self._rows(
+            "SELECT t.answer_id, t.theme_id, t.origin, t.evidence FROM answer_tags t"
+            " JOIN answers a ON a.id = t.answer_id WHERE a.session_id = ? AND t.active = 1",
+            (session_id,),
+        ):
+            tags.setdefault(r["answer_id"], []).append(
+                TagRecord(theme_id=r["theme_id"], origin=r["origin"], evidence=r["evidence"])
+            )
+        counts: dict[str, dict[str, int]] = {}
+        for r in await self._rows(
+            "SELECT r.answer_id, r.emoji, COUNT(*) AS n FROM reactions r"
+            " JOIN answers a ON a.id = r.answer_id WHERE a.session_id = ?"
+            " GROUP BY r.answer_id, r.emoji",
+            (session_id,),
+        ):
+            counts.setdefault(r["answer_id"], {})[r["emoji"]] = r["n"]
+        return [
+            AnswerForDigest(
+                answer=a, tags=tuple(tags.get(a.id, ())), reaction_counts=counts.get(a.id, {})
+            )
+            for a in answers
+        ]
+
+    # -- statuses ---------------------------------------------------------------------------
+
+    async def answers_with_status(
+        self, session_id: str, status: AnswerStatus, question_number: int | None = None
+    ) -> list[AnswerRecord]:
+        sql = ANSWER_SELECT + " WHERE a.session_id = ? AND a.status = ?"
+        params: list[Any] = [session_id, status.value]
+        if question_number is not None:
+            sql += " AND a.question_number = ?"
+            params.append(question_number)
+        return [answer_record(r) for r in await self._rows(sql + " ORDER BY a.seq", params)]
+
+    async def set_answer_status(
+        self, answer_id: str, status: AnswerStatus, *, only_from: Iterable[AnswerStatus]
+    ) -> bool:
+        """Move an answer to ``status`` if it is in one of ``only_from``; ``True`` if it moved."""
+        allowed = [s.value for s in only_from]
+        async with self._write() as db:
+            cursor = await db.execute(
+                f"UPDATE answers SET status = ? WHERE id = ?"
+                f" AND status IN ({','.join('?' * len(allowed))})",
+                (status.value, answer_id, *allowed),
+            )
+            return cursor.rowcount == 1
+
+    # -- reactions --------------------------------------------------------------------------
+
+    async def set_reaction(self, answer_id: str, participant_id: int, emoji: str, on: bool) -> bool:
+        """Turn one person's reaction on or off; ``True`` if anything changed."""
+        async with self._write() as db:
+            if on:
+                sql = (
+                    "INSERT OR IGNORE INTO reactions (answer_id, participant_id, emoji)"
+                    " VALUES (?, ?, ?)"
+                )
+            else:
+                sql = (
+                    "DELETE FROM reactions WHERE answer_id = ? AND participant_id = ? AND emoji = ?"
+                )
+            cursor = await db.execute(sql, (answer_id, participant_id, emoji))
+            return cursor.rowcount == 1
+
+    async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
+        rows = await self._rows(
+            "SELECT 1 FROM reactions WHERE answer_id = ? AND participant_id = ? AND emoji = ?",
+            (answer_id, participant_id, emoji),
+        )
+        return bool(rows)
+
+    async def reaction_counts(self, answer_id: str) -> dict[str, int]:
+        rows = await self._rows(
+            "SELECT emoji, COUNT(*) AS n FROM reactions WHERE answer_id = ? GROUP BY emoji",
+            (answer_id,),
+        )
+        return {r["emoji"]: r["n"] for r in rows}
+
+    # -- tags -------------------------------------------------------------------------------
+
+    async def set_tag(self, answer_id: str, theme_id: str, active: bool) -> None:
+        """A facilitator adds or removes a tag; it overrides the automatic one."""
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO answer_tags (answer_id, theme_id, origin, active)"
+                " VALUES (?, ?, 'facilitator', ?)"
+                " ON CONFLICT (answer_id, theme_id)"
+                " DO UPDATE SET origin = 'facilitator', active = excluded.active",
+                (answer_id, theme_id, int(active)),
+            )

@@ -1,0 +1,77 @@
+"""Participants (``ParticipantStore``): consent creates a participant with a free alias and
+their encrypted identity; withdrawal deletes them with everything they wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.core.records import Participant
+from db.sqlite.connection import SqliteConnection
+
+
+class SqliteParticipants(SqliteConnection):
+    async def consent_participant(
+        self,
+        session_id: str,
+        person_key: str,
+        alias_candidates: Iterable[str],
+        identity: bytes,
+    ) -> Participant:
+        """Record that a person agreed to the privacy note in a session: the participant is
+        created (with the first free alias) only now, with their encrypted identity."""
+        async with self._write() as db:
+            async with db.execute(
+                "SELECT id, alias FROM participants WHERE session_id = ? AND person_key = ?",
+                (session_id, person_key),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row:
+                participant_id, alias = int(row[0]), str(row[1])
+                await db.execute(
+                    "UPDATE participants SET consented = 1 WHERE id = ?", (participant_id,)
+                )
+            else:
+                async with db.execute(
+                    "SELECT alias FROM participants WHERE session_id = ?", (session_id,)
+                ) as cursor:
+                    taken = {r[0] for r in await cursor.fetchall()}
+                alias = next(a for a in alias_candidates if a not in taken)
+                cursor = await db.execute(
+                    "INSERT INTO participants (session_id, person_key, alias, consented)"
+                    " VALUES (?, ?, ?, 1)",
+                    (session_id, person_key, alias),
+                )
+                assert cursor.lastrowid is not None
+                participant_id = cursor.lastrowid
+            await db.execute(
+                "INSERT INTO identities (participant_id, ciphertext) VALUES (?, ?)"
+                " ON CONFLICT (participant_id) DO UPDATE SET ciphertext = excluded.ciphertext",
+                (participant_id, identity),
+            )
+            return Participant(
+                id=participant_id, session_id=session_id, alias=alias, consented=True
+            )
+
+    async def find_participant(self, session_id: str, person_key: str) -> Participant | None:
+        rows = await self._rows(
+            "SELECT id, alias, consented FROM participants WHERE session_id = ? AND person_key = ?",
+            (session_id, person_key),
+        )
+        if not rows:
+            return None
+        return Participant(
+            id=rows[0]["id"],
+            session_id=session_id,
+            alias=rows[0]["alias"],
+            consented=bool(rows[0]["consented"]),
+        )
+
+    async def withdraw_participant(self, participant_id: int) -> int:
+        """Delete a participant with their answers and reactions; return answers deleted."""
+        async with self._write() as db:
+            async with db.execute(
+                "SELECT COUNT(*) FROM answers WHERE participant_id = ?", (participant_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            await db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
+            return int(row[0]) if row else 0
