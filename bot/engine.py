@@ -49,6 +49,7 @@ from bot.core.outbound import (
     QuestionPost,
     SafeguardingAlert,
     StaffNote,
+    is_private_to,
 )
 from bot.core.ports import Outbox
 from bot.core.records import ScheduleRecord
@@ -216,7 +217,10 @@ class Engine:
         try:
             form = await self._answers.form(event.session_id, question_number, event.person)
         except UserFacingError as exc:
-            return [*messages, _private(event, str(exc))], None
+            # Only the reason reaches the presser: a "thanks, you can answer now" just before
+            # "answers are closed" would contradict it.
+            others = [m for m in messages if not is_private_to(m, event.person)]
+            return [*others, _private(event, str(exc))], None
         return messages, form if form.consent is None else None
 
     def question_set_choices(self) -> list[tuple[str, str]]:

@@ -1,7 +1,8 @@
 """Discord settings: read once from the environment at start, then passed down.
 
 Every key is documented in ``config.example.env`` and ``docs/discord.md``. A wrong value
-fails start-up with a ``ConfigError`` that names the key.
+fails start-up with a ``ConfigError`` that names the key. ``alert_targets`` hands the
+safeguarding destinations to the core's alert routing, with Discord's int ids as ``str``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core.errors import ConfigError
+from bot.core.routing import AlertTargets
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 
@@ -48,6 +50,13 @@ class DiscordSettings:
     def lead_user_ids(self) -> frozenset[int]:
         """Users who are safeguarding leads by id: everyone alerts may be sent to by DM."""
         return self.safeguarding_user_ids | self.deputy_user_ids
+
+    def alert_targets(self) -> tuple[AlertTargets, AlertTargets]:
+        """(lead, deputy) as the core's alert routing data: the ids become ``str`` here."""
+        return (
+            _targets("lead", self.safeguarding_channel_id, self.safeguarding_user_ids),
+            _targets("deputy", self.deputy_channel_id, self.deputy_user_ids),
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> DiscordSettings:
@@ -101,6 +110,13 @@ class DiscordSettings:
             guild_id=_optional_id(env, "DISCORD_GUILD_ID"),
             sync_commands=_flag(env, "DISCORD_SYNC_COMMANDS", default=True),
         )
+
+
+def _targets(name: str, channel_id: int | None, user_ids: frozenset[int]) -> AlertTargets:
+    channel = str(channel_id) if channel_id is not None else None
+    return AlertTargets(
+        name=name, channel_id=channel, user_ids=tuple(str(u) for u in sorted(user_ids))
+    )
 
 
 def _snowflake(key: str, raw: str) -> int:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from adapters.discord import convert
+from adapters.discord import convert, render
 from adapters.discord.convert import Needs
 from bot.core.actions import (
     acknowledge_action_id,
@@ -113,12 +113,12 @@ def test_a_configured_safeguarding_user_is_a_lead_even_without_roles() -> None:
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_escaped_text_reads_exactly_as_typed(text: str) -> None:
-    assert shown(convert.escape_text(text)) == text
+    assert shown(render.escape_text(text)) == text
 
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_escaped_text_cannot_mention_format_or_link(text: str) -> None:
-    escaped = convert.escape_text(text)
+    escaped = render.escape_text(text)
     assert not re.search(r"(?<!\\)<[@#:t]", escaped), "a mention or emoji would render"
     assert not re.search(r"@(everyone|here)", escaped)
     assert not re.search(r"(?<!\\)(\*\*|__|~~|\|\||`)", escaped)
@@ -127,36 +127,36 @@ def test_escaped_text_cannot_mention_format_or_link(text: str) -> None:
 
 
 def test_an_answer_shows_alias_and_text_in_a_quote() -> None:
-    content = convert.answer_content(answer_post("I felt **ignored**", alias="Calm_Otter"))
+    content = render.answer_content(answer_post("I felt **ignored**", alias="Calm_Otter"))
     assert content.startswith("**Calm\\_Otter** answered question 2:\n>>> ")
     assert shown(content.split(">>> ", 1)[1]) == "I felt **ignored**"
 
 
 def test_a_long_answer_is_shortened_to_fit_without_half_an_escape() -> None:
     for filler in ("*" * 1999, "a" * 1998 + "*", "word " * 800):
-        content = convert.answer_content(answer_post(filler))
-        assert len(content) <= convert.MESSAGE_LIMIT
-        assert content.endswith(convert.SHORTENED_NOTE)
-        body = content.split(">>> ", 1)[1].removesuffix(convert.SHORTENED_NOTE)
+        content = render.answer_content(answer_post(filler))
+        assert len(content) <= render.MESSAGE_LIMIT
+        assert content.endswith(render.SHORTENED_NOTE)
+        body = content.split(">>> ", 1)[1].removesuffix(render.SHORTENED_NOTE)
         assert not re.search(r"(?<!\\)(\\\\)*\\…$", body), "cut inside an escape"
 
 
 def test_a_question_shows_number_text_help_and_answer_and_skip_buttons() -> None:
     post = question_post()
-    assert convert.question_content(post) == "**Question 2 of 6**\nIs this you?\n-# Be honest."
-    ((answer, skip),) = convert.question_buttons(post)
+    assert render.question_content(post) == "**Question 2 of 6**\nIs this you?\n-# Be honest."
+    ((answer, skip),) = render.question_buttons(post)
     assert (answer.custom_id, answer.label) == ("cb:answer:s:2", "Answer anonymously")
     assert (skip.custom_id, skip.label) == ("cb:skip:s:2", "Skip")
 
 
 def test_a_content_note_comes_before_the_question() -> None:
     note = "💛 This question touches on things that can be hard to think about."
-    content = convert.question_content(question_post(content_note=note))
+    content = render.question_content(question_post(content_note=note))
     assert content.startswith(note + "\n**Question 2 of 6**\nIs this you?")
 
 
 def test_the_check_in_is_not_numbered_as_a_question() -> None:
-    content = convert.question_content(question_post(0))
+    content = render.question_content(question_post(0))
     assert content == "**Check-in**\nIs this you?"
     assert "Question" not in content
 
@@ -166,17 +166,17 @@ def test_answer_buttons_are_reactions_in_rows_of_five_then_report_on_its_own_row
         ReactionButton(emoji="👍", label="me too", count=i, action_id=f"cb:react:a1:{i}")
         for i in range(7)
     ]
-    rows = convert.answer_buttons(reactions, report_action_id("a1"))
+    rows = render.answer_buttons(reactions, report_action_id("a1"))
     assert [len(row) for row in rows] == [5, 2, 1]
     assert rows[0][3].label == "me too · 3" and rows[0][3].emoji == "👍"
     assert rows[1][1].custom_id == "cb:react:a1:6"
-    ((report,),) = convert.answer_buttons(reactions[:5], "cb:report:a1:0")[1:]
+    ((report,),) = render.answer_buttons(reactions[:5], "cb:report:a1:0")[1:]
     assert (report.label, report.emoji, report.custom_id) == (
         "Report privately",
         "🚩",
         "cb:report:a1:0",
     )
-    many = convert.answer_buttons(reactions * 4, "cb:report:a1:0")  # 28 reactions
+    many = render.answer_buttons(reactions * 4, "cb:report:a1:0")  # 28 reactions
     assert len(many) == 5 and all(len(row) <= 5 for row in many)  # Discord's limits
     assert many[-1][0].label == "Report privately"  # never pushed off
 
@@ -190,19 +190,19 @@ def test_the_privacy_note_has_one_i_understand_button() -> None:
         text="How this works",
         consent_action_id=consent_action_id("s", 2),
     )
-    ((agree,),) = convert.consent_buttons(request)
+    ((agree,),) = render.consent_buttons(request)
     assert (agree.label, agree.custom_id) == ("I understand", "cb:consent:s:3")
 
 
 def test_an_alert_mentions_the_writer_and_shows_their_words_literally() -> None:
-    (content,) = convert.alert_chunks(alert())
+    (content,) = render.alert_chunks(alert())
     assert content.endswith("\nOn Discord: <@1300000000000000101>")
     words = content.split("Their words: ", 1)[1].split("\n")[0]
     assert shown(words) == "«@everyone **help** <@1>»"
     mentions = re.findall(r"(?<!\\)<@\d+>", content)
     assert mentions == ["<@1300000000000000101>"]  # the answer's <@1> is escaped
     assert "@everyone" not in content
-    ((ack, release, keep),) = convert.alert_buttons(alert())
+    ((ack, release, keep),) = render.alert_buttons(alert())
     assert [ack.label, release.label, keep.label] == [
         "I'm on it",
         "Release to the group",
@@ -219,21 +219,21 @@ def test_an_escalation_has_only_the_acknowledge_button_and_no_mention() -> None:
     escalation = alert(
         audience=AlertAudience.DEPUTY, writer=None, release_action_id=None, keep_out_action_id=None
     )
-    (content,) = convert.alert_chunks(escalation)
+    (content,) = render.alert_chunks(escalation)
     assert not re.search(r"(?<!\\)<@", content)
-    assert [[b.label for b in row] for row in convert.alert_buttons(escalation)] == [["I'm on it"]]
+    assert [[b.label for b in row] for row in render.alert_buttons(escalation)] == [["I'm on it"]]
 
 
 def test_an_alert_opens_with_a_line_that_quotes_and_names_nobody() -> None:
-    (content,) = convert.alert_chunks(alert())
+    (content,) = render.alert_chunks(alert())
     first, details = content.split("\n", 1)
-    assert first == convert.ALERT_HEADER
+    assert first == render.ALERT_HEADER
     assert details.startswith("⚠️ Possible disclosure (abuse)\n")
 
 
 def test_a_notice_escapes_the_words_it_quotes_and_nothing_else() -> None:
     words = "# hi ||secret|| [tap](https://a.example) «inner» **loud» <@1> @everyone"
-    sent = convert.notice_text(f"**Check-in** (anonymous): «{words}» **Thanks**")
+    sent = render.notice_text(f"**Check-in** (anonymous): «{words}» **Thanks**")
     # The first « to the last »: the writer's own guillemets cannot end the quote early.
     head, rest = sent.split("«", 1)
     inner, tail = rest.rsplit("»", 1)
@@ -241,9 +241,9 @@ def test_a_notice_escapes_the_words_it_quotes_and_nothing_else() -> None:
     assert shown(inner) == words
     assert "\\[tap\\]" in inner and "\\|\\|secret" in inner and "\\# hi" in inner
     assert not re.search(r"(?<!\\)<@", inner) and "@everyone" not in inner
-    unclosed = convert.notice_text("They wrote: «**a** [b](https://c)")
+    unclosed = render.notice_text("They wrote: «**a** [b](https://c)")
     assert unclosed == "They wrote: «\\*\\*a\\*\\* \\[b\\](https://c)"
-    assert convert.notice_text("**Done.** Nothing quoted.") == "**Done.** Nothing quoted."
+    assert render.notice_text("**Done.** Nothing quoted.") == "**Done.** Nothing quoted."
 
 
 def test_only_snowflakes_can_be_sent_to() -> None:
@@ -258,10 +258,10 @@ def test_only_snowflakes_can_be_sent_to() -> None:
 
 
 def test_a_long_alert_is_split_and_the_mention_is_kept() -> None:
-    chunks = convert.alert_chunks(alert(text="Their words: «" + "word " * 900 + "»"))
+    chunks = render.alert_chunks(alert(text="Their words: «" + "word " * 900 + "»"))
     # Split at the line break after the neutral header first: it is a message of its own.
-    assert chunks[0] == convert.ALERT_HEADER
-    assert len(chunks) == 4 and all(len(c) <= convert.MESSAGE_LIMIT for c in chunks)
+    assert chunks[0] == render.ALERT_HEADER
+    assert len(chunks) == 4 and all(len(c) <= render.MESSAGE_LIMIT for c in chunks)
     assert chunks[-1].endswith("<@1300000000000000101>")
 
 
@@ -274,7 +274,7 @@ def test_the_modal_keeps_to_discords_limits() -> None:
         help_text="Imagine.",
         max_chars=9000,
     )
-    spec = convert.answer_modal(form, "cb:answer:s:1")
+    spec = render.answer_modal(form, "cb:answer:s:1")
     assert len(spec.title) <= 45 and spec.title.endswith("…")
     assert spec.placeholder == long_question  # the whole question is still readable
     assert len(spec.input_label) <= 45
@@ -284,10 +284,10 @@ def test_the_modal_keeps_to_discords_limits() -> None:
     short = AnswerForm(
         session_id="s", question_number=1, question_text="Why?", help_text=None, max_chars=300
     )
-    spec = convert.answer_modal(short, "cb:answer:s:1")
+    spec = render.answer_modal(short, "cb:answer:s:1")
     assert (spec.title, spec.placeholder, spec.max_length) == (
         "Why?",
-        convert.ANSWER_PLACEHOLDER,
+        render.ANSWER_PLACEHOLDER,
         300,
     )
 
@@ -296,7 +296,7 @@ def test_the_check_in_form_does_not_ask_about_quoting() -> None:
     check_in = AnswerForm(
         session_id="s", question_number=0, question_text="How are you?", help_text=None, max_chars=9
     )
-    assert not convert.answer_modal(check_in, "cb:answer:s:0").ask_quote
+    assert not render.answer_modal(check_in, "cb:answer:s:0").ask_quote
 
 
 def submit(quote: object, *, with_checkbox: bool = True) -> list[dict[str, object]]:
@@ -331,10 +331,10 @@ def test_the_answer_is_read_from_the_older_action_row_shape_too() -> None:
 
 def test_long_text_is_split_at_line_breaks() -> None:
     text = "\n".join(f"line {i} " + "x" * 90 for i in range(50))
-    chunks = convert.split_text(text)
+    chunks = render.split_text(text)
     assert all(len(chunk) <= 2000 for chunk in chunks) and len(chunks) == 3
     assert "\n".join(chunks) == text
-    assert convert.split_text("y" * 4500) == ["y" * 2000, "y" * 2000, "y" * 500]
+    assert render.split_text("y" * 4500) == ["y" * 2000, "y" * 2000, "y" * 500]
 
 
 def test_a_missing_permission_is_named_with_the_channel() -> None:

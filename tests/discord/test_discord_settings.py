@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
-from adapters.discord.adapter import EditCoalescer, bot_intents
+from adapters.discord.adapter import bot_intents
 from adapters.discord.settings import DEFAULT_API_BASE, DiscordSettings
+from bot.core.coalesce import EditCoalescer
 from bot.core.errors import ConfigError
 
 ROLE = "123456789012345678"
