@@ -70,9 +70,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     f"{where}: {reading.field}: reading age {r.reading_age:.1f} ({r.working()})",
                     file=out,
                 )
+    totals = ", ".join(
+        _count(counts[level], name)
+        for level, name in ((Level.ERROR, "error"), (Level.WARN, "warning"), (Level.INFO, "note"))
+    )
     print(
-        f"Checked {len(reports)} files ({fields} fields): {counts[Level.ERROR]} errors, "
-        f"{counts[Level.WARN]} warnings, {counts[Level.INFO]} notes.",
+        f"Checked {_count(len(reports), 'file')} ({_count(fields, 'field')}): {totals}.",
         file=out,
     )
     return EXIT_ERRORS if counts[Level.ERROR] else 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -45,7 +45,7 @@ def test_an_error_term_exits_1_with_one_line_per_finding(
     assert lines[1].startswith(
         f'{path}:7: warn: questions[1].text: "contact": you could say "family time". '
     )
-    assert lines[2] == "Checked 1 files (3 fields): 1 errors, 1 warnings, 0 notes."
+    assert lines[2] == "Checked 1 file (3 fields): 1 error, 1 warning, 0 notes."
 
 
 def test_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
