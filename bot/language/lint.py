@@ -193,16 +193,18 @@ def _lint_fields(
     matcher = _matcher(glossary)
     findings: list[Finding] = []
     readings: list[FieldReading] = []
+    reported: set[tuple[int, str]] = set()  # one palette marker serves several labels
     for name, text in fields:
         site = _site(sites, name)
         line = site.line if site else None
         allowed: set[Term] = set()
-        for marked in site.ignore if site else ():
+        for marked in sorted(site.ignore) if site else ():
             row = glossary.find(marked)
-            if row is None:
-                findings.append(_unknown_marker(file, name, line, marked))
-            else:
+            if row is not None:
                 allowed.add(row)
+            elif site and (site.line, marked) not in reported:
+                reported.add((site.line, marked))
+                findings.append(_unknown_marker(file, name, line, marked))
         for hit in matcher.find(text):
             if hit.value not in allowed:
                 findings.append(_term_finding(file, name, line, hit.text, hit.value))

@@ -222,3 +222,13 @@ def test_the_scanner_finds_keys_in_tables_and_skips_strings_and_arrays() -> None
         "questions[1].text": Site(10, frozenset({"LAC", "care leaver"})),
         "questions[2].text": Site(12),
     }
+
+
+def test_a_marker_on_a_palette_serves_all_its_labels_and_is_reported_once(
+    tmp_path: Path, glossary: Glossary
+) -> None:
+    text = QUESTION_SET.replace("palette = [", "# language: ignore SW, no-such-term\npalette = [")
+    text = text.replace('label = "me too"', 'label = "my SW too"')
+    report = lint_file(write(tmp_path, "moves.toml", text), glossary)
+    q2 = [f for f in report.findings if f.field.startswith("questions[2]")]
+    assert [(f.field, f.rule) for f in q2] == [("questions[2].palette[1].label", "marker")]
