@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/consultbot prompts lint prompts/
 
 format: $(STAMP)
 	$(BIN)/ruff format .

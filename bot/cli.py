@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import configure_logging, open_engine, run_platform
-from bot.config import Settings
+from bot.config import DEFAULT_PROMPTS_DIR, Settings
 from bot.core.errors import ConfigError, ConsultbotError, DataFileError, NotFound
 from bot.digest.render import DigestFormat, render
+from bot.language import cli as language_cli
 
 EXIT_USAGE = 2
 
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     retag.add_argument("answer", help="answer id (the comment-id column of the CSV digest)")
     retag.add_argument("--add", action="append", default=[], metavar="THEME")
     retag.add_argument("--remove", action="append", default=[], metavar="THEME")
+    language_cli.add_parser(sub, default_prompts=DEFAULT_PROMPTS_DIR)
     return parser
 
 
@@ -109,6 +111,8 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
         return _tag(args, out)
     if command == "screen":
         return _screen(args, out)
+    if command == "prompts":
+        return language_cli.run(args, out, sys.stderr)
     if command == "demo":
         return await _demo(args, out)
     # Every command that touches the real database needs the real keys: with the demo key a
