@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from adapters.slack import convert
+from adapters.slack import modals, render
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
 from bot.app import open_engine
@@ -96,7 +96,7 @@ class Harness:
         assert reply.status == 200
         calls = await self.fake.wait_for("views.open", opened + 1)
         view: dict[str, Any] = calls[-1].params["view"]
-        if view["callback_id"] != convert.CONSENT_VIEW_CALLBACK_ID or not agree:
+        if view["callback_id"] != modals.CONSENT_VIEW_CALLBACK_ID or not agree:
             return view
         agreed = await self.slack.submit(user_id=user, view=view)
         assert agreed.status == 200
@@ -109,16 +109,16 @@ class Harness:
         """Agree to the session's privacy note (through the answer button) without
         answering, as someone who only wants to react would."""
         view = await self.open_answer_form(user, question)
-        assert view["callback_id"] == convert.ANSWER_VIEW_CALLBACK_ID
+        assert view["callback_id"] == modals.ANSWER_VIEW_CALLBACK_ID
 
     async def submit_answer(
         self, user: str, view: Mapping[str, Any], text: str, *, quote_ok: bool = False
     ) -> None:
         values: dict[str, dict[str, str | list[str]]] = {
-            convert.ANSWER_INPUT_BLOCK_ID: {convert.ANSWER_INPUT_ACTION_ID: text}
+            modals.ANSWER_INPUT_BLOCK_ID: {modals.ANSWER_INPUT_ACTION_ID: text}
         }
         if quote_ok:
-            values[convert.QUOTE_BLOCK_ID] = {convert.QUOTE_ACTION_ID: [convert.QUOTE_OPTION_VALUE]}
+            values[modals.QUOTE_BLOCK_ID] = {modals.QUOTE_ACTION_ID: [modals.QUOTE_OPTION_VALUE]}
         reply = await self.slack.submit(user_id=user, view=view, values=values)
         assert reply.status == 200
         assert reply.body == ""  # an empty ack closes the modal
@@ -158,7 +158,7 @@ def button_counts(message: Mapping[str, Any]) -> list[str]:
     return [
         str(element["text"]["text"])
         for block in message.get("blocks", [])
-        if block.get("block_id") == convert.REACTIONS_BLOCK_ID
+        if block.get("block_id") == render.REACTIONS_BLOCK_ID
         for element in block["elements"]
     ]
 

@@ -14,7 +14,7 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.models.blocks import Block
 
-from adapters.slack import convert
+from adapters.slack import modals
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
 from bot.core.actions import consent_action_id
@@ -241,11 +241,11 @@ async def test_blank_answer_keeps_the_modal_open_with_an_error(harness: Harness)
     reply = await harness.slack.submit(
         user_id=A,
         view=view,
-        values={convert.ANSWER_INPUT_BLOCK_ID: {convert.ANSWER_INPUT_ACTION_ID: "   \n "}},
+        values={modals.ANSWER_INPUT_BLOCK_ID: {modals.ANSWER_INPUT_ACTION_ID: "   \n "}},
     )
     assert reply.json() == {
         "response_action": "errors",
-        "errors": {convert.ANSWER_INPUT_BLOCK_ID: convert.EMPTY_ANSWER},
+        "errors": {modals.ANSWER_INPUT_BLOCK_ID: modals.EMPTY_ANSWER},
     }
     await asyncio.sleep(0.05)
     assert harness.answer_posts() == []

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from adapters.slack import convert
+from adapters.slack import commands, inbound, modals, render
 from bot.core.actions import (
     acknowledge_action_id,
     answer_action_id,
@@ -61,30 +61,30 @@ def _answer(text: str, alias: str = "Calm Otter") -> AnswerPost:
 
 
 def test_escape_neutralises_every_slack_control_sequence() -> None:
-    escaped = convert.escape("<!channel> <!here> <!everyone> <@U123> <#C123> & <b>")
+    escaped = render.escape("<!channel> <!here> <!everyone> <@U123> <#C123> & <b>")
     assert escaped == (
         "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; &lt;#C123&gt; "
         "&amp; &lt;b&gt;"
     )
-    assert convert.escape("&amp;") == "&amp;amp;"  # already-escaped text is escaped again
+    assert render.escape("&amp;") == "&amp;amp;"  # already-escaped text is escaped again
 
 
 def test_long_answers_split_into_sections_without_breaking_entities() -> None:
     text = "a&" * 2000  # 4000 characters, 12000 once escaped
-    chunks = convert.escaped_chunks(text, limit=3000)
+    chunks = render.escaped_chunks(text, limit=3000)
     assert all(len(c) <= 3000 for c in chunks)
-    assert "".join(chunks) == convert.escape(text)
+    assert "".join(chunks) == render.escape(text)
     assert all(not c.endswith(("&", "&a", "&am", "&amp")) for c in chunks)
-    assert convert.escaped_chunks("") == [""]
+    assert render.escaped_chunks("") == [""]
 
 
 def test_answer_message_escapes_text_and_alias_and_carries_reaction_buttons() -> None:
-    fallback, blocks = convert.answer_message(_answer("<!here> hi", alias="<@U1>"))
+    fallback, blocks = render.answer_message(_answer("<!here> hi", alias="<@U1>"))
     dumped = json.dumps(blocks)
     assert "<!here>" not in dumped and "<@U1>" not in dumped
     assert "&lt;!here&gt; hi" in fallback
     buttons = blocks[2]
-    assert buttons["block_id"] == convert.REACTIONS_BLOCK_ID
+    assert buttons["block_id"] == render.REACTIONS_BLOCK_ID
     assert [e["action_id"] for e in buttons["elements"]] == [
         react_action_id("ans1", i) for i in range(3)
     ]
@@ -94,15 +94,15 @@ def test_answer_message_escapes_text_and_alias_and_carries_reaction_buttons() ->
 
 
 def test_answer_message_of_a_long_answer_stays_within_block_limits() -> None:
-    _, blocks = convert.answer_message(_answer("&" * 4000))
+    _, blocks = render.answer_message(_answer("&" * 4000))
     sections = [b for b in blocks if b["type"] == "section"]
     assert len(sections) == 7  # 20000 escaped characters in sections of at most 3000
-    assert all(len(b["text"]["text"]) <= convert.SECTION_TEXT_LIMIT for b in sections)
+    assert all(len(b["text"]["text"]) <= render.SECTION_TEXT_LIMIT for b in sections)
 
 
 def test_with_reaction_counts_replaces_only_the_buttons() -> None:
-    _, blocks = convert.answer_message(_answer("hello"))
-    updated = convert.with_reaction_counts(blocks, _buttons((3, 0, 1)))
+    _, blocks = render.answer_message(_answer("hello"))
+    updated = render.with_reaction_counts(blocks, _buttons((3, 0, 1)))
     assert updated[:2] == blocks[:2]
     assert [e["text"]["text"] for e in updated[2]["elements"]] == ["👍 3", "💡 0", "❤️ 1"]
     assert [e["text"]["text"] for e in blocks[2]["elements"]] == ["👍 0", "💡 0", "❤️ 0"]
@@ -119,7 +119,7 @@ def test_question_message_has_the_answer_button_and_escaped_text() -> None:
         answer_action_id=answer_action_id("s1", 1),
         skip_action_id=skip_action_id("s1", 1),
     )
-    fallback, blocks = convert.question_message(post)
+    fallback, blocks = render.question_message(post)
     assert fallback.startswith("Question 1 of 6: What &lt;b&gt;")
     assert blocks[0] == {
         "type": "header",
@@ -133,28 +133,28 @@ def test_question_message_has_the_answer_button_and_escaped_text() -> None:
 
 
 def test_answer_modal_respects_slack_limits_and_round_trips_its_target() -> None:
-    target = convert.AnswerTarget("s1", 12345, "C1")
-    modal = convert.answer_modal(
+    target = modals.AnswerTarget("s1", 12345, "C1")
+    modal = modals.answer_modal(
         target=target, question_text="Q?" * 2000, help_text=None, max_chars=4000
     )
-    assert len(modal["title"]["text"]) <= convert.MODAL_TITLE_LIMIT
+    assert len(modal["title"]["text"]) <= modals.MODAL_TITLE_LIMIT
     assert len(modal["submit"]["text"]) <= 24 and len(modal["close"]["text"]) <= 24
-    assert len(modal["blocks"][0]["text"]["text"]) <= convert.SECTION_TEXT_LIMIT
-    element = _input(modal, convert.ANSWER_INPUT_BLOCK_ID)["element"]
+    assert len(modal["blocks"][0]["text"]["text"]) <= render.SECTION_TEXT_LIMIT
+    element = _input(modal, modals.ANSWER_INPUT_BLOCK_ID)["element"]
     assert element["multiline"] is True
     assert element["max_length"] == 3000  # min(max_chars, 3000)
-    small = convert.answer_modal(target=target, question_text="Q", help_text="h", max_chars=500)
-    assert _input(small, convert.ANSWER_INPUT_BLOCK_ID)["element"]["max_length"] == 500
-    assert convert.decode_answer_target(modal["private_metadata"]) == target
-    assert convert.decode_answer_target("not json") is None
-    assert convert.decode_answer_target('{"s": "x"}') is None
+    small = modals.answer_modal(target=target, question_text="Q", help_text="h", max_chars=500)
+    assert _input(small, modals.ANSWER_INPUT_BLOCK_ID)["element"]["max_length"] == 500
+    assert modals.decode_answer_target(modal["private_metadata"]) == target
+    assert modals.decode_answer_target("not json") is None
+    assert modals.decode_answer_target('{"s": "x"}') is None
 
 
 def test_view_submission_becomes_an_answer_for_the_question_on_the_button() -> None:
-    target = convert.AnswerTarget("s1", 3, "C9")
-    view = convert.answer_modal(target=target, question_text="Q", help_text=None, max_chars=10)
+    target = modals.AnswerTarget("s1", 3, "C9")
+    view = modals.answer_modal(target=target, question_text="Q", help_text=None, max_chars=10)
     view["state"] = {"values": {"answer": {"text": {"type": "plain_text_input", "value": "hi"}}}}
-    event = convert.view_submission_event(view, PERSON)
+    event = inbound.view_submission_event(view, PERSON)
     assert event is not None
     assert (event.channel_id, event.session_id, event.question_number, event.text) == (
         "C9",
@@ -162,7 +162,7 @@ def test_view_submission_becomes_an_answer_for_the_question_on_the_button() -> N
         3,
         "hi",
     )
-    assert convert.view_submission_event({**view, "callback_id": "other"}, PERSON) is None
+    assert inbound.view_submission_event({**view, "callback_id": "other"}, PERSON) is None
 
 
 def _input(view: dict[str, object], block_id: str) -> dict[str, Any]:
@@ -177,8 +177,8 @@ def _submitted_view(*, ticked: bool, question_number: int = 2) -> dict[str, Any]
     """The ``view`` of a real ``view_submission`` payload for our answer modal, as Slack
     sends it (ids shortened): the app's view plus Slack's fields and the typed state."""
     option = {
-        "text": {"type": "plain_text", "text": convert.QUOTE_CHOICE, "emoji": True},
-        "value": convert.QUOTE_OPTION_VALUE,
+        "text": {"type": "plain_text", "text": modals.QUOTE_CHOICE, "emoji": True},
+        "value": modals.QUOTE_OPTION_VALUE,
         "description": {
             "type": "plain_text",
             "text": "Leave it empty and the report counts your answer, without your words.",
@@ -247,8 +247,8 @@ def _submitted_view(*, ticked: bool, question_number: int = 2) -> dict[str, Any]
 
 
 def test_quote_choice_is_read_from_the_checkbox_state() -> None:
-    ticked = convert.view_submission_event(_submitted_view(ticked=True), PERSON)
-    unticked = convert.view_submission_event(_submitted_view(ticked=False), PERSON)
+    ticked = inbound.view_submission_event(_submitted_view(ticked=True), PERSON)
+    unticked = inbound.view_submission_event(_submitted_view(ticked=False), PERSON)
     assert ticked is not None and unticked is not None
     assert (ticked.quote_ok, unticked.quote_ok) == (True, False)
     assert (ticked.session_id, ticked.question_number, ticked.channel_id) == (
@@ -260,26 +260,26 @@ def test_quote_choice_is_read_from_the_checkbox_state() -> None:
     # Slack leaves a block out of the state when the view had none (the check-in modal)
     view = _submitted_view(ticked=True, question_number=0)
     del view["state"]["values"]["quote"]
-    check_in = convert.view_submission_event(view, PERSON)
+    check_in = inbound.view_submission_event(view, PERSON)
     assert check_in is not None and check_in.quote_ok is False
 
 
 def test_answer_modal_offers_the_quote_choice_unticked_except_at_check_in() -> None:
-    modal = convert.answer_modal(
-        target=convert.AnswerTarget("s1", 2, "C1"), question_text="Q", help_text=None, max_chars=9
+    modal = modals.answer_modal(
+        target=modals.AnswerTarget("s1", 2, "C1"), question_text="Q", help_text=None, max_chars=9
     )
-    quote = _input(modal, convert.QUOTE_BLOCK_ID)
+    quote = _input(modal, modals.QUOTE_BLOCK_ID)
     assert quote["optional"] is True
     element = quote["element"]
     assert element["type"] == "checkboxes" and "initial_options" not in element
     (option,) = element["options"]
     assert option["text"]["text"] == "You can quote my exact words in the group's report"
     assert len(option["text"]["text"]) <= 75 and len(option["description"]["text"]) <= 75
-    check_in = convert.answer_modal(
-        target=convert.AnswerTarget("s1", 0, "C1"), question_text="Q", help_text=None, max_chars=9
+    check_in = modals.answer_modal(
+        target=modals.AnswerTarget("s1", 0, "C1"), question_text="Q", help_text=None, max_chars=9
     )
     assert check_in["title"]["text"] == "Check-in"
-    assert convert.QUOTE_BLOCK_ID not in json.dumps(check_in)
+    assert modals.QUOTE_BLOCK_ID not in json.dumps(check_in)
 
 
 def test_content_note_comes_before_the_question_and_check_in_has_no_number() -> None:
@@ -294,7 +294,7 @@ def test_content_note_comes_before_the_question_and_check_in_has_no_number() -> 
         skip_action_id=skip_action_id("s1", 3),
         content_note="This one can be hard <3. You can skip it.",
     )
-    _, blocks = convert.question_message(post)
+    _, blocks = render.question_message(post)
     assert [b["type"] for b in blocks] == ["header", "context", "section", "actions"]
     assert blocks[1]["elements"][0]["text"] == "This one can be hard &lt;3. You can skip it."
     check_in = QuestionPost(
@@ -307,20 +307,20 @@ def test_content_note_comes_before_the_question_and_check_in_has_no_number() -> 
         answer_action_id=answer_action_id("s1", 0),
         skip_action_id=skip_action_id("s1", 0),
     )
-    fallback, blocks = convert.question_message(check_in)
+    fallback, blocks = render.question_message(check_in)
     assert blocks[0]["text"]["text"] == "Check-in"
     assert "Question" not in fallback and "of 6" not in json.dumps(blocks)
 
 
 def test_answer_message_has_a_report_button_apart_from_the_reactions() -> None:
-    _, blocks = convert.answer_message(_answer("hello"))
-    (report_block,) = [b for b in blocks if b.get("block_id") == convert.REPORT_BLOCK_ID]
+    _, blocks = render.answer_message(_answer("hello"))
+    (report_block,) = [b for b in blocks if b.get("block_id") == render.REPORT_BLOCK_ID]
     (report,) = report_block["elements"]
     assert (report["action_id"], report["text"]["text"]) == (
         "cb:report:ans1:0",
         "🚩 Report privately",
     )
-    updated = convert.with_reaction_counts(blocks, _buttons((1, 0, 0)))
+    updated = render.with_reaction_counts(blocks, _buttons((1, 0, 0)))
     assert report_block in updated
 
 
@@ -340,7 +340,7 @@ def _alert(**changes: object) -> SafeguardingAlert:
 
 
 def test_alert_mentions_the_writer_but_escapes_the_answer() -> None:
-    fallback, blocks = convert.alert_message(_alert())
+    fallback, blocks = render.alert_message(_alert())
     dumped = json.dumps(blocks, ensure_ascii=False)
     assert "&lt;!channel&gt; my dad hits me &amp; &lt;@U0OTHER01&gt;" in dumped
     assert "<!channel>" not in dumped and "<@U0OTHER01>" not in dumped
@@ -360,12 +360,12 @@ def test_alert_mentions_the_writer_but_escapes_the_answer() -> None:
 
 
 def test_alert_without_answer_buttons_or_writer_and_with_an_odd_writer() -> None:
-    _, blocks = convert.alert_message(
+    _, blocks = render.alert_message(
         _alert(writer=None, release_action_id=None, keep_out_action_id=None)
     )
     assert [e["text"]["text"] for e in blocks[-1]["elements"]] == ["I'm on it"]
     assert "Written by" not in json.dumps(blocks)
-    _, blocks = convert.alert_message(_alert(writer="<!channel>"))
+    _, blocks = render.alert_message(_alert(writer="<!channel>"))
     assert "Written by &lt;!channel&gt;" in json.dumps(blocks)
 
 
@@ -381,30 +381,30 @@ def _consent_request(question_number: int | None) -> ConsentRequest:
 
 
 def test_consent_modal_round_trips_to_consent_given_with_the_question() -> None:
-    modal = convert.consent_modal(_consent_request(4), "C0GROUP")
+    modal = modals.consent_modal(_consent_request(4), "C0GROUP")
     assert modal["submit"]["text"] == "I understand"
-    assert len(modal["title"]["text"]) <= convert.MODAL_TITLE_LIMIT
+    assert len(modal["title"]["text"]) <= modals.MODAL_TITLE_LIMIT
     (section,) = modal["blocks"]
     assert section["text"]["text"] == "*Before you answer* 💛\n• Your answers are anonymous &lt;3"
-    consent = convert.consent_submission(modal, PERSON)
+    consent = inbound.consent_submission(modal, PERSON)
     assert consent is not None
-    assert (consent.event.session_id, consent.event.channel_id, consent.question_number) == (
+    assert (consent.session_id, consent.channel_id, consent.then_answer) == (
         "s1",
         "C0GROUP",
         4,
     )
-    assert convert.consent_submission({**modal, "private_metadata": "{}"}, PERSON) is None
-    assert convert.consent_submission({**modal, "callback_id": "cb-answer"}, PERSON) is None
+    assert inbound.consent_submission({**modal, "private_metadata": "{}"}, PERSON) is None
+    assert inbound.consent_submission({**modal, "callback_id": "cb-answer"}, PERSON) is None
 
 
 def test_consent_message_button_carries_the_consent_action() -> None:
-    _, blocks = convert.consent_message(_consent_request(None))
+    _, blocks = render.consent_message(_consent_request(None))
     (button,) = blocks[-1]["elements"]
     assert (button["text"]["text"], button["action_id"]) == ("I understand", "cb:consent:s1:0")
     body = {"container": {"type": "message", "channel_id": "C1", "is_ephemeral": True}}
-    consent = convert.consent_press(body, {"action_id": button["action_id"]}, PERSON)
+    consent = inbound.consent_press(body, {"action_id": button["action_id"]}, PERSON)
     assert consent is not None
-    assert (consent.event.session_id, consent.question_number) == ("s1", None)
+    assert (consent.session_id, consent.then_answer) == ("s1", None)
 
 
 def test_long_consent_text_splits_between_lines_within_section_limits() -> None:
@@ -417,9 +417,9 @@ def test_long_consent_text_splits_between_lines_within_section_limits() -> None:
         text="\n".join(f"• point {i} & more " + "x" * 900 for i in range(6)),
         consent_action_id=request.consent_action_id,
     )
-    modal = convert.consent_modal(long, "C1")
+    modal = modals.consent_modal(long, "C1")
     texts = [b["text"]["text"] for b in modal["blocks"]]
-    assert len(texts) > 1 and all(len(t) <= convert.SECTION_TEXT_LIMIT for t in texts)
+    assert len(texts) > 1 and all(len(t) <= render.SECTION_TEXT_LIMIT for t in texts)
     assert all(t.startswith("• point") for t in texts)
 
 
@@ -435,7 +435,7 @@ def test_long_consent_text_splits_between_lines_within_section_limits() -> None:
 )
 def test_buttons_become_core_events(action_id: str, expected: type) -> None:
     body = {"channel": {"id": "D0LEAD"}, "container": {"channel_id": "D0LEAD"}}
-    event = convert.button_event(body, {"action_id": action_id}, PERSON)
+    event = inbound.button_event(body, {"action_id": action_id}, PERSON)
     assert isinstance(event, expected)
     assert event is not None and event.channel_id == "D0LEAD"
 
@@ -446,14 +446,14 @@ def test_release_and_keep_buttons_are_the_lead_commands_with_the_answer() -> Non
         (release_action_id("ans1"), Command.RELEASE),
         (keep_out_action_id("ans1"), Command.KEEP_OUT),
     ):
-        event = convert.button_event(body, {"action_id": action_id}, PERSON)
+        event = inbound.button_event(body, {"action_id": action_id}, PERSON)
         assert isinstance(event, CommandInvoked)
         assert (event.command, dict(event.options)) == (command, {"answer": "ans1"})
-    skip = convert.button_event(body, {"action_id": skip_action_id("s1", 2)}, PERSON)
+    skip = inbound.button_event(body, {"action_id": skip_action_id("s1", 2)}, PERSON)
     assert isinstance(skip, QuestionSkipped)
     assert (skip.session_id, skip.question_number) == ("s1", 2)
-    assert convert.button_event(body, {"action_id": "cb:react:ans1:0"}, PERSON) is None
-    assert convert.button_event({}, {"action_id": skip_action_id("s1", 2)}, PERSON) is None
+    assert inbound.button_event(body, {"action_id": "cb:react:ans1:0"}, PERSON) is None
+    assert inbound.button_event({}, {"action_id": skip_action_id("s1", 2)}, PERSON) is None
 
 
 @pytest.mark.parametrize(
@@ -502,19 +502,19 @@ def test_release_and_keep_buttons_are_the_lead_commands_with_the_answer() -> Non
 def test_command_text_becomes_core_options(
     command: Command, text: str, options: dict[str, str]
 ) -> None:
-    assert convert.command_options(command, text) == options
+    assert commands.command_options(command, text) == options
 
 
 def test_slash_command_body_becomes_command_invoked() -> None:
     body = {"command": "/digest", "text": "abc md", "channel_id": "C1", "user_id": "U1"}
-    event = convert.slash_command_event(body, PERSON)
+    event = commands.slash_command_event(body, PERSON)
     assert event is not None
     assert (event.command, dict(event.options), event.channel_id) == (
         Command.DIGEST,
         {"session": "abc", "format": "md"},
         "C1",
     )
-    assert convert.slash_command_event({**body, "command": "/weather"}, PERSON) is None
+    assert commands.slash_command_event({**body, "command": "/weather"}, PERSON) is None
 
 
 def _reaction(**changes: object) -> dict[str, object]:
@@ -534,7 +534,7 @@ def _reaction(**changes: object) -> dict[str, object]:
     [("+1", "👍"), ("thumbsup", "👍"), ("+1::skin-tone-4", "👍"), ("bulb", "💡"), ("heart", "❤️")],
 )
 def test_native_reaction_names_map_to_palette_emoji(name: str, emoji: str) -> None:
-    event = convert.native_reaction_event(_reaction(reaction=name), PERSON, bot_user_id="UBOT")
+    event = inbound.native_reaction_event(_reaction(reaction=name), PERSON, bot_user_id="UBOT")
     assert event is not None
     assert (event.emoji, event.change, event.message_ref) == (
         emoji,
@@ -545,13 +545,13 @@ def test_native_reaction_names_map_to_palette_emoji(name: str, emoji: str) -> No
 
 def test_native_reactions_ignored_for_the_bot_files_and_unknown_emoji() -> None:
     def parse(**changes: object) -> object:
-        return convert.native_reaction_event(_reaction(**changes), PERSON, bot_user_id="UBOT")
+        return inbound.native_reaction_event(_reaction(**changes), PERSON, bot_user_id="UBOT")
 
     assert parse(user="UBOT") is None
     assert parse(item={"type": "file", "file": "F1"}) is None
     assert parse(reaction="tada") is None
     assert parse(type="message") is None
-    removed = convert.native_reaction_event(
+    removed = inbound.native_reaction_event(
         _reaction(type="reaction_removed"), PERSON, bot_user_id="UBOT"
     )
     assert removed is not None and removed.change is ReactionChange.REMOVED
@@ -563,7 +563,7 @@ def test_reaction_button_press_carries_answer_and_palette_index() -> None:
         "container": {"type": "message", "channel_id": "C1", "message_ts": "17.5"},
     }
     action = {"action_id": react_action_id("ans1", 2), "value": "❤️"}
-    event = convert.react_press_event(body, action, PERSON)
+    event = inbound.react_press_event(body, action, PERSON)
     assert event is not None
     assert (event.answer_id, event.palette_index, event.emoji, event.change) == (
         "ans1",
@@ -572,18 +572,18 @@ def test_reaction_button_press_carries_answer_and_palette_index() -> None:
         ReactionChange.TOGGLE,
     )
     assert event.message_ref == "C1:17.5"
-    assert convert.react_press_event(body, {"action_id": "cb:answer:s1:1"}, PERSON) is None
+    assert inbound.react_press_event(body, {"action_id": "cb:answer:s1:1"}, PERSON) is None
 
 
 def test_notice_text_turns_markdown_bold_into_mrkdwn_and_keeps_channel_links() -> None:
-    assert convert.notice_text("Session **abc** started") == "Session *abc* started"
-    assert convert.notice_text("Invite me to <#C0ABC>") == "Invite me to <#C0ABC>"
+    assert render.notice_text("Session **abc** started") == "Session *abc* started"
+    assert render.notice_text("Invite me to <#C0ABC>") == "Invite me to <#C0ABC>"
     assert (
-        convert.notice_text("no '<!channel>' & <@U1>") == "no '&lt;!channel&gt;' &amp; &lt;@U1&gt;"
+        render.notice_text("no '<!channel>' & <@U1>") == "no '&lt;!channel&gt;' &amp; &lt;@U1&gt;"
     )
 
 
 def test_message_refs_round_trip() -> None:
-    ref = convert.message_ref("C1", "1700000000.000100")
-    assert convert.split_message_ref(ref) == ("C1", "1700000000.000100")
-    assert convert.split_message_ref("nonsense") is None
+    ref = render.message_ref("C1", "1700000000.000100")
+    assert render.split_message_ref(ref) == ("C1", "1700000000.000100")
+    assert render.split_message_ref("nonsense") is None

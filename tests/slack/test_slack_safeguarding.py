@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from adapters.slack import convert
+from adapters.slack import modals
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
 from bot.core.actions import acknowledge_action_id, consent_action_id
@@ -263,7 +263,7 @@ async def test_agreeing_to_a_note_sent_for_an_answer_opens_the_answer_form(
         user_id=C, channel_id=CHANNEL, message_ts=note.ts, action_id=request.consent_action_id
     )
     (opened,) = await harness.fake.wait_for("views.open")
-    assert opened.params["view"]["callback_id"] == convert.ANSWER_VIEW_CALLBACK_ID
+    assert opened.params["view"]["callback_id"] == modals.ANSWER_VIEW_CALLBACK_ID
     assert opened.params["view"]["title"]["text"] == "Question 1"
     await harness.adapter.settle()
     assert harness.fake.hook_posts[1:] == []  # no "thanks": the form says it
@@ -351,7 +351,7 @@ async def test_staff_notes_go_to_the_staff_channel_or_are_logged_without_text(
 
     env = slack_env(harness.fake, SLACK_STAFF_CHANNEL_ID="")
     adapter = SlackAdapter(harness.engine, SlackSettings.from_env(env))
-    with caplog.at_level(logging.WARNING, logger="adapters.slack.adapter"):
+    with caplog.at_level(logging.WARNING, logger="adapters.slack.outbox"):
         await adapter.outbox.send(StaffNote(text="secret words"))
     await adapter.aclose()
     assert "SLACK_STAFF_CHANNEL_ID" in caplog.text and "secret words" not in caplog.text

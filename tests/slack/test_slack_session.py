@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from adapters.slack import convert
+from adapters.slack import modals
 from tests.slack.conftest import (
     ALL_SLACK_IDS,
     CHANNEL,
@@ -35,7 +35,7 @@ async def test_whole_session_ends_with_anonymous_digest_uploaded_to_staff(
 
     # The first press shows the privacy note (a modal); "I understand" swaps in the form.
     note = await harness.open_answer_form(A, question_1, agree=False)
-    assert note["callback_id"] == convert.CONSENT_VIEW_CALLBACK_ID
+    assert note["callback_id"] == modals.CONSENT_VIEW_CALLBACK_ID
     assert note["submit"]["text"] == "I understand"
     assert "safeguarding lead" in json.dumps(note)
     agreed = await slack.submit(user_id=A, view=note)
@@ -45,7 +45,7 @@ async def test_whole_session_ends_with_anonymous_digest_uploaded_to_staff(
     assert view["title"]["text"] == "Question 1"
     assert len(view["title"]["text"]) <= 24
     assert "What was your initial response?" in json.dumps(view)
-    quote = next(b for b in view["blocks"] if b.get("block_id") == convert.QUOTE_BLOCK_ID)
+    quote = next(b for b in view["blocks"] if b.get("block_id") == modals.QUOTE_BLOCK_ID)
     assert "initial_options" not in quote["element"]  # unticked unless they tick it
     await harness.submit_answer(A, view, "I felt angry & let down", quote_ok=True)
     await fake.wait_until(lambda: len(harness.answer_posts()) == 1)
