@@ -117,6 +117,15 @@ def test_no_theme_keyword_is_scrubbed_as_a_plain_name() -> None:
     assert not keywords & names.plain
 
 
+def test_theme_keywords_survive_the_scrubber_so_the_tagger_still_sees_them() -> None:
+    # The tagger reads the scrubbed text: a keyword scrubbed as a name is a theme lost.
+    themes = tomllib.loads((ROOT / "prompts" / "themes.toml").read_text(encoding="utf-8"))
+    keywords = {k for t in themes["themes"] for k in t["keywords"]}
+    for keyword in keywords:
+        for text in (f"i think {keyword} matters", f"{keyword.capitalize()} matters to me"):
+            assert not [s for s in scrub(text).spans if s.kind == "name"], text
+
+
 @pytest.mark.parametrize(
     ("content", "field"),
     [
