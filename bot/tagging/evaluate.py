@@ -8,6 +8,8 @@ lines are skipped). For each theme, over all answers:
 - precision = tp / (tp + fp), recall = tp / (tp + fn), F1 = 2PR / (P + R); each is 0.0
   when its denominator is 0.
 
+An answer is *untagged* when the tagger gives it no theme at all; the report counts them.
+
 Macro averages are the unweighted means of the per-theme precision, recall and F1 over the
 *active* themes: those with support > 0 or at least one prediction. A theme that is never
 labelled and never predicted is left out; one that is predicted but never labelled counts
@@ -66,6 +68,11 @@ class ThemeScore:
 class EvalReport:
     answers: int
     scores: tuple[ThemeScore, ...]  # every codebook theme, codebook order
+    untagged: int = 0  # answers the tagger gave no theme
+
+    @property
+    def untagged_share(self) -> float:
+        return self.untagged / self.answers if self.answers else 0.0
 
     @property
     def active(self) -> tuple[ThemeScore, ...]:
@@ -104,15 +111,16 @@ def evaluate(answers: Iterable[LabelledAnswer], tagger: Tagger, codebook: Codebo
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
-    total = 0
+    total = untagged = 0
     for answer in answers:
         total += 1
         predicted = set(tagger.tag_ids(answer.text))
+        untagged += not predicted
         tp.update(predicted & answer.themes)
         fp.update(predicted - answer.themes)
         fn.update(answer.themes - predicted)
     scores = tuple(ThemeScore(theme_id=i, tp=tp[i], fp=fp[i], fn=fn[i]) for i in codebook.ids)
-    return EvalReport(answers=total, scores=scores)
+    return EvalReport(answers=total, scores=scores, untagged=untagged)
 
 
 def format_report(report: EvalReport) -> str:
@@ -131,6 +139,9 @@ def format_report(report: EvalReport) -> str:
     rows.append(
         f"{'macro average':<{width}}  {report.macro_precision:5.2f}  {report.macro_recall:6.2f}"
         f"  {report.macro_f1:5.2f}  ({len(report.active)} themes with labels or tags)"
+    )
+    rows.append(
+        f"no theme: {report.untagged} of {report.answers} answers ({report.untagged_share:.0%})"
     )
     return "\n".join(rows) + "\n"
 

@@ -1,99 +1,164 @@
-"""Tagging one answer with codebook themes, showing the words that triggered each tag.
+"""Tagging one answer with codebook themes, and saying why each tag was given.
 
-A transparent word matcher, no model: every keyword and exclude phrase of the codebook is
-stemmed once into an index keyed by its first stem. Tagging stems the answer's words and, at
-each word, tries the phrases that start with it. Rules, in the order they apply:
+Two sources of evidence, joined by the numbers in the model file's ``fusion`` (chosen by
+cross-validation on the coded answers; ``python -m bot.tagging.train --cv`` prints them):
 
-- a keyword matches a run of answer words with the same stems ("foster carer" matches
-  "Foster Carers"); a two-word keyword also matches the two words written as one;
-- a keyword match that overlaps a match of one of its theme's exclude phrases is dropped;
-- the remaining matches of a theme that overlap are merged, so the evidence reads
-  "foster carers", not "foster carers", "foster", "carers";
-- evidence is the answer's own text for each match, first occurrence only, in reading order;
-- themes come back in codebook order.
+1. Keywords (``keywords.py``): a theme whose keywords match is tagged, with the answer's
+   words as evidence, unless the model gives that theme a probability below
+   ``keyword_floor`` (then the match is held back, and ``explain`` says so).
+2. The model (``theme_model.py``): a theme with no keyword match is tagged when its
+   probability is at least ``model_alone``.
+3. An answer still without a theme gets the model's likeliest theme if its probability is at
+   least ``fallback``. Otherwise it has no theme, and callers say so.
+
+A tag from the model alone is explained by the coded answers with that theme most like the
+answer: its evidence reads ``like rq-214: "I have been with my foster carer for …"``.
+
+Themes the model was not trained on (added to the codebook since) are tagged by keywords
+only, so editing the codebook works at once; retraining brings the model up to date. With
+no model file the tagger is the keyword matcher alone. Themes come back in codebook order.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 from bot.tagging.codebook import Codebook
-from bot.tagging.text import Stemmer, Word, words
+from bot.tagging.keywords import KeywordMatcher
+from bot.tagging.theme_model import (
+    CodedExample,
+    Fusion,
+    ThemeModel,
+    codebook_digest,
+    load_theme_model,
+)
+
+Mode = Literal["fusion", "keywords", "model"]
+Source = Literal["keywords", "model"]
+FROM_CODEBOOK: Literal["codebook"] = "codebook"  # load the model file the codebook names
+MODEL_ONLY_THRESHOLD = 0.5  # "model" mode, for measuring the model on its own
 
 
 @dataclass(frozen=True, slots=True)
 class ThemeMatch:
+    """One tag: the theme, and the words or coded answers behind it.
+
+    Two matches are equal when theme and evidence are; the rest explains them."""
+
     theme_id: str
-    evidence: tuple[str, ...]  # the answer's own words, in reading order
+    evidence: tuple[str, ...]  # the answer's own words, in reading order; or coded answers
+    source: Source = field(default="keywords", compare=False)
+    score: float | None = field(default=None, compare=False)  # the model's probability
+    examples: tuple[CodedExample, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True, slots=True)
-class _Phrase:
-    stems: tuple[str, ...]
-    theme: int  # position in the codebook
-    exclude: bool
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Explanation:
+    """Everything behind one answer's tags."""
+
+    matches: tuple[ThemeMatch, ...]
+    held_back: tuple[ThemeMatch, ...] = ()  # keyword matches the model judged unlikely
+    scores: Mapping[str, float] = field(default_factory=dict)  # empty without a model
 
 
 class Tagger:
     """Tags answers with the themes of one codebook; build once, reuse for every answer."""
 
-    def __init__(self, codebook: Codebook) -> None:
+    def __init__(
+        self,
+        codebook: Codebook,
+        *,
+        model: ThemeModel | Literal["codebook"] | None = FROM_CODEBOOK,
+        mode: Mode = "fusion",
+    ) -> None:
+        if model == FROM_CODEBOOK:
+            model = load_theme_model(codebook.model_file) if codebook.model_file else None
+        if mode != "keywords" and model is None:
+            mode = "keywords"
         self._codebook = codebook
-        self._stemmer = Stemmer()
-        self._index: dict[str, list[_Phrase]] = defaultdict(list)
-        for n, theme in enumerate(codebook.themes):
-            for keyword in theme.keywords:
-                self._add(keyword, n, exclude=False)
-            for phrase in theme.exclude:
-                self._add(phrase, n, exclude=True)
+        self._keywords = KeywordMatcher(codebook)
+        self._model = model if mode != "keywords" else None
+        self._mode: Mode = mode
+        known = set(model.labels) if model is not None else set()
+        self._modelled = tuple(t for t in codebook.ids if t in known)
 
-    def _add(self, text: str, theme: int, *, exclude: bool) -> None:
-        parts = [w.norm for w in words(text)]
-        forms = {tuple(self._stemmer.stem(p) for p in parts)}
-        if len(parts) == 2:
-            forms.add((self._stemmer.stem("".join(parts)),))
-        for stems in sorted(forms):
-            self._index[stems[0]].append(_Phrase(stems, theme, exclude))
+    @property
+    def mode(self) -> Mode:
+        return self._mode
+
+    @property
+    def model(self) -> ThemeModel | None:
+        return self._model
+
+    @property
+    def model_is_stale(self) -> bool:
+        """True when the codebook's themes or examples changed since the model was trained."""
+        if self._model is None:
+            return False
+        changed = self._model.codebook_sha256 != codebook_digest(self._codebook)
+        return changed or self._modelled != self._codebook.ids
 
     def tag(self, text: str) -> tuple[ThemeMatch, ...]:
-        tokens = list(words(text))
-        stems = [self._stemmer.stem(t.norm) for t in tokens]
-        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        excluded: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for i, stem in enumerate(stems):
-            for phrase in self._index.get(stem, ()):
-                end = i + len(phrase.stems)
-                if tuple(stems[i:end]) == phrase.stems:
-                    (excluded if phrase.exclude else spans)[phrase.theme].append((i, end))
-        matches: list[ThemeMatch] = []
-        for n, theme in enumerate(self._codebook.themes):
-            kept = _kept_spans(spans.get(n, []), excluded.get(n, []))
-            if kept:
-                matches.append(ThemeMatch(theme.id, _evidence(text, tokens, kept)))
-        return tuple(matches)
+        return self.explain(text).matches
 
     def tag_ids(self, text: str) -> tuple[str, ...]:
-        return tuple(m.theme_id for m in self.tag(text))
+        """The themes only: quicker than ``tag``, as it looks up no coded answers."""
+        found = self._keywords.match(text) if self._mode != "model" else {}
+        if self._model is None:
+            return tuple(found)
+        scores = self._model.scores(text)
+        return decide(found, scores, self._model.fusion, self._mode, self._codebook.ids).themes
+
+    def explain(self, text: str) -> Explanation:
+        found = self._keywords.match(text) if self._mode != "model" else {}
+        if self._model is None:
+            return Explanation(matches=tuple(ThemeMatch(t, e) for t, e in found.items()))
+        scores = self._model.scores(text)
+        decision = decide(found, scores, self._model.fusion, self._mode, self._codebook.ids)
+        matches = [
+            ThemeMatch(t, found[t], "keywords", scores.get(t))
+            if t in found
+            else self._model_match(text, t, scores[t])
+            for t in decision.themes
+        ]
+        held = tuple(ThemeMatch(t, found[t], "keywords", scores[t]) for t in decision.held_back)
+        return Explanation(matches=tuple(matches), held_back=held, scores=scores)
+
+    def _model_match(self, text: str, theme_id: str, score: float) -> ThemeMatch:
+        assert self._model is not None
+        examples = self._model.nearest(text, theme_id)
+        evidence = tuple(f"like {e.id}: “{e.snippet}”" for e in examples)
+        return ThemeMatch(theme_id, evidence or (f"model {score:.2f}",), "model", score, examples)
 
 
-def _kept_spans(
-    found: list[tuple[int, int]], excluded: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Drop matches overlapping an exclude match, then merge overlapping matches."""
-    live = sorted(s for s in found if not any(s[0] < x[1] and x[0] < s[1] for x in excluded))
-    merged: list[tuple[int, int]] = []
-    for start, end in live:
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+@dataclass(frozen=True, slots=True)
+class Decision:
+    themes: tuple[str, ...]  # tagged, in codebook order
+    held_back: tuple[str, ...]  # keyword matches the model judged unlikely
 
 
-def _evidence(text: str, tokens: list[Word], spans: list[tuple[int, int]]) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for start, end in spans:
-        quote = text[tokens[start].start : tokens[end - 1].end]
-        seen.setdefault(quote.casefold(), quote)
-    return tuple(seen.values())
+def decide(
+    found: Mapping[str, object],
+    scores: Mapping[str, float],
+    fusion: Fusion,
+    mode: Mode,
+    ids: Sequence[str],
+) -> Decision:
+    """Which themes to tag, from keyword matches and model probabilities (module docstring).
+
+    ``ids`` are the codebook's themes in order; keyword matches for themes the model has no
+    score for always stand. Kept pure so cross-validation can replay it cheaply."""
+    modelled = [t for t in ids if t in scores]
+    floor = fusion.keyword_floor if mode == "fusion" else 0.0
+    alone = fusion.model_alone if mode == "fusion" else MODEL_ONLY_THRESHOLD
+    known = set(modelled)
+    held = tuple(t for t in found if t in known and scores[t] < floor)
+    tagged = {t for t in found if t not in held}
+    tagged.update(t for t in modelled if t not in found and scores[t] >= alone)
+    if not tagged and modelled:
+        best = max(modelled, key=lambda t: scores[t])  # the first of equals: codebook order
+        if scores[best] >= fusion.fallback:
+            tagged.add(best)
+    return Decision(tuple(t for t in ids if t in tagged), held)

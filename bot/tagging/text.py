@@ -38,8 +38,14 @@ class Word:
 def words(text: str) -> Iterator[Word]:
     """Yield the words of ``text`` in order, normalised, with their original spans."""
     for match in _WORD.finditer(text):
-        norm = unicodedata.normalize("NFKC", match.group()).casefold()
-        norm = _POSSESSIVE.sub("", norm).translate(_APOSTROPHES)
+        word = match.group()
+        if word.isascii():  # most words: NFKC leaves ASCII as it is
+            norm = word.lower()
+            if "'" in norm or "`" in norm:
+                norm = _POSSESSIVE.sub("", norm).translate(_APOSTROPHES)
+        else:
+            norm = unicodedata.normalize("NFKC", word).casefold()
+            norm = _POSSESSIVE.sub("", norm).translate(_APOSTROPHES)
         yield Word(norm, match.start(), match.end())
 
 

@@ -9,6 +9,9 @@ from bot.tagging.codebook import Codebook, Theme, load_codebook
 from bot.tagging.command import run_eval, run_tag
 from bot.tagging.tag_file import tag_records, write_jsonl
 from bot.tagging.tagger import Tagger
+from bot.tagging.theme_model import Fusion
+from tests.tagging.model_sample import CODEBOOK as SAMPLE
+from tests.tagging.model_sample import theme_model
 
 SHIPPED = Path(__file__).parents[2] / "prompts" / "themes.toml"
 TAGGER = Tagger(
@@ -31,8 +34,13 @@ def test_jsonl_records_keep_their_fields_and_gain_themes(tmp_path: Path) -> None
     write_jsonl(tag_records(path, TAGGER), out)
     lines = out.getvalue().splitlines()
     assert [json.loads(line) for line in lines] == [
-        {"id": 1, "text": "Moved school again 😡 – it’s rubbish", "themes": ["moves", "school"]},
-        {"id": 2, "text": "ok", "themes": []},
+        {
+            "id": 1,
+            "text": "Moved school again 😡 – it’s rubbish",
+            "themes": ["moves", "school"],
+            "untagged": False,
+        },
+        {"id": 2, "text": "ok", "themes": [], "untagged": True},
     ]
     assert "😡" in lines[0]  # written as UTF-8, not \\u escapes
 
@@ -43,8 +51,8 @@ def test_csv_with_excel_bom_is_read_by_its_text_column(tmp_path: Path) -> None:
         '\ufeffalias,text\r\nFox,"moving, again"\r\nOwl,"two\nlines at school"\r\n'.encode()
     )
     assert list(tag_records(path, TAGGER)) == [
-        {"alias": "Fox", "text": "moving, again", "themes": ["moves"]},
-        {"alias": "Owl", "text": "two\nlines at school", "themes": ["school"]},
+        {"alias": "Fox", "text": "moving, again", "themes": ["moves"], "untagged": False},
+        {"alias": "Owl", "text": "two\nlines at school", "themes": ["school"], "untagged": False},
     ]
 
 
@@ -105,10 +113,38 @@ def test_run_eval_prints_the_table_and_returns_the_report(tmp_path: Path) -> Non
     assert "stability-moves" in out.getvalue()
 
 
-def test_explain_shows_the_words_behind_each_theme(tmp_path: Path) -> None:
+def test_explain_shows_the_words_behind_each_theme_and_its_note(tmp_path: Path) -> None:
     path = tmp_path / "notes.jsonl"
     path.write_text('{"text": "I was moved to a new foster home again"}\n', encoding="utf-8")
-    (record,) = list(tag_records(path, Tagger(load_codebook(SHIPPED)), explain=True))
+    codebook = load_codebook(SHIPPED)
+    (record,) = list(tag_records(path, Tagger(codebook), explain=True, codebook=codebook))
     assert set(record["why"]) == set(record["themes"])
-    assert "stability-moves" in record["why"]
-    assert any("moved" in words for words in record["why"]["stability-moves"])
+    moves = record["why"]["stability-moves"]
+    assert moves["by"] == "keywords"
+    assert moves["words"] == ["moved"]
+    assert 0 <= moves["score"] <= 1
+    assert moves["note"] == codebook.theme("stability-moves").include
+
+
+def test_explain_shows_the_coded_answers_behind_a_tag_from_the_model(tmp_path: Path) -> None:
+    path = tmp_path / "notes.jsonl"
+    path.write_text('{"text": "bags"}\n{"text": "ok"}\n', encoding="utf-8")
+    fusion = Fusion(keyword_floor=0.0, model_alone=0.9, fallback=0.5)
+    tagger = Tagger(SAMPLE, model=theme_model(fusion=fusion))
+    bags, ok = tag_records(path, tagger, explain=True, codebook=SAMPLE)
+    assert bags["themes"] == ["moves"]
+    assert bags["why"]["moves"]["by"] == "model"
+    assert bags["why"]["moves"]["like"] == [
+        {"id": "ex1", "text": "my bags were packed again", "similarity": 1.0}
+    ]
+    assert (ok["themes"], ok["untagged"], ok["why"]) == ([], True, {})
+    assert ok["nearest_theme"]["theme"] in {"moves", "school"}
+
+
+def test_explain_says_which_keyword_matches_were_held_back(tmp_path: Path) -> None:
+    path = tmp_path / "notes.jsonl"
+    path.write_text('{"text": "we moved"}\n', encoding="utf-8")
+    fusion = Fusion(keyword_floor=0.5, model_alone=0.9, fallback=1.01)
+    (record,) = tag_records(path, Tagger(SAMPLE, model=theme_model(fusion=fusion)), explain=True)
+    assert record["untagged"] is True
+    assert record["held_back"]["moves"]["words"] == ["moved"]

@@ -1,4 +1,3 @@
-import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ SHIPPED = Path(__file__).parents[2] / "prompts" / "themes.toml"
 
 
 def theme(id: str, keywords: tuple[str, ...], exclude: tuple[str, ...] = ()) -> Theme:
-    return Theme(id=id, label=id, description=id, keywords=keywords, exclude=exclude)
+    return Theme(id=id, label=id, description=id, keywords=keywords, exclude_phrases=exclude)
 
 
 SMALL = Codebook(
@@ -118,14 +117,52 @@ def test_shipped_codebook_excludes_young_carers_and_black_bin_bags(shipped: Tagg
     assert "identity-culture" not in shipped.tag_ids("all my stuff in black bin bags")
 
 
-def test_tagging_is_deterministic_and_fast(shipped: Tagger) -> None:
+def test_tagging_is_deterministic(shipped: Tagger) -> None:
     text = (
         "I've had 9 social workers and moved 11 times, my foster carer was the only one "
         "I could trust, and when I turned 18 I ended up in a hostel on my own. "
     ) * 4
-    first = shipped.tag(text)
-    start = time.perf_counter()
-    for _ in range(200):
-        assert shipped.tag(text) == first
-    per_answer = (time.perf_counter() - start) / 200
-    assert per_answer < 0.005
+    first = shipped.explain(text)
+    assert {"social-workers", "stability-moves", "foster-carers", "housing"} <= {
+        m.theme_id for m in first.matches
+    }
+    for _ in range(20):
+        assert Tagger(load_codebook(SHIPPED)).explain(text) == first
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("There's a certain stigma attached to growing up in care", "relationships"),
+        ("My science teacher gave me a great report at parents' evening", "state-as-parent"),
+        ("My local authority put me in a hostel at 17", "postcode-lottery"),
+        ("I'd love it if they did more trips in the holidays", "relationships"),
+        ("My foster carer is like my mum, she's been there since I was six", "siblings-family"),
+        ("It took me ages to move on from it", "stability-moves"),
+        ("They send me letters I can't understand", "disability"),
+        ("Since having my own house my confidence has grown", "housing"),
+        ("It taught us life is not a race", "identity-culture"),
+        ("It doesn't take into account what we need", "accountability"),
+    ],
+)
+def test_shipped_codebook_avoids_the_known_keyword_accidents(
+    shipped: Tagger, text: str, wrong: str
+) -> None:
+    assert wrong not in shipped.tag_ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "theme_id"),
+    [
+        ("I read my file and it was like reading about a stranger", "identity-culture"),
+        ("My first week alone I had to choose between the gas meter and eating", "leaving-care"),
+        ("Eleven homes by the time I was twelve. I stopped unpacking", "stability-moves"),
+        ("I cried every night for the first month and nobody noticed", "mental-health"),
+        ("I felt like an outcast, people think we'll amount to nothing", "stigma"),
+        ("Nobody rang on my birthday. That's when it hit me I had no one", "relationships"),
+    ],
+)
+def test_shipped_tagger_finds_themes_told_in_everyday_words(
+    shipped: Tagger, text: str, theme_id: str
+) -> None:
+    assert theme_id in shipped.tag_ids(text)
