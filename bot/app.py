@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import random
@@ -11,17 +12,29 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.core.errors import ConfigError, ConsultbotError, StorageError
 from bot.core.events import utc_now
 from bot.core.ports import JobWaker, Outbox
+from bot.core.records import SessionStatus
 from bot.core.store import Store
 from bot.digest.delivery import Digests
 from bot.digest.json_export import render_json
+from bot.digest.retag import CodebookTagging
 from bot.engine import Engine, Features
 from bot.questions.loader import load_question_sets
 from bot.questions.model import QuestionSet
 from bot.safeguarding.desk import DeskSettings, SafeguardingDesk
+from bot.safeguarding.keys import (
+    IDENTITY,
+    SAFEGUARDING,
+    Rotation,
+    check_keys,
+    rotate_identity_key,
+    rotate_safeguarding_key,
+)
 from bot.safeguarding.mail import NoMailer, SmtpMailer
 from bot.safeguarding.screen import DisclosureScreen
 from bot.safeguarding.scrub import Scrubber
@@ -38,7 +51,10 @@ from bot.sessions.reveal import Reveal
 from bot.tagging.codebook import Codebook, load_codebook
 from bot.tagging.corrections import TagCorrections
 from bot.tagging.tagger import Tagger
-from db.sqlite import SqliteStore
+from db.sqlite import SqliteStore, maintenance
+
+if TYPE_CHECKING:
+    from db.postgres import PostgresStore
 
 THEMES_FILE = "themes.toml"
 SAFEGUARDING_FILE = "safeguarding.toml"
@@ -63,6 +79,28 @@ class Runtime:
     store: Store
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataFiles:
+    """Every data file the bot runs on, read and checked."""
+
+    question_sets: Mapping[str, QuestionSet]
+    codebook: Codebook
+    notices: Notices
+    screen: DisclosureScreen
+    scrubber: Scrubber
+
+
+def load_data_files(settings: Settings) -> DataFiles:
+    """Read and check every data file (a ``DataFileError`` names the file and the field)."""
+    return DataFiles(
+        question_sets=load_question_sets(settings.prompts_dir),
+        codebook=load_codebook(settings.prompts_dir / THEMES_FILE),
+        notices=load_notices(settings.prompts_dir),
+        screen=load_screen(settings.prompts_dir / SAFEGUARDING_FILE),
+        scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
+    )
+
+
 @asynccontextmanager
 async def open_runtime(
     settings: Settings,
@@ -70,28 +108,27 @@ async def open_runtime(
     clock: Callable[[], datetime] = utc_now,
     rng: random.Random | None = None,
     waker: JobWaker | None = None,
+    data: DataFiles | None = None,
 ) -> AsyncIterator[Runtime]:
-    """Load and validate every data file, open the store, and yield a ready engine and the
-    runner of its timed jobs.
+    """Load and validate every data file (unless given), open the store, check the keys, and
+    yield a ready engine and the runner of its timed jobs.
 
-    Data files are checked before the database is touched, so a malformed file fails fast
-    with nothing half-written."""
-    question_sets = load_question_sets(settings.prompts_dir)
-    codebook = load_codebook(settings.prompts_dir / THEMES_FILE)
-    notices = load_notices(settings.prompts_dir)
-    screen = load_screen(settings.prompts_dir / SAFEGUARDING_FILE)
-    scrubber = Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE)
+    Data files and settings are checked before the database is touched, so a malformed file
+    fails fast with nothing half-written; once the store is open it is closed on every way
+    out (its thread would otherwise keep the process alive)."""
+    data = data or load_data_files(settings)
     vault = IdentityVault(settings.safeguarding_key)
-    store = await SqliteStore.open(settings.database_path)
+    store = await open_store(settings, waker)
     try:
+        await check_keys(store, _keys(settings), database=_where(settings))
         engine, jobs = _compose(
             settings,
             store=store,
-            question_sets=question_sets,
-            codebook=codebook,
-            notices=notices,
-            screen=screen,
-            scrubber=scrubber,
+            question_sets=data.question_sets,
+            codebook=data.codebook,
+            notices=data.notices,
+            screen=data.screen,
+            scrubber=data.scrubber,
             vault=vault,
             clock=clock,
             rng=rng,
@@ -100,6 +137,39 @@ async def open_runtime(
         yield Runtime(engine=engine, jobs=jobs, store=store)
     finally:
         await store.close()
+
+
+async def open_store(
+    settings: Settings, waker: JobWaker | None = None
+) -> SqliteStore | PostgresStore:
+    """SQLite by default; PostgreSQL when ``CONSULTBOT_DATABASE_URL`` is set (its job
+    wake-ups from other processes go to ``waker``)."""
+    if not settings.database_url:
+        return await SqliteStore.open(settings.database_path)
+    try:
+        from db.postgres import PostgresStore
+    except ModuleNotFoundError as e:  # psycopg is the optional extra "postgres"
+        need = "needs PostgreSQL support: pip install 'consultbot[postgres]'"
+        raise ConfigError("CONSULTBOT_DATABASE_URL", need) from e
+    return await PostgresStore.open(settings.database_url, wake=waker.wake if waker else None)
+
+
+def _keys(settings: Settings) -> dict[str, bytes]:
+    return {IDENTITY: settings.identity_key, SAFEGUARDING: settings.safeguarding_key}
+
+
+def _where(settings: Settings) -> str:
+    """The database, for messages: the SQLite file, or "the PostgreSQL database"."""
+    return "the PostgreSQL database" if settings.database_url else str(settings.database_path)
+
+
+def _sqlite_only(settings: Settings, command: str) -> None:
+    if settings.database_url:
+        raise ConfigError(
+            "CONSULTBOT_DATABASE_URL",
+            f"is set: `consultbot {command}` works on the SQLite file; for PostgreSQL use its "
+            "own tools (pg_dump, and the bot's start-up check)",
+        )
 
 
 def _compose(
@@ -147,8 +217,14 @@ def _compose(
         clock=clock,
     )
     reveal = Reveal(store=store, directory=directory, waker=waker, rng=rng)
+    tagger = Tagger(codebook)
     digests = Digests(
-        store=store, question_sets=question_sets, theme_labels=theme_labels, audit=desk
+        store=store,
+        question_sets=question_sets,
+        theme_labels=theme_labels,
+        audit=desk,
+        zone=settings.time_zone,
+        tagging=CodebookTagging.from_codebook(codebook, tagger),
     )
 
     async def snapshot(session_id: str) -> str:
@@ -159,7 +235,7 @@ def _compose(
         answers=Answers(
             store=store,
             directory=directory,
-            tagger=Tagger(codebook),
+            tagger=tagger,
             screener=screen,
             scrubber=scrubber,
             desk=desk,
@@ -196,6 +272,85 @@ async def open_engine(
         yield runtime.engine
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DatabaseHealth:
+    schema_version: int
+    upgraded_from: int  # the version before this check migrated it (equal: no migration)
+    integrity: str  # "ok", or what SQLite's quick check found
+    sessions: int
+    open_sessions: int
+    pending_jobs: int
+
+
+async def check_database(settings: Settings) -> DatabaseHealth:
+    """The health check: data files, the database (migrated to this code's schema, as any
+    start would), the keys, and SQLite's quick integrity check. Never creates a database."""
+    load_data_files(settings)  # checked, as a start would
+    _sqlite_only(settings, "db check")
+    path = settings.database_path
+    if not path.is_file():
+        raise StorageError(f"there is no database at {path} (it is created on first start)")
+    store = await SqliteStore.open(path)
+    try:
+        await check_keys(store, _keys(settings), database=str(path))
+        summaries = await store.session_summaries()
+        jobs = await store.pending_jobs()
+        integrity = await asyncio.to_thread(maintenance.quick_check, path)
+        return DatabaseHealth(
+            schema_version=store.schema_version,
+            upgraded_from=store.upgraded_from,
+            integrity=integrity,
+            sessions=len(summaries),
+            open_sessions=sum(s.session.status is SessionStatus.OPEN for s in summaries),
+            pending_jobs=len(jobs),
+        )
+    finally:
+        await store.close()
+
+
+async def backup_database(settings: Settings, target: Path) -> int:
+    """An online backup to ``target`` (a new file); returns the copy's schema version."""
+    _sqlite_only(settings, "db backup")
+    try:
+        return await asyncio.to_thread(maintenance.backup, settings.database_path, target)
+    except FileExistsError:
+        raise ConsultbotError(
+            f"{target} already exists: a backup never overwrites a file, so give a new name"
+        ) from None
+    except OSError as e:
+        raise ConsultbotError(f"{target}: cannot be written: {e.strerror or e}") from e
+
+
+async def rotate_key(
+    settings: Settings, which: str, *, confirm: bool, old_safeguarding_key: bytes | None
+) -> Rotation:
+    """``consultbot keys rotate``: see ``bot.safeguarding.keys``. The other key must be the
+    one the database was set up with."""
+    path = settings.database_path
+    if not settings.database_url and not path.is_file():
+        raise StorageError(f"there is no database at {path}: nothing to re-key")
+    store = await open_store(settings)
+    try:
+        await check_keys(store, _keys(settings), database=_where(settings), skip=which)
+        if which == IDENTITY:
+            return await rotate_identity_key(
+                store,
+                new_key=settings.identity_key,
+                vault=IdentityVault(settings.safeguarding_key),
+                confirm=confirm,
+                clock=utc_now,
+            )
+        return await rotate_safeguarding_key(
+            store,
+            new_key=settings.safeguarding_key,
+            old_key=old_safeguarding_key,
+            confirm=confirm,
+            clock=utc_now,
+        )
+    finally:
+        await store.close()
+
+
 def configure_logging(level: str) -> None:
     """Plain log lines to stderr. The engine never logs answer text or user ids at any level."""
     logging.basicConfig(
@@ -207,13 +362,16 @@ def configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
 
 
-async def run_platform(settings: Settings, platform: str, *, http: bool, port: int) -> None:
+async def run_platform(
+    settings: Settings, platform: str, *, http: bool, port: int, host: str = "127.0.0.1"
+) -> None:
     """Serve one platform until cancelled, with timed jobs (schedules, question timers)
     running on apscheduler. Platform settings are read and checked before anything starts."""
     import os
 
     from bot.scheduling.driver import ApschedulerWaker
 
+    data = load_data_files(settings)  # before anything else, so a bad file stops us at once
     waker = ApschedulerWaker()
     if platform == "discord":
         from adapters.discord.adapter import serve as serve_discord
@@ -227,7 +385,7 @@ async def run_platform(settings: Settings, platform: str, *, http: bool, port: i
         slack_settings = SlackSettings.from_env(os.environ)
     else:
         raise ValueError(f"unknown platform {platform!r}")
-    async with open_runtime(settings, waker=waker) as runtime:
+    async with open_runtime(settings, waker=waker, data=data) as runtime:
 
         async def start_jobs(outbox: Outbox) -> None:
             await waker.start(runtime.jobs, outbox, runtime.store)
@@ -237,7 +395,12 @@ async def run_platform(settings: Settings, platform: str, *, http: bool, port: i
                 await serve_discord(runtime.engine, discord_settings, on_start=start_jobs)
             else:
                 await serve_slack(
-                    runtime.engine, slack_settings, http=http, port=port, on_start=start_jobs
+                    runtime.engine,
+                    slack_settings,
+                    http=http,
+                    port=port,
+                    host=host,
+                    on_start=start_jobs,
                 )
         finally:
             waker.stop()

@@ -1,23 +1,39 @@
 """The ``consultbot`` command line.
 
-Every expected failure (a malformed data file, a bad setting, an unknown id) prints one clear
-line to stderr and exits 2; nothing is half-written.
+Every expected failure (a malformed data file, a bad setting, an unknown id, a file that can't
+be written, a locked database) prints one clear line to stderr and exits 2; nothing is
+half-written (``bot.cli_output``), and what it writes is readable by its owner only. The
+operator's commands (``db``, ``keys``) are in ``bot.cli_admin``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot import cli_admin
 from bot.app import configure_logging, open_engine, run_platform
+from bot.cli_output import (
+    INPUT_ERRORS,
+    PRIVATE_FILE,
+    checked_text,
+    digest_format,
+    input_error,
+    make_private_folder,
+    write_private,
+)
 from bot.config import DEFAULT_PROMPTS_DIR, Settings
-from bot.core.errors import ConfigError, ConsultbotError, DataFileError, NotFound
-from bot.digest.render import DigestFormat, render
+from bot.core.errors import ConfigError, ConsultbotError, DataFileError, InvalidRequest, NotFound
+from bot.digest import cli as digest_cli
+from bot.digest.render import DigestFormat
 from bot.language import cli as language_cli
+from bot.report import cli as report_cli
 
 EXIT_USAGE = 2
 
@@ -38,12 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--platform", choices=["discord", "slack"], required=True)
     run.add_argument("--http", action="store_true", help="Slack: HTTP mode instead of Socket Mode")
     run.add_argument("--port", type=int, default=3000, help="Slack HTTP mode: port to listen on")
+    run.add_argument("--host", default="127.0.0.1", help="Slack HTTP mode: address (loopback)")
 
     sub.add_parser("sessions", help="list sessions")
 
     digest = sub.add_parser("digest", help="write the digest of a session")
     digest.add_argument("session", help="session id (see `consultbot sessions`)")
-    digest.add_argument("--format", choices=[f.value for f in DigestFormat], default="md")
+    digest.add_argument(
+        "--format",
+        choices=[f.value for f in DigestFormat],
+        help="default: from --out's suffix (.md, .html, .csv, .json, .docx), else md",
+    )
     digest.add_argument("--out", type=Path, help="file to write (default: standard output)")
 
     tag = sub.add_parser("tag", help="tag answers in a JSONL or CSV file with themes")
@@ -62,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--repeat", choices=["none", "weekly", "fortnightly"], default="none")
     add.add_argument("--length", type=int, default=60, help="minutes (default 60)")
     add.add_argument("--question-minutes", type=int, help="time limit per question")
+    add.add_argument("--label", help='a few words for staff, e.g. "Policy group, 3 Dec"')
     plans.add_parser("list", help="list scheduled sessions")
     cancel = plans.add_parser("cancel", help="cancel a scheduled session and its reminders")
     cancel.add_argument("schedule_id")
@@ -86,11 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--eval-scrub", action="store_true", help="FILE has labelled personal-data spans"
     )
 
-    retag = sub.add_parser("retag", help="add or remove a theme on one answer")
-    retag.add_argument("answer", help="answer id (the comment-id column of the CSV digest)")
-    retag.add_argument("--add", action="append", default=[], metavar="THEME")
-    retag.add_argument("--remove", action="append", default=[], metavar="THEME")
+    digest_cli.add_retag_parser(sub)
+    report_cli.add_parser(sub)
     language_cli.add_parser(sub, default_prompts=DEFAULT_PROMPTS_DIR)
+    cli_admin.add_parsers(sub)
     return parser
 
 
@@ -115,12 +136,21 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
         return language_cli.run(args, out, sys.stderr)
     if command == "demo":
         return await _demo(args, out)
+    if command == "digest":  # refuse a bad --out before opening anything
+        args.format = digest_format(args.out, args.format).value
+    if command == "retag":
+        digest_cli.check_retag_args(args)
     # Every command that touches the real database needs the real keys: with the demo key a
-    # withdrawal would find nobody.
-    settings = Settings.from_env(require_identity_key=True)
+    # withdrawal would find nobody. (A backup copies the file as it is, so needs none.)
+    backup = command == "db" and args.db_action == "backup"
+    settings = Settings.from_env(require_identity_key=not backup)
     configure_logging(settings.log_level)
+    if command == "db":
+        return await cli_admin.run_db(args, settings, out)
+    if command == "keys":
+        return await cli_admin.run_keys(args, settings, out)
     if command == "run":
-        await run_platform(settings, args.platform, http=args.http, port=args.port)
+        await run_platform(settings, args.platform, http=args.http, port=args.port, host=args.host)
         return 0
     if command == "schedule":
         return await _schedule(args, settings, out)
@@ -136,15 +166,16 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
                 print(getattr(reply, "text", ""), file=out)
             return 0
         if command == "digest":
-            digest = await engine.digest(args.session)
-            await engine.desk.audit("cli", "digest-downloaded", args.session, args.format)
-            data = render(digest, DigestFormat(args.format))
-            if args.out is None:
-                out.write(data.decode("utf-8-sig"))
-            else:
-                _write_atomically(args.out, data)
-                print(f"Wrote {args.out}", file=out)
-            return 0
+            return await digest_cli.run_digest(args, engine, out, write_file=write_private)
+        if command == "report":
+            return await report_cli.run_report(
+                args,
+                engine,
+                out,
+                write_file=write_private,
+                make_folder=make_private_folder,
+                tag=report_cli.codebook_tagger(settings.prompts_dir) if args.notes else None,
+            )
         if command == "withdraw":
             from bot.core.events import Person
 
@@ -172,10 +203,25 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
                 )
             return 0
         if command == "retag":
-            await engine.retag_answer(args.answer, add=args.add, remove=args.remove)
-            print(f"Updated the themes of answer {args.answer}.", file=out)
-            return 0
+            return await digest_cli.run_retag(args, engine, out, sys.stderr)
     raise AssertionError(f"unhandled command {command}")
+
+
+def _check_channel_id(platform: str, channel: str) -> None:
+    """A #name is refused now, rather than failing when the session is due to start."""
+    from adapters.discord.settings import is_channel_id as is_discord_channel
+    from adapters.slack.settings import is_channel_id as is_slack_channel
+
+    if platform == "discord" and not is_discord_channel(channel):
+        how = "turn on Developer Mode, right-click the channel > Copy Channel ID"
+        raise InvalidRequest(
+            f"--channel {channel!r} is not a Discord channel id (17-20 digits; {how})"
+        )
+    if platform == "slack" and not is_slack_channel(channel):
+        how = "open the channel's details: the id (C…) is at the bottom"
+        raise InvalidRequest(
+            f"--channel {channel!r} is not a Slack channel id (like C0123ABCD; {how})"
+        )
 
 
 async def _schedule(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -184,6 +230,8 @@ async def _schedule(args: argparse.Namespace, settings: Settings, out: TextIO) -
     from bot.core.outbound import PrivateNotice
     from bot.scheduling.plan import occurrence
 
+    if args.action == "add":
+        _check_channel_id(args.platform, args.channel)
     async with open_runtime(settings) as runtime:
         if args.action == "add":
             person = Person(
@@ -198,6 +246,8 @@ async def _schedule(args: argparse.Namespace, settings: Settings, out: TextIO) -
             }
             if args.question_minutes is not None:
                 options["question-minutes"] = str(args.question_minutes)
+            if args.label is not None:
+                options["label"] = args.label
             event = CommandInvoked(
                 person=person,
                 channel_id=args.channel,
@@ -232,24 +282,40 @@ async def _schedule(args: argparse.Namespace, settings: Settings, out: TextIO) -
 def _screen(args: argparse.Namespace, out: TextIO) -> int:
     from bot.safeguarding.command import run_screen, run_screen_eval, run_scrub_eval
 
-    if args.eval:
-        run_screen_eval(args.file, out)
-    elif args.eval_scrub:
-        run_scrub_eval(args.file, out)
-    else:
-        run_screen(args.file, out)
-    return 0
+    def screen(buffer: TextIO) -> None:
+        if args.eval:
+            run_screen_eval(args.file, buffer)
+        elif args.eval_scrub:
+            run_scrub_eval(args.file, buffer)
+        else:
+            run_screen(args.file, buffer)
+
+    return _all_or_nothing(screen, args.file, out)
 
 
 def _tag(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.config import DEFAULT_PROMPTS_DIR
     from bot.tagging.command import run_eval, run_tag
 
     codebook = args.codebook or DEFAULT_PROMPTS_DIR / "themes.toml"
-    if args.eval:
-        run_eval(args.file, codebook, out)
-    else:
-        run_tag(args.file, codebook, out, explain=args.explain)
+
+    def tag(buffer: TextIO) -> None:
+        if args.eval:
+            run_eval(args.file, codebook, buffer)
+        else:
+            run_tag(args.file, codebook, buffer, explain=args.explain)
+
+    return _all_or_nothing(tag, args.file, out)
+
+
+def _all_or_nothing(produce: Callable[[TextIO], None], source: Path, out: TextIO) -> int:
+    """Produce the whole output before writing any of it, so a bad line anywhere in the
+    input (even one the readers let through) leaves no partial output behind."""
+    buffer = io.StringIO()
+    try:
+        produce(buffer)
+    except INPUT_ERRORS as e:
+        raise input_error(source, e) from e
+    out.write(checked_text(buffer.getvalue(), source))
     return 0
 
 
@@ -264,25 +330,38 @@ async def _demo(args: argparse.Namespace, out: TextIO) -> int:
         raise ConfigError("--participants", "must be between 2 and 200")
     env = {"CONSULTBOT_DATABASE": "unused"}
     base = Settings.from_env(env, require_identity_key=False)
-    with tempfile.TemporaryDirectory(prefix="consultbot-demo-") as tmp:
-        settings = Settings(
-            database_path=Path(tmp) / "demo.db",
-            prompts_dir=base.prompts_dir,
-            identity_key=base.identity_key,
-            max_answer_chars=base.max_answer_chars,
-        )
-        clock = DemoClock()
-        async with open_runtime(settings, clock=clock) as runtime:
-            result = await run_demo(
-                runtime.engine,
-                runtime.jobs.run_due,
-                clock,
-                settings,
-                out_dir=args.out,
-                participants=args.participants,
-                seed=args.seed,
-                say=lambda line: print(line, file=out, flush=True),
+    out_dir: Path = args.out
+    try:  # before the demo runs, not after: a folder we can't write to is one line
+        _writable_folder(out_dir)
+    except OSError as e:
+        raise ConsultbotError(f"--out {out_dir}: cannot be written to: {e.strerror or e}") from e
+    previous_umask = os.umask(0o077)  # the digest files are the owner's only, from the start
+    try:
+        with tempfile.TemporaryDirectory(prefix="consultbot-demo-") as tmp:
+            settings = Settings(
+                database_path=Path(tmp) / "demo.db",
+                prompts_dir=base.prompts_dir,
+                identity_key=base.identity_key,
+                max_answer_chars=base.max_answer_chars,
             )
+            clock = DemoClock()
+            async with open_runtime(settings, clock=clock) as runtime:
+                result = await run_demo(
+                    runtime.engine,
+                    runtime.jobs.run_due,
+                    clock,
+                    settings,
+                    out_dir=out_dir,
+                    participants=args.participants,
+                    seed=args.seed,
+                    say=lambda line: print(line, file=out, flush=True),
+                )
+    except OSError as e:
+        raise ConsultbotError(f"--out {out_dir}: cannot be written: {e.strerror or e}") from e
+    finally:
+        os.umask(previous_umask)
+    for path in result.files:
+        os.chmod(path, PRIVATE_FILE)  # and exactly so, whatever the umask allowed
     print("", file=out)
     print(
         f"Session {result.session_id}: {result.participants} young people, "
@@ -305,12 +384,10 @@ async def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside ``path`` and rename, so a failure leaves nothing half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+def _writable_folder(folder: Path) -> None:
+    make_private_folder(folder)
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise NotADirectoryError(20, "not a folder we can write to")
 
 
 if __name__ == "__main__":

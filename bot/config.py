@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
 from bot.core.errors import ConfigError
-from bot.core.records import SmtpSettings
+from bot.core.records import SmtpSettings, SmtpTls
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROMPTS_DIR = PROJECT_ROOT / "prompts"
@@ -45,6 +46,7 @@ class Settings:
     lead_email: str | None = None
     deputy_email: str | None = None
     smtp: SmtpSettings | None = None
+    database_url: str | None = None  # PostgreSQL instead of the SQLite file, when set
 
     @classmethod
     def from_env(
@@ -106,11 +108,35 @@ class Settings:
             deputy_email=env.get("CONSULTBOT_DEPUTY_EMAIL", "").strip() or None,
             smtp=_smtp(env),
             database_path=Path(env.get("CONSULTBOT_DATABASE", "consultbot.db")),
+            database_url=database_url(env.get("CONSULTBOT_DATABASE_URL", "")),
             prompts_dir=Path(env.get("CONSULTBOT_PROMPTS_DIR", str(DEFAULT_PROMPTS_DIR))),
             identity_key=key.encode(),
             max_answer_chars=max_chars,
             log_level=level,
         )
+
+
+def database_url(raw: str) -> str | None:
+    """A ``postgresql://`` address, checked for shape; errors name the host, never the
+    password. Empty means SQLite. Whether the server answers is checked when it is opened."""
+    url = raw.strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    where = f" (host {parts.hostname})" if parts.hostname else ""
+    if parts.scheme not in {"postgresql", "postgres"}:
+        problem = "must start with postgresql:// (leave it empty to use SQLite)"
+        raise ConfigError("CONSULTBOT_DATABASE_URL", problem + where)
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number from 0 to 65535)
+    except ValueError:
+        problem = f"has a port that is not a number{where}"
+        raise ConfigError("CONSULTBOT_DATABASE_URL", problem) from None
+    if not parts.path.strip("/"):
+        raise ConfigError(
+            "CONSULTBOT_DATABASE_URL", f"must name the database, as in …/consultbot{where}"
+        )
+    return url
 
 
 def _whole(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
@@ -133,17 +159,40 @@ def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
     sender = env.get("CONSULTBOT_SMTP_FROM", "").strip()
     if not sender:
         raise ConfigError("CONSULTBOT_SMTP_FROM", "is needed when CONSULTBOT_SMTP_HOST is set")
-    starttls = env.get("CONSULTBOT_SMTP_STARTTLS", "true").strip().lower()
-    if starttls not in {"true", "false"}:
-        raise ConfigError("CONSULTBOT_SMTP_STARTTLS", "must be true or false")
+    port = _whole(env, "CONSULTBOT_SMTP_PORT", 587, 1, 65535)
+    ca_file = env.get("CONSULTBOT_SMTP_CA_FILE", "").strip() or None
+    if ca_file is not None and not Path(ca_file).is_file():
+        raise ConfigError("CONSULTBOT_SMTP_CA_FILE", f"{ca_file} is not a file")
     return SmtpSettings(
         host=host,
-        port=_whole(env, "CONSULTBOT_SMTP_PORT", 587, 1, 65535),
+        port=port,
         sender=sender,
         username=env.get("CONSULTBOT_SMTP_USERNAME", "").strip() or None,
         password=env.get("CONSULTBOT_SMTP_PASSWORD", "") or None,
-        starttls=starttls == "true",
+        tls=_smtp_tls(env, port),
+        ca_file=ca_file,
     )
+
+
+def _smtp_tls(env: Mapping[str, str], port: int) -> SmtpTls:
+    """CONSULTBOT_SMTP_TLS, or by default implicit TLS on port 465 and STARTTLS elsewhere.
+    The older CONSULTBOT_SMTP_STARTTLS=false still means no encryption."""
+    raw = env.get("CONSULTBOT_SMTP_TLS", "").strip().lower()
+    legacy = env.get("CONSULTBOT_SMTP_STARTTLS", "").strip().lower()
+    if legacy not in {"", "true", "false"}:
+        raise ConfigError("CONSULTBOT_SMTP_STARTTLS", "must be true or false")
+    if raw and legacy:
+        raise ConfigError(
+            "CONSULTBOT_SMTP_STARTTLS", "is replaced by CONSULTBOT_SMTP_TLS: remove it"
+        )
+    if not raw:
+        if legacy == "false":
+            return SmtpTls.OFF
+        return SmtpTls.IMPLICIT if port == 465 else SmtpTls.STARTTLS
+    try:
+        return SmtpTls(raw)
+    except ValueError:
+        raise ConfigError("CONSULTBOT_SMTP_TLS", "must be starttls, implicit or off") from None
 
 
 def parse_reminders(text: str) -> tuple[timedelta, ...]:

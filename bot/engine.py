@@ -45,6 +45,7 @@ from bot.core.outbound import (
     ConsentRequest,
     FileDelivery,
     Outbound,
+    PostsRemoved,
     PrivateNotice,
     QuestionPost,
     SafeguardingAlert,
@@ -56,6 +57,7 @@ from bot.core.records import ScheduleRecord
 from bot.core.store import AnswerStore, SessionStore
 from bot.digest.delivery import Digests
 from bot.digest.model import Digest
+from bot.report.service import Reports
 from bot.safeguarding.desk import SafeguardingDesk
 from bot.scheduling.timers import Timers
 from bot.sessions.answers import Answers
@@ -117,6 +119,7 @@ class Engine:
         self._corrections = features.corrections
         self._timers = features.timers
         self.desk = features.desk
+        self.reports = Reports(sessions=store, digests=features.digests, audit=features.desk)
 
     # -- the adapter-facing API (bot.core.ports.EventHandler) -------------------------------
 
@@ -183,6 +186,10 @@ class Engine:
                     continue
                 if isinstance(message, PrivateNotice | ConsentRequest | StaffNote):
                     continue
+                if isinstance(message, PostsRemoved):
+                    # Gone from the store all the same; whoever asked hears what still shows.
+                    await tell(actor, message.if_refused)
+                    continue
                 if isinstance(message, FileDelivery):
                     # Staff can still fetch it with /digest; say so where someone will look.
                     log.error("a digest could not be delivered (%s); /digest still works", exc.hint)
@@ -202,6 +209,9 @@ class Engine:
                 continue
             if isinstance(message, AnswerPost) and ref:
                 await self._store.record_answer_post(message.answer_id, ref)
+            if isinstance(message, FileDelivery) and message.digest_of is not None:
+                # Only now: a crash during the upload leaves it to be sent again.
+                await self._store.mark_digest_delivered(message.digest_of)
 
     async def answer_form(
         self, session_id: str, question_number: int, person: Person
@@ -228,7 +238,15 @@ class Engine:
         sets = self.directory.question_sets.values()
         return [(qs.id, qs.title) for qs in sorted(sets, key=lambda q: q.id)]
 
+    async def session_choices(self) -> list[tuple[str, str]]:
+        """(shown, value) of sessions by label, for /report's autocomplete."""
+        return await self.reports.label_choices()
+
     # -- what the command line and tests ask for ---------------------------------------------
+
+    @property
+    def theme_labels(self) -> dict[str, str]:
+        return self.digests.theme_labels
 
     async def digest(self, session_id: str) -> Digest:
         session = await self.directory.session_by_id(session_id)
@@ -241,7 +259,9 @@ class Engine:
         await self._corrections.retag(answer_id, add=add, remove=remove)
 
     async def withdraw(self, person: Person, session_id: str | None = None) -> int | None:
-        return await self.retention.withdraw(person, session_id)
+        """Withdraw for someone who asked staff (the CLI): their answers leave the store.
+        Nothing is connected to the platform here, so posts of them stay in the chat."""
+        return (await self.retention.withdraw(person, session_id)).count
 
     # -- what timed jobs ask for (bot.core.ports.ScheduledWork) -----------------------------
 
@@ -294,6 +314,8 @@ class Engine:
                     raise NotFound("Please say which session. " + await lifecycle.sessions_text())
                 session = await self.directory.session_by_id(session_id)
                 return await self.digests.command(event, session)
+            case Command.REPORT:
+                return await self.reports.command(event)
             case Command.WITHDRAW:
                 return await self._withdraw(event)
             case Command.PRIVACY:
@@ -317,8 +339,7 @@ class Engine:
             case Command.RELEASE:
                 return await self._release(event)
             case Command.KEEP_OUT:
-                answer_id = _answer_option(event)
-                return [_private(event, await self.desk.keep_out(answer_id, event.person))]
+                return await self._keep_out(event)
             case Command.WHO_WROTE:
                 answer_id = _answer_option(event)
                 reason = event.options.get("reason", "")
@@ -333,15 +354,34 @@ class Engine:
         done = f"Answer {answer.id} is now shown to the group, anonymously."
         return [post, _private(event, done)]
 
+    async def _keep_out(self, event: CommandInvoked) -> list[Outbound]:
+        """Keep an answer out, and take its posts out of the group's chat."""
+        answer_id = _answer_option(event)
+        done = _private(event, await self.desk.keep_out(answer_id, event.person))
+        answer = await self._store.answer(answer_id)
+        posts = await self._store.posts_of_answer(answer_id)
+        if answer is None or not posts:
+            return [done]
+        session = await self.directory.session_by_id(answer.session_id)
+        refused = (
+            f"I couldn't take answer {answer_id} out of the group's chat: please delete it "
+            "there yourself. It stays out of every digest."
+        )
+        removal = PostsRemoved(
+            channel_id=session.channel_id, message_refs=tuple(posts), if_refused=refused
+        )
+        return [done, removal]
+
     async def _withdraw(self, event: CommandInvoked) -> list[Outbound]:
         scope = (event.options.get("session") or "all").strip()
         if scope == "this":
             scope = (await self.directory.open_session(event.person, event.channel_id)).id
-        count = await self.retention.withdraw(event.person, None if scope == "all" else scope)
+        taken = await self.retention.withdraw(event.person, None if scope == "all" else scope)
         notices = self.directory.notices
-        if count is None:
+        if taken.count is None:
             return [_private(event, notices.nothing_to_withdraw)]
-        return [_private(event, notices.withdrawn.format(count=count))]
+        # The reply first: if the app refuses a deletion, the person hears that after it.
+        return [_private(event, notices.withdrawn.format(count=taken.count)), *taken.removals]
 
 
 def _answer_option(event: CommandInvoked) -> str:
@@ -365,6 +405,8 @@ def _check_allowed(person: Person, command: Command) -> None:
         raise NotAllowed("Only facilitators and staff can list sessions.")
     if command is Command.DIGEST and Role.STAFF not in person.roles:
         raise NotAllowed("Only staff can download a session digest.")
+    if command is Command.REPORT and Role.STAFF not in person.roles:
+        raise NotAllowed("Only staff can make a report. Nothing has changed.")
 
 
 def _private(event: InboundEvent, text: str) -> PrivateNotice:

@@ -92,7 +92,12 @@ class ConsultClient(discord.Client):
         )
         self.inbound = Inbound(engine, self.outbox, roles)
         self.tree: app_commands.CommandTree[ConsultClient] = app_commands.CommandTree(self)
-        add_commands(self.tree, run=self.inbound.command, question_sets=engine.question_set_choices)
+        add_commands(
+            self.tree,
+            run=self.inbound.command,
+            question_sets=engine.question_set_choices,
+            session_list=engine.session_choices,
+        )
 
     async def setup_hook(self) -> None:
         await self._sync_commands()

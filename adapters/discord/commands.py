@@ -4,6 +4,11 @@ checks every value, so a refusal reads the same on every platform.
 
 Every command is guild-only. Autocomplete offers the question sets (``question_sets``, from
 the core) and the withdraw scopes; what someone types is still passed on as typed.
+
+/digest, /report, /schedule-session, /release, /keep-out and /who-wrote are hidden by default
+(``STAFF_ONLY``: Discord's default member permissions, Manage Messages), so young people
+don't see them; the commands a session runs on stay visible to every member, so a facilitator
+needs only the role consultbot is told about. The engine's role check applies to all of them.
 """
 
 from __future__ import annotations
@@ -20,12 +25,16 @@ from bot.core.events import Command
 Interaction = discord.Interaction[discord.Client]
 RunCommand = Callable[[Interaction, Command, Mapping[str, str]], Awaitable[None]]
 QuestionSets = Callable[[], list[tuple[str, str]]]
+SessionChoices = Callable[[], Awaitable[list[tuple[str, str]]]]
 CHOICE_NAME_LIMIT = 100
 CHOICES_SHOWN = 25
 
-DigestFormatChoice = Literal["all", "md", "html", "csv", "json"]
+DigestFormatChoice = Literal["all", "md", "html", "csv", "json", "docx"]
 WITHDRAW_SCOPES = (("all", "All my answers, in every session"), ("this", "This session only"))
 Choice = app_commands.Choice[str]
+# Hidden from members without Manage Messages (young people) until a server admin gives a
+# role the command (Server Settings > Integrations); the engine still checks the role.
+STAFF_ONLY = app_commands.default_permissions(manage_messages=True)
 
 
 def question_set_choices(sets: list[tuple[str, str]], current: str) -> list[Choice]:
@@ -40,26 +49,50 @@ def question_set_choices(sets: list[tuple[str, str]], current: str) -> list[Choi
     ][:CHOICES_SHOWN]
 
 
+def session_choices(sessions: list[tuple[str, str]], current: str) -> list[Choice]:
+    """/report's sessions: a comma-separated list; the last piece typed is completed."""
+    done, _, typing = current.rpartition(",")
+    prefix = f"{done.strip()}, " if done.strip() else ""
+    wanted = typing.strip().lower()
+    return [
+        app_commands.Choice(
+            name=render.truncate(prefix + shown, CHOICE_NAME_LIMIT),
+            value=render.truncate(prefix + value, CHOICE_NAME_LIMIT),
+        )
+        for shown, value in sessions
+        if wanted in shown.lower()
+    ][:CHOICES_SHOWN]
+
+
 def add_commands(
-    tree: app_commands.CommandTree[Any], *, run: RunCommand, question_sets: QuestionSets
+    tree: app_commands.CommandTree[Any],
+    *,
+    run: RunCommand,
+    question_sets: QuestionSets,
+    session_list: SessionChoices | None = None,
 ) -> None:
     """The slash commands; each hands straight to ``run``, and the engine decides who may."""
+    add_report_command(tree, run=run, question_sets=question_sets, session_list=session_list)
 
     @tree.command(name="start-session", description="Start a session (facilitators)")
     @app_commands.rename(question_set="question-set", question_minutes="question-minutes")
     @app_commands.describe(
         question_set="Which set of questions to ask",
         question_minutes="Optional time limit for each question, in minutes",
+        label="Optional words for staff, e.g. Policy group, 3 Dec (no names)",
     )
     @app_commands.guild_only()
     async def start_session(
         interaction: Interaction,
         question_set: str,
         question_minutes: app_commands.Range[int, 1, 60] | None = None,
+        label: app_commands.Range[str, 1, 60] | None = None,
     ) -> None:
         options = {"question-set": question_set}
         if question_minutes is not None:
             options["question-minutes"] = str(question_minutes)
+        if label is not None:
+            options["label"] = label
         await run(interaction, Command.START_SESSION, options)
 
     @start_session.autocomplete("question_set")
@@ -82,6 +115,7 @@ def add_commands(
         await run(interaction, Command.SESSIONS, {})
 
     @tree.command(name="digest", description="Download a session's digest (staff)")
+    @STAFF_ONLY
     @app_commands.rename(digest_format="format")
     @app_commands.describe(session="The session id, from /sessions", digest_format="File type")
     @app_commands.guild_only()
@@ -110,6 +144,7 @@ def add_commands(
         ]
 
     @tree.command(name="schedule-session", description="Plan a session ahead (facilitators)")
+    @STAFF_ONLY
     @app_commands.rename(
         question_set="question-set", question_minutes="question-minutes", length="length-minutes"
     )
@@ -176,6 +211,7 @@ def add_commands(
         await run(interaction, Command.WORRIED, {"message": text} if text else {})
 
     @tree.command(name="release", description="Show a held answer to the group (safeguarding lead)")
+    @STAFF_ONLY
     @app_commands.describe(answer="The answer id, from the alert")
     @app_commands.guild_only()
     async def release(interaction: Interaction, answer: str) -> None:
@@ -185,6 +221,7 @@ def add_commands(
         name="keep-out",
         description="Keep an answer out of the group and digest (safeguarding lead)",
     )
+    @STAFF_ONLY
     @app_commands.describe(answer="The answer id, from the alert")
     @app_commands.guild_only()
     async def keep_out(interaction: Interaction, answer: str) -> None:
@@ -193,6 +230,7 @@ def add_commands(
     @tree.command(
         name="who-wrote", description="See who wrote a held or reported answer (safeguarding lead)"
     )
+    @STAFF_ONLY
     @app_commands.describe(
         answer="The answer id, from the alert", reason="Why you need to know (it is audited)"
     )
@@ -200,3 +238,51 @@ def add_commands(
     async def who_wrote(interaction: Interaction, answer: str, reason: str) -> None:
         options = {"answer": answer.strip(), "reason": reason}
         await run(interaction, Command.WHO_WROTE, options)
+
+
+def add_report_command(
+    tree: app_commands.CommandTree[Any],
+    *,
+    run: RunCommand,
+    question_sets: QuestionSets,
+    session_list: SessionChoices | None,
+) -> None:
+    """/report: sessions by label (autocomplete), or a question set and dates; staff only."""
+
+    @tree.command(name="report", description="One report over several sessions (staff)")
+    @STAFF_ONLY
+    @app_commands.rename(question_set="question-set", report_format="format")
+    @app_commands.describe(
+        sessions="Session labels or ids, separated by commas",
+        question_set="Or: every session on this question set …",
+        since="… from this day (YYYY-MM-DD)",
+        until="… to this day (YYYY-MM-DD)",
+        report_format="File type",
+    )
+    @app_commands.guild_only()
+    async def report(
+        interaction: Interaction,
+        sessions: str | None = None,
+        question_set: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        report_format: DigestFormatChoice = "all",
+    ) -> None:
+        given = {
+            "sessions": sessions,
+            "question-set": question_set,
+            "since": since,
+            "until": until,
+            "format": report_format,
+        }
+        await run(interaction, Command.REPORT, {k: v for k, v in given.items() if v})
+
+    @report.autocomplete("sessions")
+    async def report_sessions(interaction: Interaction, current: str) -> list[Choice]:
+        if session_list is None:
+            return []
+        return session_choices(await session_list(), current)
+
+    @report.autocomplete("question_set")
+    async def report_sets(interaction: Interaction, current: str) -> list[Choice]:
+        return question_set_choices(question_sets(), current)

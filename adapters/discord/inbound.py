@@ -219,6 +219,7 @@ class Inbound:
             session_id=action.session_id,
             question_number=action.question_number,
             quote_ok=answer.quote_ok,
+            submission_id=f"discord-interaction:{interaction.id}",
         )
         await self._dispatch(interaction, event)
 

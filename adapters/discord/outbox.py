@@ -14,6 +14,9 @@ Kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interact
 - ``ReactionCountsChanged``: an edit of the post's buttons (the report button kept),
   coalesced per message by the core's ``EditCoalescer`` to at most one edit per
   ``edit_interval`` (first edit at once, the latest counts at the end).
+- ``PostsRemoved``: ``DELETE /channels/{c}/messages/{m}`` for each post (the bot may always
+  delete its own), with the count edits still waiting for it dropped; a message already
+  gone counts as deleted. Every post is tried; ``DeliveryFailed`` if any was refused.
 - ``ChannelNotice``: a channel message, split at line breaks past 2000 characters.
 - ``PrivateNotice``: an ephemeral follow-up when it is for the person who caused the
   interaction (the core's ``is_private_to``); otherwise (timers, reactions, notes to the
@@ -53,6 +56,7 @@ the client and on every send.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
@@ -77,6 +81,7 @@ from bot.core.outbound import (
     DeliveryFile,
     FileDelivery,
     Outbound,
+    PostsRemoved,
     PrivateNotice,
     QuestionPost,
     ReactionCountsChanged,
@@ -131,6 +136,9 @@ class DiscordOutbox:
                     log.warning("counts changed for answer %s, post unknown", message.answer_id)
                     return None
                 self.edits.submit((message.channel_id, message.message_ref), message)
+                return None
+            case PostsRemoved():
+                await self._remove(message)
                 return None
             case ChannelNotice():
                 return await self._post_all(message.channel_id, render.split_text(message.text))
@@ -303,6 +311,30 @@ class DiscordOutbox:
             to_person=to_person,
             nowhere_hint=convert.NO_ALERT_DESTINATION,
         )
+
+    async def _remove(self, removal: PostsRemoved) -> None:
+        """Delete the bot's own posts; one refusal does not stop the others."""
+        channel_id = removal.channel_id
+        channel = self._client.get_partial_messageable(convert.channel_snowflake(channel_id))
+        refused: DeliveryFailed | None = None
+        for ref in removal.message_refs:
+            self.edits.discard((channel_id, ref))  # no count edit for a post being deleted
+            if not ref.isdigit():
+                log.warning("not a Discord message id, not deleted: %r", ref)
+                continue
+            message = channel.get_partial_message(int(ref))
+
+            async def attempt(message: discord.PartialMessage = message) -> None:
+                with contextlib.suppress(discord.NotFound):  # already gone: deleted by hand
+                    await message.delete()
+
+            try:
+                await self.deliver(attempt, needs=Needs.CHANNEL_POST, channel_id=channel_id)
+            except DeliveryFailed as exc:
+                log.warning("could not delete a post in channel %s: %s", channel_id, exc.hint)
+                refused = exc
+        if refused is not None:
+            raise refused
 
     async def _edit_counts(self, key: tuple[str, str], change: ReactionCountsChanged) -> None:
         channel_id, message_ref = key

@@ -119,6 +119,11 @@ def _targets(name: str, channel_id: int | None, user_ids: frozenset[int]) -> Ale
     )
 
 
+def is_channel_id(value: str) -> bool:
+    """A Discord channel id (a snowflake: 17-20 digits), not a #name."""
+    return value.isdigit() and 15 <= len(value) <= 20
+
+
 def _snowflake(key: str, raw: str) -> int:
     if not raw.isdigit() or not 15 <= len(raw) <= 20:
         raise ConfigError(

@@ -23,9 +23,8 @@ from bot.config import Settings
 from bot.core.errors import DataFileError
 from bot.core.events import Command, Person, Role
 from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost, SafeguardingAlert
-from bot.core.ports import Outbox
+from bot.core.ports import EventHandler, Outbox
 from bot.datafile import read_toml
-from bot.engine import Engine
 
 DEMO_SET = "case-for-change"
 DEMO_ANSWERS_FILE = "demo-answers.toml"
@@ -75,7 +74,7 @@ class DemoClock:
 
 
 async def run_demo(
-    engine: Engine,
+    handler: EventHandler,
     run_due_jobs: Callable[[Outbox], Awaitable[object]],
     clock: DemoClock,
     settings: Settings,
@@ -87,7 +86,7 @@ async def run_demo(
 ) -> DemoResult:
     rng = random.Random(seed)
     samples = load_demo_answers(settings.prompts_dir)
-    channel = LocalChannel(engine, channel_id="demo-channel")
+    channel = LocalChannel(handler, channel_id="demo-channel")
     facilitator = channel.person("demo-facilitator", Role.FACILITATOR, Role.STAFF)
     people = [channel.person(f"demo-young-person-{n:02d}") for n in range(1, participants + 1)]
 

@@ -6,7 +6,7 @@ answer button acks and opens a modal before anything else, because its ``trigger
 expires after 3 s (only a quick read, ``engine.answer_form``, comes before ``views.open``).
 The core never sees a trigger id, response URL or token.
 
-Listeners are registered for our slash commands (``commands.COMMAND_PATTERN``), for every
+Listeners are registered for our slash commands (``commands.command_pattern``), for every
 action id of ours (``bot.core.actions.ACTION_ID_PATTERN``), for the two modals' callback ids,
 and for native reactions. What a press means is the core's (``event_for``, via
 ``inbound.press_event``); the adapter only decides how Slack shows what comes next:
@@ -99,7 +99,8 @@ class SlackAdapter:
             logger=logging.getLogger("consultbot.slack"),
         )
         self._inflight: set[asyncio.Task[Any]] = set()
-        self.app.command(commands.COMMAND_PATTERN)(self._tracked(self._on_command))
+        prefix = settings.command_prefix
+        self.app.command(commands.command_pattern(prefix))(self._tracked(self._on_command))
         self.app.action(ACTION_ID_PATTERN)(self._tracked(self._on_press))
         self.app.view(modals.ANSWER_VIEW_CALLBACK_ID)(self._tracked(self._on_answer_submitted))
         self.app.view(modals.CONSENT_VIEW_CALLBACK_ID)(self._tracked(self._on_consent_submitted))
@@ -146,7 +147,8 @@ class SlackAdapter:
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
         user_id = str(body.get("user_id", ""))
-        event = commands.slash_command_event(body, await self.roles.person(user_id))
+        person = await self.roles.person(user_id)
+        event = commands.slash_command_event(body, person, self.settings.command_prefix)
         if event is None:
             return
         outbox = self.outbox.replying_to(user_id, body.get("response_url"))
@@ -193,7 +195,8 @@ class SlackAdapter:
             await self._tell(outbox, event.person, event.channel_id, str(exc))
             return
         if form.consent is not None:
-            view = modals.consent_modal(form.consent, event.channel_id)
+            consent = commands.spelled(form.consent, self.settings.command_prefix)
+            view = modals.consent_modal(consent, event.channel_id)
         else:
             view = _answer_view(form, event.channel_id)
         await self._open_view(body, view, outbox, event.person, event.channel_id)
@@ -314,13 +317,15 @@ async def serve(
     *,
     http: bool,
     port: int,
-    host: str = "0.0.0.0",
+    host: str = "127.0.0.1",
     on_start: Callable[[Outbox], Awaitable[None]] | None = None,
 ) -> None:
     """Run the Slack adapter until cancelled: Socket Mode by default (needs
     ``SLACK_APP_TOKEN``), or an HTTP server on ``host:port`` at ``/slack/events`` with
-    ``http=True`` (needs ``SLACK_SIGNING_SECRET``). ``on_start`` receives the outbox for
-    messages nobody asked for (timed jobs) once the app is listening."""
+    ``http=True`` (needs ``SLACK_SIGNING_SECRET``); ``host`` is loopback unless told (put a
+    TLS-terminating proxy in front, or pass ``--host 0.0.0.0`` knowingly). ``on_start``
+    receives the outbox for messages nobody asked for (timed jobs) once the app is
+    listening."""
     settings.require_mode(http=http)
     adapter = SlackAdapter(engine, settings)
     try:

@@ -27,5 +27,11 @@ class Lru(Generic[K, V]):
         while len(self._data) > self._size:
             self._data.popitem(last=False)
 
+    def pop(self, key: K) -> V | None:
+        return self._data.pop(key, None)
+
+    def items(self) -> list[tuple[K, V]]:
+        return list(self._data.items())
+
     def __contains__(self, key: object) -> bool:
         return key in self._data

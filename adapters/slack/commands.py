@@ -1,8 +1,13 @@
 """Slash commands: which Slack commands are ours, the text typed after one as the core's
-options, and the roles of whoever typed it.
+options, how the bot's words name them, and the roles of whoever typed it.
 
-Every ``bot.core.events.Command`` is a slash command of the same name (``/start-session``…;
-they are declared in ``slack-manifest.yml``). Roles are resolved from the configured user ids,
+Every ``bot.core.events.Command`` is a slash command of the same name after the workspace's
+prefix (``SLACK_COMMAND_PREFIX``, default ``cb-``: ``/cb-start-session``…; declared in
+``slack-manifest.yml``, made by ``adapters.slack.manifest``). The bare names are accepted too,
+so an app still installed from an older manifest keeps working (Slack sends an app only the
+commands its manifest declares). The core's words name commands bare (``/withdraw``);
+``spelled`` writes them as this workspace types them, outside any words quoted in «…».
+Roles are resolved from the configured user ids,
 then user groups (``usergroups.users.list``, cached 60 s), only for slash commands and the
 safeguarding alert's buttons; answers, skips, reports and reactions need none. A group Slack
 cannot be asked about counts as empty: a command is refused, never allowed, on doubt.
@@ -14,34 +19,92 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import SLACK_FAILURES
 from adapters.slack.inbound import PLATFORM
-from adapters.slack.settings import SlackSettings
+from adapters.slack.render import split_quoted
+from adapters.slack.settings import DEFAULT_COMMAND_PREFIX, SlackSettings
 from bot.core.events import Command, CommandInvoked, Person, Role
+from bot.core.outbound import (
+    ChannelNotice,
+    ConsentRequest,
+    FileDelivery,
+    Outbound,
+    PrivateNotice,
+    SafeguardingAlert,
+    StaffNote,
+)
 
 log = logging.getLogger(__name__)
 
 GROUP_CACHE_SECONDS = 60.0
-COMMAND_PATTERN = re.compile("^/(" + "|".join(re.escape(c.value) for c in Command) + ")$")
-"""Matches our slash commands, for ``app.command``."""
+_NAMES = "|".join(re.escape(c.value) for c in sorted(Command, key=len, reverse=True))
+_NAMED = re.compile(rf"(?<![\w/<#@-])/({_NAMES})(?![\w-])")
 
 
-def command_from_slash(name: str) -> Command | None:
-    """``"/start-session"`` → ``Command.START_SESSION``; ``None`` for commands not ours."""
+def command_pattern(prefix: str = DEFAULT_COMMAND_PREFIX) -> re.Pattern[str]:
+    """Matches our slash commands, with or without ``prefix``, for ``app.command``."""
+    optional = f"(?:{re.escape(prefix)})?" if prefix else ""
+    return re.compile(f"^/{optional}({_NAMES})$")
+
+
+def slash_name(command: Command, prefix: str = DEFAULT_COMMAND_PREFIX) -> str:
+    """``Command.WITHDRAW`` → ``"/cb-withdraw"``: how a person types it here."""
+    return f"/{prefix}{command.value}"
+
+
+def command_from_slash(name: str, prefix: str = DEFAULT_COMMAND_PREFIX) -> Command | None:
+    """``"/cb-start-session"`` (or ``"/start-session"``) → ``Command.START_SESSION``;
+    ``None`` for commands not ours."""
+    bare = name.lstrip("/").strip().lower()
+    if prefix and bare.startswith(prefix):
+        bare = bare[len(prefix) :]
     try:
-        return Command(name.lstrip("/").strip().lower())
+        return Command(bare)
     except ValueError:
         return None
+
+
+def spell_commands(text: str, prefix: str) -> str:
+    """The bot's words with our command names as this workspace types them (``/withdraw`` →
+    ``/cb-withdraw``); words quoted in «…» are someone's own and left as they are."""
+    if not prefix:
+        return text
+    before, quoted, after = split_quoted(text)
+    spell = f"/{prefix}\\1"
+    return _NAMED.sub(spell, before) + quoted + _NAMED.sub(spell, after)
+
+
+M = TypeVar("M", bound=Outbound)
+
+
+def spelled(message: M, prefix: str) -> M:
+    """``message`` with its text's command names spelled for this workspace (the kinds
+    whose text is the bot's; an answer post is someone's words, a question the prompts')."""
+    if not prefix:
+        return message
+    match message:
+        case (
+            PrivateNotice()
+            | ChannelNotice()
+            | ConsentRequest()
+            | StaffNote()
+            | FileDelivery()
+            | SafeguardingAlert()
+        ):
+            return replace(message, text=spell_commands(message.text, prefix))
+    return message
 
 
 # Words typed after a command, by position, name these core options in turn.
 _POSITIONAL: Mapping[Command, tuple[str, ...]] = {
     Command.START_SESSION: ("question-set", "question-minutes"),
     Command.DIGEST: ("session", "format"),
+    Command.REPORT: ("sessions",),
     Command.EXTEND_QUESTION: ("minutes",),
     Command.SCHEDULE_SESSION: ("question-set",),
     Command.WITHDRAW: ("session",),
@@ -110,8 +173,10 @@ def _unwrap(value: str) -> str:
     return match.group(1) if match else value
 
 
-def slash_command_event(body: Mapping[str, Any], person: Person) -> CommandInvoked | None:
-    command = command_from_slash(str(body.get("command", "")))
+def slash_command_event(
+    body: Mapping[str, Any], person: Person, prefix: str = DEFAULT_COMMAND_PREFIX
+) -> CommandInvoked | None:
+    command = command_from_slash(str(body.get("command", "")), prefix)
     if command is None:
         return None
     return CommandInvoked(

@@ -150,6 +150,9 @@ def view_submission_event(view: Mapping[str, Any], person: Person) -> AnswerSubm
         session_id=target.session_id,
         question_number=target.question_number,
         quote_ok=modals.QUOTE_OPTION_VALUE in ticked,
+        # Slack signs a request but cannot stop it being sent again within its 5 minutes:
+        # the view id (one per opened form) makes a replay land on the answer stored first.
+        submission_id=f"slack-view:{view['id']}" if view.get("id") else None,
     )
 
 

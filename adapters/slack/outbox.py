@@ -16,7 +16,12 @@ reaction event's ``item`` gives the same pair, which is how reactions map back t
   or pressing; after a restart they are read back with ``reactions.get``. A failed count
   update (``chat.update`` or ``reactions.get``) is logged without text, never raised: the
   counts are stored, and the person who reacted could do nothing about it.
+- ``PostsRemoved``: ``chat.delete`` of each post (a bot may delete its own messages), with
+  the count updates still waiting for it dropped; ``message_not_found`` counts as deleted.
+  Every post is tried; ``DeliveryFailed`` if Slack refused any.
 - ``ChannelNotice``: plain message; Markdown ``**bold**`` becomes Slack's ``*bold*``.
+  In this and every notice, alert and note, the core's ``/withdraw`` is written as this
+  workspace types it (``commands.spelled``: ``/cb-withdraw`` with the default prefix).
 - ``PrivateNotice``: for the person who acted (``bot.core.outbound.is_private_to``, through
   ``replying_to``), the slash command's or button press's ``response_url`` (ephemeral; works
   even where the bot is not a member), else (a form, a reaction, or a refused
@@ -68,6 +73,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import render
 from adapters.slack.cache import Lru
 from adapters.slack.client import CHANNEL_REFUSED, SLACK_FAILURES, call, delivery_failed
+from adapters.slack.commands import spelled
 from adapters.slack.inbound import person_for
 from adapters.slack.settings import SlackSettings
 from bot.core.coalesce import EditCoalescer
@@ -79,6 +85,7 @@ from bot.core.outbound import (
     ConsentRequest,
     FileDelivery,
     Outbound,
+    PostsRemoved,
     PrivateNotice,
     QuestionPost,
     ReactionCountsChanged,
@@ -147,6 +154,10 @@ class SlackOutbox:
             user_ids=tuple(sorted(settings.deputy_user_ids)),
         )
 
+    @property
+    def command_prefix(self) -> str:
+        return self._settings.command_prefix
+
     def replying_to(
         self, user_id: str, response_url: str | None = None, *, replace_original: bool = False
     ) -> Outbox:
@@ -161,6 +172,7 @@ class SlackOutbox:
             self._posted.put(answer_id, _PostedAnswer(channel_id, ts, posted))
 
     async def send(self, message: Outbound) -> str | None:
+        message = spelled(message, self._settings.command_prefix)
         match message:
             case QuestionPost():
                 text, rendered = render.question_message(message)
@@ -184,6 +196,9 @@ class SlackOutbox:
                 return None
             case ReactionCountsChanged():
                 self._counts.submit(message.answer_id, message)
+                return None
+            case PostsRemoved():
+                await self._remove(message)
                 return None
             case FileDelivery():
                 await self._deliver_files(message)
@@ -250,6 +265,29 @@ class SlackOutbox:
         except SLACK_FAILURES as exc:
             raise delivery_failed(exc, channel_id) from exc
         await self._direct(user_id, text, rendered)
+
+    async def _remove(self, removal: PostsRemoved) -> None:
+        """Delete our own posts; one refusal does not stop the others."""
+        refs = removal.message_refs
+        where = [render.split_message_ref(r) or (removal.channel_id, r) for r in refs]
+        for answer_id, posted in self._posted.items():  # no count update for a deleted post
+            if (posted.channel_id, posted.ts) in where:
+                self._counts.discard(answer_id)
+                self._posted.pop(answer_id)
+        refused: DeliveryFailed | None = None
+        for channel_id, ts in where:
+            try:
+                await self._client.chat_delete(channel=channel_id, ts=ts)
+                continue
+            except SlackApiError as exc:
+                if exc.response.get("error") == "message_not_found":
+                    continue  # already gone (deleted by hand)
+                refused = delivery_failed(exc, channel_id)
+            except SLACK_FAILURES as exc:
+                refused = delivery_failed(exc, channel_id)
+            log.warning("could not delete a post in %s: %s", channel_id, refused.hint)
+        if refused is not None:
+            raise refused
 
     # -- safeguarding, staff and files ------------------------------------------------------
 
@@ -354,6 +392,7 @@ class _ReplyOutbox:
     async def send(self, message: Outbound) -> str | None:
         if not is_private_to(message, person_for(self.user_id)):
             return await self.outbox.send(message)
+        message = spelled(message, self.outbox.command_prefix)
         if self.response_url:
             try:
                 response = await AsyncWebhookClient(self.response_url).send(

@@ -80,9 +80,27 @@ _ESCAPED_CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]+)&gt;")
 def notice_text(text: str) -> str:
     """Text of the core's notices for Slack: escaped like answers (notices can echo what
     someone typed), Markdown ``**bold**`` turned into mrkdwn ``*bold*``, and channel links
-    ``<#C…>`` (which the adapter itself writes into delivery hints) kept clickable."""
+    ``<#C…>`` (which the adapter itself writes into delivery hints) kept clickable. Words a
+    notice quotes in «…» (from the first « to the last ») are someone's own: only escaped,
+    so a ``<#C…>`` typed in a check-in stays text."""
+    before, quoted, after = split_quoted(text)
+    return cut(_bot_text(before) + escape(quoted) + _bot_text(after), 39_000)
+
+
+def split_quoted(text: str) -> tuple[str, str, str]:
+    """(the bot's words before, the words quoted in «…» with the marks, the bot's words
+    after): from the first « to the last »; a « never closed quotes to the end."""
+    start = text.find("«")
+    if start < 0:
+        return text, "", ""
+    end = text.rfind("»")
+    end = len(text) if end < start else end + 1
+    return text[:start], text[start:end], text[end:]
+
+
+def _bot_text(text: str) -> str:
     escaped = _ESCAPED_CHANNEL_LINK.sub(r"<#\1>", escape(text))
-    return cut(_MARKDOWN_BOLD.sub(r"*\1*", escaped), 39_000)
+    return _MARKDOWN_BOLD.sub(r"*\1*", escaped)
 
 
 # --- message references ----------------------------------------------------------------------

@@ -4,6 +4,11 @@ Platform secrets keep Slack's usual names (``SLACK_BOT_TOKEN``, ``SLACK_APP_TOKE
 ``SLACK_SIGNING_SECRET``). Role mapping is by Slack user id (``U…``/``W…``) or user group id
 (``S…``), never by name: names can be changed by their owners, ids cannot.
 
+Someone must be able to run a session, so start-up fails unless a facilitator is set
+(``SLACK_FACILITATOR_USER_IDS`` or ``SLACK_FACILITATOR_GROUP_IDS``). Our slash commands carry
+``SLACK_COMMAND_PREFIX`` (default ``cb-``: ``/cb-start-session``), so they don't clash with
+other apps' ``/help`` or ``/digest``.
+
 Safeguarding alerts need somewhere to go, so start-up fails unless a private alert channel
 (``SLACK_SAFEGUARDING_CHANNEL_ID``) or the lead's user ids (``SLACK_SAFEGUARDING_USER_IDS``,
 alerted by direct message) are set. Deputies (``SLACK_DEPUTY_USER_IDS`` /
@@ -22,10 +27,16 @@ from dataclasses import dataclass
 from bot.core.errors import ConfigError
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# Slash commands are a workspace's shared namespace: another app's /help or /digest would
+# clash with ours, so ours are /cb-help, /cb-digest… unless SLACK_COMMAND_PREFIX says else.
+DEFAULT_COMMAND_PREFIX = "cb-"
+LONGEST_COMMAND = len("schedule-session")
+SLASH_COMMAND_LIMIT = 32  # Slack's limit on a command's name, the slash included
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,6 +55,7 @@ class SlackSettings:
     safeguarding_channel_id: str | None = None
     deputy_user_ids: frozenset[str] = frozenset()
     deputy_channel_id: str | None = None
+    command_prefix: str = DEFAULT_COMMAND_PREFIX  # "" for the bare /start-session …
 
     def __repr__(self) -> str:  # keeps tokens out of any accidental log line
         return (
@@ -94,6 +106,14 @@ class SlackSettings:
             raise ConfigError("SLACK_API_URL", f"must be an http(s) URL, not {api_url!r}")
         if not api_url.endswith("/"):
             api_url += "/"  # slack_sdk joins base_url and method name without adding one
+        facilitator_users = _ids(env, "SLACK_FACILITATOR_USER_IDS", _USER_ID, "U0123ABCD")
+        facilitator_groups = _ids(env, "SLACK_FACILITATOR_GROUP_IDS", _GROUP_ID, "S0123ABCD")
+        if not facilitator_users and not facilitator_groups:
+            raise ConfigError(
+                "SLACK_FACILITATOR_USER_IDS",
+                "is not set, and neither is SLACK_FACILITATOR_GROUP_IDS: without one nobody "
+                "can start a session (a member id: profile > ⋮ > Copy member ID)",
+            )
         safeguarding_users = _ids(env, "SLACK_SAFEGUARDING_USER_IDS", _USER_ID, "U0123ABCD")
         safeguarding_channel = _channel(env, "SLACK_SAFEGUARDING_CHANNEL_ID")
         if not safeguarding_users and safeguarding_channel is None:
@@ -107,8 +127,8 @@ class SlackSettings:
             app_token=app_token,
             signing_secret=signing_secret,
             api_url=api_url,
-            facilitator_user_ids=_ids(env, "SLACK_FACILITATOR_USER_IDS", _USER_ID, "U0123ABCD"),
-            facilitator_group_ids=_ids(env, "SLACK_FACILITATOR_GROUP_IDS", _GROUP_ID, "S0123ABCD"),
+            facilitator_user_ids=facilitator_users,
+            facilitator_group_ids=facilitator_groups,
             staff_user_ids=_ids(env, "SLACK_STAFF_USER_IDS", _USER_ID, "U0123ABCD"),
             staff_group_ids=_ids(env, "SLACK_STAFF_GROUP_IDS", _GROUP_ID, "S0123ABCD"),
             staff_channel_id=_channel(env, "SLACK_STAFF_CHANNEL_ID"),
@@ -119,7 +139,30 @@ class SlackSettings:
             safeguarding_channel_id=safeguarding_channel,
             deputy_user_ids=_ids(env, "SLACK_DEPUTY_USER_IDS", _USER_ID, "U0123ABCD"),
             deputy_channel_id=_channel(env, "SLACK_DEPUTY_CHANNEL_ID"),
+            command_prefix=command_prefix(env),
         )
+
+
+def command_prefix(env: Mapping[str, str]) -> str:
+    """``SLACK_COMMAND_PREFIX``: unset, ``cb-``; set empty, no prefix. Lower case letters,
+    digits, ``-`` and ``_``, short enough that /<prefix>schedule-session fits Slack's 32."""
+    raw = env.get("SLACK_COMMAND_PREFIX")
+    if raw is None:
+        return DEFAULT_COMMAND_PREFIX
+    prefix = raw.strip()
+    longest = SLASH_COMMAND_LIMIT - 1 - LONGEST_COMMAND
+    if prefix and (not _PREFIX.match(prefix) or len(prefix) > longest):
+        raise ConfigError(
+            "SLACK_COMMAND_PREFIX",
+            f"must be at most {longest} lower-case letters, digits, - or _ (like cb-), "
+            f"or empty for no prefix; not {prefix!r}",
+        )
+    return prefix
+
+
+def is_channel_id(value: str) -> bool:
+    """A Slack channel id (C…, G…, D…), not a #name."""
+    return _CHANNEL_ID.match(value) is not None
 
 
 def _channel(env: Mapping[str, str], key: str) -> str | None:

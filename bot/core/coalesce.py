@@ -38,6 +38,11 @@ class EditCoalescer(Generic[K, V]):
         if key not in self._tasks:
             self._tasks[key] = asyncio.create_task(self._drain(key))
 
+    def discard(self, key: K) -> None:
+        """Drop the edit still waiting under ``key`` (its message is being deleted); one
+        already under way finishes."""
+        self._pending.pop(key, None)
+
     async def _drain(self, key: K) -> None:
         loop = asyncio.get_running_loop()
         try:

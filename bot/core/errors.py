@@ -9,6 +9,7 @@
     │   └── NotFound                unknown session, question set or answer (lists what exists)
     ├── DataFileError               a prompts/ file is malformed (names file, field, problem)
     ├── ConfigError                 a setting is missing or wrong (names the key)
+    ├── StorageError                the database can't be used now (locked, full, unreadable)
     └── DeliveryFailed              a platform refused or failed to deliver a message
 
 The engine is the single error boundary: a ``UserFacingError`` becomes a private reply,
@@ -63,6 +64,11 @@ class ConfigError(ConsultbotError):
         self.key = key
         self.problem = problem
         super().__init__(f"config {key}: {problem}")
+
+
+class StorageError(ConsultbotError):
+    """The database could not be read or written: locked by another program for longer than
+    the store waits, a full disk, or a file that is not a consultbot database."""
 
 
 class DeliveryFailed(ConsultbotError):

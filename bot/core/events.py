@@ -39,6 +39,7 @@ class Command(enum.StrEnum):
     RELEASE = "release"  # safeguarding lead: show a held answer to the group, anonymously
     KEEP_OUT = "keep-out"  # safeguarding lead: keep an answer out of the group and the digest
     WHO_WROTE = "who-wrote"  # safeguarding lead: see who wrote a held or reported answer
+    REPORT = "report"  # staff: one report over several sessions, by label or question set
 
 
 class ReactionChange(enum.StrEnum):
@@ -86,6 +87,9 @@ class AnswerSubmitted:
     session_id: str | None = None
     question_number: int | None = None
     quote_ok: bool = False  # may the words be quoted exactly in the report? (off by default)
+    # The platform's id for this one submission (Slack: the form's view id; Discord: the
+    # interaction id): the same submission sent again is stored and shown once.
+    submission_id: str | None = None
     at: datetime = field(default_factory=utc_now)
 
 

@@ -72,6 +72,19 @@ class ReactionCountsChanged:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PostsRemoved:
+    """Delete the bot's own posts of answers that were withdrawn or kept out (and so any
+    count updates still waiting for them). ``message_refs`` are what the outbox returned
+    for the posts, all in ``channel_id``. Adapters retry as for any delivery; a message
+    already gone counts as deleted. ``DeliveryFailed`` when the platform refused any: the
+    engine then tells whoever asked ``if_refused``."""
+
+    channel_id: str
+    message_refs: tuple[str, ...]
+    if_refused: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ChannelNotice:
     """Plain text for the whole group (session started, session ended)."""
 
@@ -143,19 +156,23 @@ class DeliveryFile:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FileDelivery:
-    """Files (digests) for staff or for the requester only."""
+    """Files (digests) for staff or for the requester only. ``digest_of`` is set on a
+    session's automatic digest for staff: the engine marks it delivered only once the
+    platform has accepted it (at least once: a crash mid-upload sends it again)."""
 
     channel_id: str
     audience: Audience
     requester: Person
     text: str
     files: tuple[DeliveryFile, ...]
+    digest_of: str | None = None
 
 
 Outbound = (
     QuestionPost
     | AnswerPost
     | ReactionCountsChanged
+    | PostsRemoved
     | ChannelNotice
     | PrivateNotice
     | FileDelivery

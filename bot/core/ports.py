@@ -31,14 +31,25 @@ class Outbox(Protocol):
 
 
 class ScreenVerdict(Protocol):
+    """The screen's verdict on one answer. ``outcome`` is the policy's: "hold" (possible harm
+    now: held back, the lead alerted), "inform_lead" (harm told as past and over: shown to
+    the group, a low-priority note to the lead) or "share"."""
+
     @property
-    def disclosure(self) -> bool: ...
+    def disclosure(self) -> bool: ...  # outcome is "hold"
     @property
-    def categories(self) -> tuple[str, ...]: ...
+    def categories(self) -> tuple[str, ...]: ...  # none when shared
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def inform_lead(self) -> bool: ...  # outcome is "inform_lead"
+    @property
+    def why(self) -> tuple[str, ...]: ...  # plain reasons a lead can read
 
 
 class Screener(Protocol):
-    """Decides whether an answer might be a disclosure of harm (held for the lead)."""
+    """Decides whether an answer might be a disclosure of harm now (held for the lead), harm
+    past and over (noted to the lead), or neither."""
 
     def screen(self, text: str) -> ScreenVerdict: ...
 
@@ -113,6 +124,10 @@ class EventHandler(Protocol):
 
     def question_set_choices(self) -> list[tuple[str, str]]:
         """(id, title) of every question set, for autocomplete."""
+        ...
+
+    async def session_choices(self) -> list[tuple[str, str]]:
+        """(shown, value) of sessions, by label where they have one, for autocomplete."""
         ...
 
 

@@ -28,6 +28,8 @@ class SessionRecord:
     schedule_id: str | None = None
     occurrence: int | None = None
     purged: bool = False  # answers deleted by the retention purge; the digest snapshot stays
+    label: str | None = None  # a facilitator's words for it ("Policy group, 3 Dec"); no names
+    digest_delivered: bool = False  # the platform accepted the automatic digest for staff
 
 
 class Repeat(enum.StrEnum):
@@ -48,6 +50,7 @@ class ScheduleRecord:
     length_minutes: int
     question_minutes: int | None
     cancelled: bool = False
+    label: str | None = None  # given to every session it starts
 
 
 class JobKind(enum.StrEnum):
@@ -131,6 +134,19 @@ class AnswerForDigest:
     answer: AnswerRecord
     tags: tuple[TagRecord, ...]  # active tags only
     reaction_counts: dict[str, int]  # emoji -> count
+    # (participant id, emoji) of every reaction, so the digest counts distinct people by what
+    # their buttons mean. Participant ids never leave the digest builder.
+    reactors: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionAttendance:
+    """Who took part in a session, for the digest's facts: participant ids, which never
+    leave the digest builder, and a count of what only the safeguarding lead sees."""
+
+    answered: frozenset[int]  # gave at least one answer, whatever became of it
+    reacted: frozenset[int]  # pressed at least one reaction on an answer
+    with_lead: int  # answers held for the safeguarding lead, or kept out by them
 
 
 class AlertKind(enum.StrEnum):
@@ -161,13 +177,30 @@ class AuditEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SealedIdentity:
+    """A participant's encrypted identity (``None`` if none is stored), for re-keying."""
+
+    participant_id: int
+    session_id: str
+    ciphertext: bytes | None
+
+
+class SmtpTls(enum.StrEnum):
+    STARTTLS = "starttls"  # connect in plain text, then upgrade; refuse a server that can't
+    IMPLICIT = "implicit"  # TLS from the first byte (SMTPS, usually port 465)
+    OFF = "off"  # no encryption: only for a mail relay on the same machine
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SmtpSettings:
-    """How to reach the mail server that emails safeguarding alerts."""
+    """How to reach the mail server that emails safeguarding alerts. Its certificate is always
+    verified, against the system's authorities or ``ca_file`` (a private authority)."""
 
     host: str
     port: int
     sender: str
     username: str | None = None
     password: str | None = None
-    starttls: bool = True
+    tls: SmtpTls = SmtpTls.STARTTLS
+    ca_file: str | None = None
     timeout: float = 10.0

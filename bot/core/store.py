@@ -9,13 +9,15 @@ anything acknowledged to a young person is already durable. Methods return
 ================== ===========================================================================
 Capability         What it holds
 ================== ===========================================================================
-SessionStore       sessions: start, find, move on, close, digest delivered once
-ParticipantStore   consent (aliases, encrypted identities) and withdrawal
-AnswerStore        answers, their posts, statuses, reactions and tags
+SessionStore       sessions: start, find, move on, close, digest delivered (marked once sent)
+ParticipantStore   consent (aliases, encrypted identities), withdrawal and the posts it removes
+AnswerStore        answers (once per submission), their posts, statuses, reactions and tags
 JobStore           schedules, timed jobs and the question timer's pause
 SafeguardingStore  alerts and the identity behind a held answer
 RetentionStore     purging closed sessions and old alerts, keeping the anonymised digest
 AuditStore         the append-only audit log
+KeyStore           fingerprints of the keys the database was set up with; re-keying
+CodebookStore      which codebook the automatic tags came from; re-tagging when it changes
 ================== ===========================================================================
 """
 
@@ -36,6 +38,8 @@ from bot.core.records import (
     JobState,
     Participant,
     ScheduleRecord,
+    SealedIdentity,
+    SessionAttendance,
     SessionRecord,
     SessionSummary,
 )
@@ -67,7 +71,8 @@ class SessionStore(Protocol):
         self, schedule_id: str, occurrence: int
     ) -> SessionRecord | None: ...
     async def mark_digest_delivered(self, session_id: str) -> bool:
-        """``True`` for the one caller that gets to deliver this session's digest."""
+        """Record that the platform accepted this session's automatic digest (the session
+        record's ``digest_delivered``); ``True`` the first time."""
         ...
 
 
@@ -86,6 +91,11 @@ class ParticipantStore(Protocol):
         ...
 
     async def find_participant(self, session_id: str, person_key: str) -> Participant | None: ...
+    async def posts_of_participant(self, participant_id: int) -> list[str]:
+        """Where the participant's answers were posted (message refs): read before
+        ``withdraw_participant``, so the posts can be taken down too."""
+        ...
+
     async def withdraw_participant(self, participant_id: int) -> int:
         """Delete the participant with their answers and reactions; return answers deleted."""
         ...
@@ -107,9 +117,19 @@ class AnswerStore(Protocol):
         auto_tags: Sequence[tuple[str, str]],
         status: AnswerStatus = AnswerStatus.SHOWN,
         quote_ok: bool = False,
-    ) -> AnswerRecord: ...
+        submission_id: str | None = None,
+    ) -> AnswerRecord:
+        """Store an answer. When ``participant`` already gave one with ``submission_id`` in
+        this session (the same form sent again), nothing is stored and that answer is
+        returned: the caller sees another id than ``answer_id``."""
+        ...
+
     async def answer(self, answer_id: str) -> AnswerRecord | None: ...
     async def record_answer_post(self, answer_id: str, message_ref: str) -> None: ...
+    async def posts_of_answer(self, answer_id: str) -> list[str]:
+        """Where the answer was posted (message refs), e.g. to take it down when kept out."""
+        ...
+
     async def answer_for_message(self, message_ref: str) -> AnswerRecord | None: ...
     async def answers_for_session(self, session_id: str) -> list[AnswerForDigest]:
         """Shown and pending answers with their active tags and reaction counts."""
@@ -131,6 +151,10 @@ class AnswerStore(Protocol):
     async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool: ...
     async def reaction_counts(self, answer_id: str) -> dict[str, int]: ...
     async def set_tag(self, answer_id: str, theme_id: str, active: bool) -> None: ...
+    async def session_attendance(self, session_id: str) -> SessionAttendance:
+        """Who answered (any status) and who reacted, and how many answers are with the
+        safeguarding lead (held or kept out)."""
+        ...
 
 
 class JobStore(Protocol):
@@ -207,6 +231,56 @@ class AuditStore(Protocol):
     async def audit_entries(self) -> list[AuditEntry]: ...
 
 
+class KeyStore(Protocol):
+    """Keyed fingerprints of the keys the database was set up with, and replacing what a key
+    protects when it is changed on purpose. Used at start (the check) and by ``consultbot
+    keys rotate``; each replacement is one transaction with its fingerprint and audit entry."""
+
+    async def key_fingerprint(self, name: str) -> str | None: ...
+    async def remember_key_fingerprint(self, name: str, fingerprint: str) -> str:
+        """Store ``fingerprint`` unless one is stored for ``name``; return the stored one."""
+        ...
+
+    async def sealed_identities(self) -> list[SealedIdentity]: ...
+    async def rekey_people(
+        self, person_keys: Sequence[tuple[int, str]], fingerprint: str, entry: AuditEntry
+    ) -> None:
+        """Give participants new keyed hashes, under a new identity key."""
+        ...
+
+    async def reseal_identities(
+        self, identities: Sequence[tuple[int, bytes]], fingerprint: str, entry: AuditEntry
+    ) -> None:
+        """Replace participants' encrypted identities, under a new safeguarding key."""
+        ...
+
+
+class CodebookStore(Protocol):
+    """Which version of the codebook each answer's automatic tags came from, so that editing
+    the codebook re-tags stored answers; facilitators' and staff's own tags always stay.
+    Used by the digest (``bot.digest.retag``)."""
+
+    async def adopt_codebook(self, version: str) -> str | None:
+        """Answers stored from now on are tagged with ``version``; answers stored before
+        without a version are marked as tagged with the previous one (or an unknown one).
+        Return the previous version (``None`` the first time)."""
+        ...
+
+    async def answers_to_retag(
+        self, version: str, session_id: str | None = None
+    ) -> list[AnswerRecord]:
+        """Answers (of one session, or all) whose automatic tags came from another version."""
+        ...
+
+    async def replace_auto_tags(
+        self, tags: Sequence[tuple[str, Sequence[tuple[str, str]]]], version: str
+    ) -> None:
+        """In one transaction, for each (answer id, [(theme id, evidence)]): replace its
+        automatic tags, leaving every facilitator tag (added or removed) as it is, and
+        mark it tagged with ``version``."""
+        ...
+
+
 class Store(
     SessionStore,
     ParticipantStore,
@@ -215,6 +289,8 @@ class Store(
     SafeguardingStore,
     RetentionStore,
     AuditStore,
+    KeyStore,
+    CodebookStore,
     Protocol,
 ):
     """Every capability: for the composition root, which owns the one store, and tests."""

@@ -1,18 +1,41 @@
-"""Builds the ``Digest`` of a session from what the store holds."""
+"""Builds the ``Digest`` of a session from what the store holds.
+
+Participant ids come in (to count distinct people) and never go out: the model holds only
+counts and aliases.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
-from bot.core.records import AnswerForDigest, SessionRecord
-from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ReactionCount, ThemeSummary
+from bot.core.records import AnswerForDigest, SessionAttendance, SessionRecord
+from bot.digest.agreement import Stance, consensus, stance
+from bot.digest.model import (
+    Consensus,
+    Digest,
+    DigestAnswer,
+    DigestQuestion,
+    ReactionCount,
+    SessionFacts,
+    ThemeCount,
+    ThemeSummary,
+)
 from bot.questions.model import QuestionSet
 
 MAX_QUOTES_PER_THEME = 3
-NOT_QUOTED = (
-    "(Not shown: this young person didn't agree to their exact words being quoted. "
-    "The answer is counted in the themes and agreement.)"
-)
+MAX_THEMES_PER_QUESTION = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Given:
+    """One answer while building: its digest form and the people behind it."""
+
+    answer: DigestAnswer
+    writer: int
+    stance: Stance
 
 
 def build_digest(
@@ -20,67 +43,185 @@ def build_digest(
     question_set: QuestionSet,
     answers: Sequence[AnswerForDigest],
     theme_labels: Mapping[str, str],
+    *,
+    attendance: SessionAttendance | None = None,
+    zone: ZoneInfo | None = None,
+    codebook_version: str = "",
 ) -> Digest:
-    """``theme_labels`` maps theme id to label, in codebook order (which tags are listed in)."""
+    """``theme_labels`` maps theme id to label, in codebook order (which tags are listed in).
+    Without ``attendance``, the people present are those seen in ``answers``."""
     order = {theme_id: i for i, theme_id in enumerate(theme_labels)}
-    digest_answers = [_digest_answer(a, question_set, order) for a in answers]
-
-    questions = []
-    for question in question_set.questions:
-        given = [a for a in digest_answers if a.question_number == question.number]
-        # sorted() is stable: ties keep the order the answers were given in.
-        given.sort(key=lambda a: -a.agreement)
-        questions.append(
-            DigestQuestion(number=question.number, text=question.text, answers=tuple(given))
+    if attendance is None:
+        attendance = SessionAttendance(
+            answered=frozenset(a.answer.participant_id for a in answers),
+            reacted=frozenset(p for a in answers for p, _ in a.reactors),
+            with_lead=0,
         )
+    present = attendance.answered | attendance.reacted
+    given = [_given(a, question_set, order, len(present)) for a in answers]
 
-    themes = []
-    for theme_id, label in theme_labels.items():
-        tagged = [a for a in digest_answers if theme_id in a.themes]
-        if not tagged:
-            continue
-        aliases = {a.alias for a in tagged}
-        quotable = [a for a in tagged if a.quotable]
-        quotes = sorted(quotable, key=lambda a: -a.agreement)[:MAX_QUOTES_PER_THEME]
-        themes.append(
-            ThemeSummary(
-                theme_id=theme_id,
-                label=label,
-                answer_count=len(tagged),
-                participant_count=len(aliases),
-                quotes=tuple(quotes),
-            )
-        )
-    themes.sort(key=lambda t: (-t.answer_count, order[t.theme_id]))
-
+    themes = _themes(given, theme_labels, order)
+    questions = tuple(
+        _question(question_set, question.number, given, theme_labels, len(present))
+        for question in question_set.questions
+    )
+    digest_answers = [g.answer for g in given]
     return Digest(
         session_id=session.id,
+        label=session.label,
         question_set_id=question_set.id,
         question_set_title=question_set.title,
         started_at=session.started_at,
         closed_at=session.closed_at,
-        participant_count=len({a.alias for a in digest_answers}),
-        answer_count=len(digest_answers),
-        questions=tuple(questions),
-        themes=tuple(themes),
+        time_zone=(zone or ZoneInfo("Europe/London")).key,
+        codebook_version=codebook_version,
+        participant_count=len(present),
+        answer_count=len(given),
+        facts=SessionFacts(
+            answered=len(attendance.answered),
+            only_reacted=len(attendance.reacted - attendance.answered),
+            with_lead=attendance.with_lead,
+            not_quotable=sum(not a.quotable for a in digest_answers),
+            untagged=sum(not a.themes for a in digest_answers),
+        ),
+        questions=questions,
+        themes=themes,
     )
 
 
-def _digest_answer(
-    item: AnswerForDigest, question_set: QuestionSet, order: Mapping[str, int]
-) -> DigestAnswer:
+def most_agreed_first(answer: DigestAnswer) -> tuple[int, int, str]:
+    """Most agreed first, then fewest "different for me"; equal ones by answer id, which is
+    random, so the order never tells staff who answered first (the store hands answers over
+    in the order given)."""
+    return (-answer.agreement, answer.differ, answer.answer_id)
+
+
+def _given(
+    item: AnswerForDigest, question_set: QuestionSet, order: Mapping[str, int], present: int
+) -> _Given:
     answer = item.answer
     palette = question_set.question(answer.question_number).palette
-    themes = sorted((t.theme_id for t in item.tags if t.theme_id in order), key=order.__getitem__)
-    return DigestAnswer(
+    kinds = {p.emoji: p.kind for p in palette}
+    found = stance(answer.participant_id, item.reactors, kinds, item.reaction_counts)
+    themes = sorted({t.theme_id for t in item.tags if t.theme_id in order}, key=order.__getitem__)
+    digest_answer = DigestAnswer(
         answer_id=answer.id,
         question_number=answer.question_number,
         alias=answer.alias,
-        text=answer.text if answer.quote_ok else NOT_QUOTED,
+        text=answer.text if answer.quote_ok else "",
         quotable=answer.quote_ok,
         themes=tuple(themes),
         reactions=tuple(
-            ReactionCount(emoji=p.emoji, label=p.label, count=item.reaction_counts.get(p.emoji, 0))
+            ReactionCount(
+                emoji=p.emoji,
+                label=p.label,
+                kind=p.kind,
+                count=item.reaction_counts.get(p.emoji, 0),
+            )
             for p in palette
         ),
+        agreement=len(found.agreed),
+        differ=len(found.differed),
+        consensus=consensus(len(found.agreed), len(found.differed), present),
     )
+    return _Given(digest_answer, answer.participant_id, found)
+
+
+def _question(
+    question_set: QuestionSet,
+    number: int,
+    given: Sequence[_Given],
+    theme_labels: Mapping[str, str],
+    present: int,
+) -> DigestQuestion:
+    here = [g for g in given if g.answer.question_number == number]
+    answered_by = len({g.writer for g in here})
+    people: dict[str, set[int]] = {}
+    for g in here:
+        for theme_id in g.answer.themes:
+            people.setdefault(theme_id, set()).add(g.writer)
+    codebook_order = list(theme_labels)
+    ranked = sorted(people, key=lambda t: (-len(people[t]), codebook_order.index(t)))
+    question = question_set.question(number)
+    return DigestQuestion(
+        number=number,
+        text=question.text,
+        answers=tuple(sorted((g.answer for g in here), key=most_agreed_first)),
+        answered_by=answered_by,
+        skipped=max(present - answered_by, 0),
+        untagged=sum(not g.answer.themes for g in here),
+        top_themes=tuple(
+            ThemeCount(theme_id=t, label=theme_labels[t], people=len(people[t]))
+            for t in ranked[:MAX_THEMES_PER_QUESTION]
+        ),
+        highlight=question.highlight,
+    )
+
+
+def _themes(
+    given: Sequence[_Given], theme_labels: Mapping[str, str], order: Mapping[str, int]
+) -> tuple[ThemeSummary, ...]:
+    counted = []
+    for theme_id, label in theme_labels.items():
+        tagged = [g for g in given if theme_id in g.answer.themes]
+        if not tagged:
+            continue
+        raised = {g.writer for g in tagged}
+        agreed = set().union(*(g.stance.agreed for g in tagged)) - raised
+        kinds = Counter(g.answer.consensus for g in tagged)
+        counted.append(
+            (
+                ThemeSummary(
+                    theme_id=theme_id,
+                    label=label,
+                    answer_count=len(tagged),
+                    raised_by=len(raised),
+                    agreed_by=len(agreed),
+                    agreement_total=sum(g.answer.agreement for g in tagged),
+                    not_quotable=sum(not g.answer.quotable for g in tagged),
+                    broad=kinds[Consensus.BROAD],
+                    divided=kinds[Consensus.DIVIDED],
+                ),
+                sorted((g.answer for g in tagged if g.answer.quotable), key=most_agreed_first),
+            )
+        )
+    # Most people raising it first; then the most agreed with; then the widest reach.
+    counted.sort(
+        key=lambda item: (
+            -item[0].raised_by,
+            -item[0].mean_agreement,
+            -item[0].reach,
+            order[item[0].theme_id],
+        )
+    )
+    quoted: set[str] = set()
+    themes = []
+    for theme, quotable in counted:
+        quotes = _pick_quotes(quotable, quoted)
+        quoted.update(q.answer_id for q in quotes)
+        themes.append(_with_quotes(theme, quotes))
+    return tuple(themes)
+
+
+def _pick_quotes(quotable: Sequence[DigestAnswer], quoted: set[str]) -> tuple[DigestAnswer, ...]:
+    """The most agreed answers not quoted under an earlier theme, from different people
+    where the theme has enough of them."""
+    fresh = [a for a in quotable if a.answer_id not in quoted]
+    picked: list[DigestAnswer] = []
+    aliases: set[str] = set()
+    for answer in fresh:
+        if answer.alias not in aliases:
+            picked.append(answer)
+            aliases.add(answer.alias)
+        if len(picked) == MAX_QUOTES_PER_THEME:
+            break
+    for answer in fresh:  # the same person twice only if nobody else said it
+        if len(picked) == MAX_QUOTES_PER_THEME:
+            break
+        if answer not in picked:
+            picked.append(answer)
+    return tuple(picked)  # most agreed first, different people before the same one again
+
+
+def _with_quotes(theme: ThemeSummary, quotes: tuple[DigestAnswer, ...]) -> ThemeSummary:
+    return replace(theme, quotes=quotes)

@@ -1,10 +1,18 @@
-"""The CSV digest: one row per answer, ready for a spreadsheet or Talk to the City.
+"""The CSV digest: one row per answer, ready for a spreadsheet, Talk to the City, ``consultbot
+tag`` and, once staff have corrected its themes, ``consultbot retag --from``.
 
 The first two columns are exactly ``comment-id`` and ``comment-body``, the columns Talk to the
-City reads. Reactions get one column each, headed by emoji and label (``👍 me too``), in the
-order first seen, so staff can sort and filter by them. UTF-8 with a byte-order mark so Excel
-detects the encoding. Any text cell that a spreadsheet could run as a formula gets a leading
-``'``; the csv module quotes embedded commas, quotes and line breaks.
+City reads. ``comment-body`` is empty when the young person did not agree to be quoted (the
+row still counts: its themes and agreement are there), so no analysis tool reads a
+placeholder as a comment. Then: the session and its label, the question, the alias,
+``quotable`` (yes/no), the themes as ids (``themes``, the column ``retag --from`` reads) and
+as labels, one column per reaction (headed by emoji and label, ``👍 me too``, in the order
+first seen), the agreement (distinct people), its share of the people present, the
+consensus label, and the version of the codebook the themes came from.
+
+UTF-8 with a byte-order mark so Excel detects the encoding. Any text cell that a spreadsheet
+could run as a formula gets a leading ``'``; the csv module quotes embedded commas, quotes and
+line breaks.
 """
 
 from __future__ import annotations
@@ -12,16 +20,24 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.digest import words
 from bot.digest.model import Digest, DigestAnswer
 
+THEMES = "themes"
+THEME_SEPARATOR = ";"
 FIXED_COLUMNS = (
     "comment-id",
     "comment-body",
+    "session",
+    "session-label",
     "question-number",
     "question",
     "alias",
-    "themes",
+    "quotable",
+    THEMES,
+    "theme-labels",
 )
+END_COLUMNS = ("agreement", "agreement-share", "consensus", "codebook")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -30,11 +46,11 @@ def render_csv(digest: Digest) -> bytes:
     reactions = reaction_columns(digest)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    header = [*FIXED_COLUMNS, *(f"{emoji} {label}" for emoji, label in reactions), "agreement"]
+    header = [*FIXED_COLUMNS, *(f"{emoji} {label}" for emoji, label in reactions), *END_COLUMNS]
     writer.writerow([defuse(cell) for cell in header])
     for question in digest.questions:
         for answer in question.answers:
-            writer.writerow(_row(answer, question.text, reactions))
+            writer.writerow(_row(digest, answer, question.text, reactions))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -53,12 +69,27 @@ def defuse(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
-def _row(answer: DigestAnswer, question: str, reactions: tuple[tuple[str, str], ...]) -> list[str]:
+def _row(
+    digest: Digest, answer: DigestAnswer, question: str, reactions: tuple[tuple[str, str], ...]
+) -> list[str]:
     counts = {(r.emoji, r.label): r.count for r in answer.reactions}
-    text = [answer.answer_id, answer.text, str(answer.question_number), question, answer.alias]
+    text = [
+        answer.answer_id,
+        answer.text if answer.quotable else "",
+        digest.session_id,
+        digest.label or "",
+        str(answer.question_number),
+        question,
+        answer.alias,
+        "yes" if answer.quotable else "no",
+        THEME_SEPARATOR.join(answer.themes),
+        "; ".join(digest.theme_label(t) for t in answer.themes),
+    ]
     return [
         *(defuse(cell) for cell in text),
-        defuse(";".join(answer.themes)),
         *(str(counts.get(key, 0)) for key in reactions),
         str(answer.agreement),
+        words.share(answer.agreement, digest.participant_count),
+        answer.consensus.value,
+        digest.codebook_version,
     ]

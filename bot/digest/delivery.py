@@ -1,27 +1,38 @@
 """Getting a digest to the people who read it: building it from the store (or the snapshot
 kept after the retention purge), rendering it in every format, /digest for staff, and the
-automatic delivery to staff when a session closes (once, whatever closed it)."""
+automatic delivery to staff when a session closes (whatever closed it; marked delivered only
+once the platform accepted it, so at least once).
+
+Before a digest is built, answers whose automatic tags came from an older codebook are tagged
+again (``bot.digest.retag``), so every digest follows the codebook it names.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from bot.core.errors import NotFound
 from bot.core.events import CommandInvoked, Person, audit_name
 from bot.core.outbound import Audience, DeliveryFile, FileDelivery, Outbound
 from bot.core.ports import AuditTrail
 from bot.core.records import SessionRecord
-from bot.core.store import AnswerStore, RetentionStore, SessionStore
+from bot.core.store import AnswerStore, CodebookStore, RetentionStore, SessionStore
 from bot.digest.build import build_digest
 from bot.digest.json_import import digest_from_json
 from bot.digest.model import Digest
 from bot.digest.render import MIME_TYPES, DigestFormat, file_name, render
+from bot.digest.retag import CodebookTagging, Retagged
+from bot.digest.theme_edits import ThemeEdits
 from bot.questions.loader import pick_question_set
 from bot.questions.model import QuestionSet
 
+LONDON = ZoneInfo("Europe/London")
+FORMAT_NAMES = ", ".join([*(f.value for f in DigestFormat), "all"])
 
-class DigestStore(SessionStore, AnswerStore, RetentionStore, Protocol):
+
+class DigestStore(SessionStore, AnswerStore, RetentionStore, CodebookStore, Protocol):
     pass
 
 
@@ -33,11 +44,16 @@ class Digests:
         question_sets: Mapping[str, QuestionSet],
         theme_labels: Mapping[str, str],
         audit: AuditTrail,
+        zone: ZoneInfo = LONDON,
+        tagging: CodebookTagging | None = None,
     ) -> None:
         self._store = store
         self._sets = dict(question_sets)
-        self._theme_labels = dict(theme_labels)
+        self.theme_labels = dict(theme_labels)
         self._audit = audit
+        self._zone = zone
+        self._tagging = tagging
+        self.theme_edits = ThemeEdits(store=store, audit=audit)
 
     async def digest(self, session_id: str) -> Digest:
         session = await self._store.session(session_id)
@@ -48,8 +64,26 @@ class Digests:
             if snapshot is not None:
                 return digest_from_json(snapshot)
         question_set = pick_question_set(self._sets, session.question_set_id)
+        version = ""
+        if self._tagging is not None:
+            version = self._tagging.version
+            await self._tagging.bring_up_to_date(self._store, self._audit, session.id)
         answers = await self._store.answers_for_session(session.id)
-        return build_digest(session, question_set, answers, self._theme_labels)
+        return build_digest(
+            session,
+            question_set,
+            answers,
+            self.theme_labels,
+            attendance=await self._store.session_attendance(session.id),
+            zone=self._zone,
+            codebook_version=version,
+        )
+
+    async def retag_all(self) -> Retagged:
+        """``consultbot retag --codebook``: every stored answer, with the codebook in force."""
+        if self._tagging is None:
+            raise NotFound("No codebook was loaded, so there is nothing to re-tag with.")
+        return await self._tagging.bring_up_to_date(self._store, self._audit)
 
     async def files(
         self, session_id: str, formats: Sequence[DigestFormat] = tuple(DigestFormat)
@@ -63,8 +97,11 @@ class Digests:
         )
 
     async def to_staff_once(self, session: SessionRecord, requester: Person) -> list[Outbound]:
-        """The digest for the staff destination, the first time a session closes only."""
-        if not await self._store.mark_digest_delivered(session.id):
+        """The digest for the staff destination, until the platform has accepted it once:
+        the engine marks it delivered after the send (``FileDelivery.digest_of``), so a
+        close run again after a crash mid-upload sends it again (at least once)."""
+        current = await self._store.session(session.id)
+        if current is None or current.digest_delivered:
             return []
         files = await self.files(session.id)
         await self._audit.audit(audit_name(requester), "digest-sent-to-staff", session.id)
@@ -73,14 +110,15 @@ class Digests:
                 channel_id=session.channel_id,
                 audience=Audience.STAFF,
                 requester=requester,
-                text=f"The digest for session {session.id} is ready.",
+                text=f"The digest for session {_named(session)} is ready.",
                 files=files,
+                digest_of=session.id,
             )
         ]
 
     async def command(self, event: CommandInvoked, session: SessionRecord) -> list[Outbound]:
         """/digest: the files, privately, to the staff member who asked."""
-        fmt = (event.options.get("format") or "all").strip().lower()
+        fmt = (event.options.get("format") or "all").strip().lower().lstrip(".")
         if fmt == "all":
             formats: tuple[DigestFormat, ...] = tuple(DigestFormat)
         else:
@@ -88,7 +126,7 @@ class Digests:
                 formats = (DigestFormat(fmt),)
             except ValueError:
                 raise NotFound(
-                    f"There's no digest format '{fmt}'. Formats: md, html, csv, json, all."
+                    f"There's no digest format '{fmt}'. Formats: {FORMAT_NAMES}."
                 ) from None
         files = await self.files(session.id, formats)
         await self._audit.audit(audit_name(event.person), "digest-downloaded", session.id, fmt)
@@ -97,7 +135,11 @@ class Digests:
                 channel_id=event.channel_id,
                 audience=Audience.REQUESTER,
                 requester=event.person,
-                text=f"Here is the digest for session {session.id}.",
+                text=f"Here is the digest for session {_named(session)}.",
                 files=files,
             )
         ]
+
+
+def _named(session: SessionRecord) -> str:
+    return f"{session.id} ({session.label})" if session.label else session.id

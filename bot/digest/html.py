@@ -1,77 +1,116 @@
-"""The HTML digest: one self-contained page that reads well on a phone.
+"""The HTML digest: one self-contained page that reads well on a phone and prints well.
 
-Inline CSS only; no scripts, fonts, images or links to anywhere, and a Content-Security-Policy
-that would block them if one slipped in. Jinja2 autoescaping makes answer text inert; answers
-carry ``dir="auto"`` so right-to-left text displays properly. The themes chart is an inline SVG
-built here, so the template only places numbers that are already laid out.
+Inline CSS only; no scripts, fonts, images or links to anywhere but its own sections (the
+jump links), and a Content-Security-Policy that would block them if one slipped in. Jinja2
+autoescaping makes answer text inert; answers carry ``dir="auto"`` so right-to-left text
+displays properly. The themes chart is an inline SVG laid out here, so the template only
+places numbers that are already worked out.
+
+Printing: the summary and the chart share page 1 (the chart is short: the top themes only,
+the rest are in the table); the theme table and the questions each start a new page (the
+answers with no theme follow on, rather than leave a page nearly empty), no heading is left
+at the foot of a page, and no answer card, quote or table row is split across pages.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
 
 import jinja2
 
+from bot.digest import words
+from bot.digest.agreement import thresholds_text
 from bot.digest.model import Digest
+from bot.digest.summary import summarise
 
 _TEMPLATE = "digest.html.j2"
-_CHART_WIDTH = 320  # SVG user units; the chart scales to the page width
-_BAR_SPACE = 260  # the longest bar; the rest of the row is left for its count
-_ROW_HEIGHT = 40
+CHART_THEMES = 8
+_CHART_WIDTH = 400  # SVG user units; the chart scales to the page width
+_BAR_SPACE = 310  # a bar as long as everyone present; the rest is for its numbers
+_ROW_HEIGHT = 38  # the theme's name, then its bar under it (room for long names on a phone)
+_BAR_HEIGHT = 14
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChartBar:
-    """One laid-out bar of the themes chart, in SVG user units."""
+    """One laid-out row of the themes chart, in SVG user units: who raised the theme (solid)
+    and who else agreed with it (lighter), out of everyone present."""
 
     label: str
-    count: int
+    raised: int
+    agreed: int
     label_y: int
     bar_y: int
-    width: int
+    raised_width: int
+    agreed_width: int
+    caption: str  # "17 (65%)"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Chart:
     width: int
     height: int
+    bar_height: int
     bars: tuple[ChartBar, ...]
     description: str
+    more: int  # themes left out of the chart (they are in the table)
 
 
 def render_html(digest: Digest) -> str:
     """The whole digest as one HTML document."""
     template = _environment().get_template(_TEMPLATE)
+    present = digest.participant_count
     return template.render(
         digest=digest,
-        theme_labels={theme.theme_id: theme.label for theme in digest.themes},
+        summary=summarise(digest),
         chart=theme_chart(digest),
-        started=_when(digest.started_at),
-        closed=_when(digest.closed_at) if digest.closed_at else None,
+        words=words,
+        present=present,
+        heading=words.heading(digest),
+        span=words.span(digest),
+        thresholds=thresholds_text(),
+        not_quotable=words.NOT_QUOTABLE,
     )
 
 
 def theme_chart(digest: Digest) -> Chart:
-    """Lay out a horizontal bar chart of answers per theme, in the digest's theme order."""
-    most = max((theme.answer_count for theme in digest.themes), default=0)
-    bars = tuple(
-        ChartBar(
-            label=theme.label,
-            count=theme.answer_count,
-            label_y=index * _ROW_HEIGHT + 14,
-            bar_y=index * _ROW_HEIGHT + 20,
-            width=max(2, round(_BAR_SPACE * theme.answer_count / most)) if most else 2,
+    """A horizontal bar per theme (the top ``CHART_THEMES``, in the digest's order): people
+    who raised it and people who agreed, out of everyone present."""
+    present = max(digest.participant_count, 1)
+    shown = digest.themes[:CHART_THEMES]
+    bars = []
+    for index, theme in enumerate(shown):
+        raised = round(_BAR_SPACE * theme.raised_by / present)
+        agreed = round(_BAR_SPACE * theme.agreed_by / present)
+        bars.append(
+            ChartBar(
+                label=theme.label,
+                raised=theme.raised_by,
+                agreed=theme.agreed_by,
+                label_y=index * _ROW_HEIGHT + 14,
+                bar_y=index * _ROW_HEIGHT + 19,
+                raised_width=max(raised, 2),
+                agreed_width=agreed,
+                caption=f"{theme.reach} ({words.share(theme.reach, digest.participant_count)})",
+            )
         )
-        for index, theme in enumerate(digest.themes)
+    description = "; ".join(
+        f"{bar.label}: raised by {words.people(bar.raised)}, {bar.agreed} more agreed"
+        for bar in bars
     )
-    description = "; ".join(f"{bar.label}: {_answers(bar.count)}" for bar in bars)
     return Chart(
         width=_CHART_WIDTH,
         height=max(len(bars), 1) * _ROW_HEIGHT,
-        bars=bars,
-        description=f"Answers per theme. {description}." if bars else "No themes were tagged.",
+        bar_height=_BAR_HEIGHT,
+        bars=tuple(bars),
+        description=(
+            f"People per theme, out of {words.people(digest.participant_count)} present. "
+            f"{description}."
+            if bars
+            else "No themes were tagged."
+        ),
+        more=len(digest.themes) - len(shown),
     )
 
 
@@ -85,11 +124,3 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-
-
-def _answers(count: int) -> str:
-    return f"{count} answer" if count == 1 else f"{count} answers"
-
-
-def _when(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y, %H:%M} {moment.tzname() or ''}".rstrip()

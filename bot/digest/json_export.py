@@ -1,8 +1,12 @@
-"""The JSON digest: a faithful structured dump of the model for other tools.
+"""The JSON digest: a faithful structured dump of the model for other tools, and the snapshot
+kept after the retention purge.
 
-Field names are the model's own; each answer also carries its ``agreement`` (the model's total
-of its reactions). Datetimes are ISO 8601. The top level says what the file is and which version
-of this layout it follows, so readers can refuse what they do not understand.
+Field names are the model's own. ``text`` is empty when an answer is not quotable (its
+``quotable`` is false; it still counts). ``agreement`` is the number of distinct people, not
+the writer, who pressed an agree button; ``participant_count`` is everyone present (answered
+or reacted). Datetimes are ISO 8601; ``time_zone`` says where the session was run. The top
+level says what the file is and which version of this layout it follows (2: agreement by
+meaning, session facts, labels), so readers can refuse what they do not understand.
 """
 
 from __future__ import annotations
@@ -10,10 +14,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.digest.model import Digest, DigestAnswer, ThemeSummary
+from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ThemeSummary
 
 FORMAT_NAME = "consultbot-digest"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def render_json(digest: Digest) -> str:
@@ -23,25 +27,45 @@ def render_json(digest: Digest) -> str:
 
 def digest_to_data(digest: Digest) -> dict[str, Any]:
     """The digest as plain JSON-ready data."""
+    facts = digest.facts
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "session_id": digest.session_id,
+        "label": digest.label,
         "question_set_id": digest.question_set_id,
         "question_set_title": digest.question_set_title,
         "started_at": digest.started_at.isoformat(),
         "closed_at": digest.closed_at.isoformat() if digest.closed_at else None,
+        "time_zone": digest.time_zone,
+        "codebook_version": digest.codebook_version,
         "participant_count": digest.participant_count,
         "answer_count": digest.answer_count,
-        "questions": [
-            {
-                "number": question.number,
-                "text": question.text,
-                "answers": [_answer(answer) for answer in question.answers],
-            }
-            for question in digest.questions
-        ],
+        "facts": {
+            "answered": facts.answered,
+            "only_reacted": facts.only_reacted,
+            "with_lead": facts.with_lead,
+            "not_quotable": facts.not_quotable,
+            "untagged": facts.untagged,
+        },
+        "questions": [_question(question) for question in digest.questions],
         "themes": [_theme(theme) for theme in digest.themes],
+    }
+
+
+def _question(question: DigestQuestion) -> dict[str, Any]:
+    return {
+        "number": question.number,
+        "text": question.text,
+        "answered_by": question.answered_by,
+        "skipped": question.skipped,
+        "untagged": question.untagged,
+        "top_themes": [
+            {"theme_id": t.theme_id, "label": t.label, "people": t.people}
+            for t in question.top_themes
+        ],
+        "highlight": question.highlight,
+        "answers": [_answer(answer) for answer in question.answers],
     }
 
 
@@ -50,13 +74,16 @@ def _answer(answer: DigestAnswer) -> dict[str, Any]:
         "answer_id": answer.answer_id,
         "question_number": answer.question_number,
         "alias": answer.alias,
-        "text": answer.text,
+        "text": answer.text if answer.quotable else "",
+        "quotable": answer.quotable,
         "themes": list(answer.themes),
         "reactions": [
-            {"emoji": r.emoji, "label": r.label, "count": r.count} for r in answer.reactions
+            {"emoji": r.emoji, "label": r.label, "kind": r.kind.value, "count": r.count}
+            for r in answer.reactions
         ],
         "agreement": answer.agreement,
-        "quotable": answer.quotable,
+        "differ": answer.differ,
+        "consensus": answer.consensus.value,
     }
 
 
@@ -65,6 +92,11 @@ def _theme(theme: ThemeSummary) -> dict[str, Any]:
         "theme_id": theme.theme_id,
         "label": theme.label,
         "answer_count": theme.answer_count,
-        "participant_count": theme.participant_count,
+        "raised_by": theme.raised_by,
+        "agreed_by": theme.agreed_by,
+        "agreement_total": theme.agreement_total,
+        "not_quotable": theme.not_quotable,
+        "broad": theme.broad,
+        "divided": theme.divided,
         "quotes": [_answer(quote) for quote in theme.quotes],
     }

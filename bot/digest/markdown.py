@@ -5,15 +5,20 @@ exactly as typed and cannot add headings, lists, tables, links, images, HTML or 
 answer is a quoted block that keeps its line breaks; reactions nobody gave are left out.
 Characters are escaped only where they can change the structure, so the raw file stays readable.
 The file is meant to be attached, not pasted into a chat message: chat platforms parse mentions
-by their own rules.
+by their own rules. To paste into a document, use the Word file: it has no Markdown marks.
+
+The order: the one-page summary, the theme table, each question (opening with its own short
+summary), the answers with no theme yet, and how to read the numbers.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
-from bot.digest.model import Digest, DigestAnswer, ReactionCount, ThemeSummary
+from bot.digest import words
+from bot.digest.agreement import thresholds_text
+from bot.digest.model import Digest, DigestAnswer, ReactionCount
+from bot.digest.summary import Summary, summarise
 
 # Characters that can start or end inline structure wherever they appear. `@` is escaped so a
 # Discord/Slack mention (`@everyone`, `<@123>`, `<!channel>`) stays literal text.
@@ -48,81 +53,158 @@ def quote_block(text: str) -> str:
 
 def render_markdown(digest: Digest) -> str:
     """The whole digest as a Markdown document."""
-    labels = {theme.theme_id: theme.label for theme in digest.themes}
-    parts = [_facts(digest), _theme_overview(digest.themes), "## Answers by question"]
+    summary = summarise(digest)
+    parts = [
+        _title(digest),
+        _summary(digest, summary),
+        _theme_overview(digest, summary),
+        "## Answers by question",
+    ]
+    present = digest.participant_count
     for question in digest.questions:
         parts.append(f"### {question.number}. {escape_inline(question.text)}")
+        parts.append("*" + escape_inline(words.question_line(question, present)) + "*")
         if not question.answers:
             parts.append("*No answers.*")
-        parts.extend(_answer(answer, labels) for answer in question.answers)
+        parts.extend(_answer(digest, answer) for answer in question.answers)
+    parts.append(_untagged(digest))
+    parts.append(_about(digest))
     return "\n\n".join(parts) + "\n"
 
 
-def _facts(digest: Digest) -> str:
-    closed = _when(digest.closed_at) if digest.closed_at else "not closed"
+def _title(digest: Digest) -> str:
     return "\n".join(
         [
-            f"# Digest: {escape_inline(digest.question_set_title)}",
+            f"# {escape_inline(words.heading(digest))}",
             "",
-            f"- **Session:** {escape_inline(digest.session_id)}",
-            f"- **Question set:** {escape_inline(digest.question_set_title)}"
-            f" ({escape_inline(digest.question_set_id)})",
-            f"- **Started:** {_when(digest.started_at)}",
-            f"- **Closed:** {closed}",
-            f"- **Participants:** {digest.participant_count}",
-            f"- **Answers:** {digest.answer_count}",
-            "",
-            "Answers are anonymous. Each name below is a made-up alias for this session only."
-            " Within a question, the answers most agreed with come first.",
+            f"{escape_inline(words.span(digest))} · {escape_inline(digest.question_set_title)}"
+            f" ({escape_inline(digest.question_set_id)}) · session"
+            f" {escape_inline(digest.session_id)}",
         ]
     )
 
 
-def _theme_overview(themes: tuple[ThemeSummary, ...]) -> str:
-    if not themes:
-        return "## Themes\n\n*No themes were tagged.*"
-    rows = [
-        "## Themes",
-        "",
-        "| Theme | Answers | Participants |",
-        "| --- | ---: | ---: |",
-    ]
-    rows += [
-        f"| {escape_inline(t.label)} | {t.answer_count} | {t.participant_count} |" for t in themes
-    ]
-    for theme in themes:
-        rows += ["", f"### {escape_inline(theme.label)}", ""]
+def _summary(digest: Digest, summary: Summary) -> str:
+    present = digest.participant_count
+    rows = ["## Summary", "", escape_inline(words.attendance(digest)), ""]
+    rows += [f"- {escape_inline(line)}" for line in words.held_back(digest)]
+    rows += ["", "### Top themes"]
+    if not summary.themes:
+        rows += ["", "*No themes were tagged.*"]
+    for rank, theme in enumerate(summary.themes, start=1):
+        rows += ["", f"#### {rank}\\. {escape_inline(theme.label)}", ""]
+        rows.append(escape_inline(words.theme_line(theme, present)))
+        rows += _quotes(theme.quotes, present)
+    if summary.more_themes:
+        rows += ["", f"{words.count(summary.more_themes, 'more theme')} in the table below."]
+    for highlight in summary.highlights:
+        question = highlight.question
+        title = escape_inline(f'What "{question.text}" surfaced')
+        rows += ["", f"### {title}", "", escape_inline(words.question_line(question, present))]
+        rows += _quotes(highlight.quotes, present)
+    rows += ["", "### No theme yet", ""]
+    if not summary.untagged:
+        rows.append("Every answer has a theme.")
+    else:
         rows.append(
-            f"{theme.answer_count} answers from {theme.participant_count} participants."
-            + (" Strongest quotes:" if theme.quotes else "")
+            f"{words.count(summary.untagged, 'answer')} with no theme yet, all listed at the end."
+            + (" To read first:" if summary.to_read else "")
         )
-        for quote in theme.quotes:
-            rows += ["", quote_block(quote.text), ""]
-            rows.append(
-                f"*{escape_inline(quote.alias)}, question {quote.question_number},"
-                f" agreement {quote.agreement}*"
-            )
+        rows += _quotes(summary.to_read, present)
     return "\n".join(rows)
 
 
-def _answer(answer: DigestAnswer, labels: dict[str, str]) -> str:
-    themes = ", ".join(escape_inline(labels.get(t, t)) for t in answer.themes) or "none"
+def _quotes(quotes: tuple[DigestAnswer, ...], present: int) -> list[str]:
+    rows: list[str] = []
+    for quote in quotes:
+        rows += ["", quote_block(quote.text), ""]
+        rows.append(f"*{_attribution(quote, present)}*")
+    return rows
+
+
+def _attribution(answer: DigestAnswer, present: int) -> str:
+    return escape_inline(
+        f"{answer.alias}, question {answer.question_number} · {words.agreed(answer, present)}"
+    )
+
+
+def _theme_overview(digest: Digest, summary: Summary) -> str:
+    if not digest.themes:
+        return "## All themes\n\n*No themes were tagged.*"
+    present = digest.participant_count
+    rows = [
+        "## All themes",
+        "",
+        f"{words.people(present)} present. {escape_inline(words.THEME_TABLE_NOTE)}",
+        "",
+        "| " + " | ".join(words.THEME_COLUMNS) + " |",
+        "| --- |" + " ---: |" * (len(words.THEME_COLUMNS) - 1),
+    ]
+    for theme in digest.themes:
+        label, *numbers = words.theme_row(theme, present)
+        rows.append("| " + " | ".join([escape_inline(label), *numbers]) + " |")
+    others = digest.themes[len(summary.themes) :]
+    for theme in others:
+        rows += ["", f"### {escape_inline(theme.label)}", ""]
+        rows.append(escape_inline(words.theme_line(theme, present)))
+        rows += _quotes(theme.quotes, present)
+    return "\n".join(rows)
+
+
+def _answer(digest: Digest, answer: DigestAnswer) -> str:
+    themes = ", ".join(escape_inline(digest.theme_label(t)) for t in answer.themes)
+    text = quote_block(answer.text) if answer.quotable else f"*{words.NOT_QUOTABLE}*"
     return "\n".join(
         [
             f"**{escape_inline(answer.alias)}**  ",
-            f"Themes: {themes}  ",
-            f"Reactions: {_reactions(answer.reactions)} (agreement {answer.agreement})",
+            f"{escape_inline(words.agreed(answer, digest.participant_count))}  ",
+            f"Themes: {themes or 'none yet'}  ",
+            f"Reactions: {_reactions(answer.reactions)}",
             "",
-            quote_block(answer.text),
+            text,
         ]
     )
+
+
+def _untagged(digest: Digest) -> str:
+    untagged = digest.untagged_answers
+    rows = ["## No theme yet", ""]
+    if not untagged:
+        return "\n".join([*rows, "Every answer has a theme."])
+    rows.append(
+        f"{words.count(len(untagged), 'answer')} with no theme: read them, and add a theme with"
+        " consultbot retag if one fits."
+    )
+    present = digest.participant_count
+    for answer in untagged:
+        rows += ["", f"*{_attribution(answer, present)}*", ""]
+        rows.append(quote_block(answer.text) if answer.quotable else f"*{words.NOT_QUOTABLE}*")
+    return "\n".join(rows)
+
+
+def _about(digest: Digest) -> str:
+    return "\n".join(
+        [
+            "## How to read this digest",
+            "",
+            "- Answers are anonymous: each name is a made-up alias for this session only.",
+            "- Agreement: the number of people, other than the writer, who pressed an agree"
+            " button (such as me too or good point), out of the people present (everyone who"
+            " answered or reacted). Sending support and not sure are shown but never count"
+            " as agreement.",
+            f"- {escape_inline(thresholds_text())}",
+            "- Skipped: people present who gave no answer to that question.",
+            f"- Times are in {escape_inline(digest.time_zone)}.",
+            f"- Themes from codebook version {escape_inline(_version(digest))}.",
+        ]
+    )
+
+
+def _version(digest: Digest) -> str:
+    return digest.codebook_version or "unknown"
 
 
 def _reactions(reactions: tuple[ReactionCount, ...]) -> str:
     given = [r for r in reactions if r.count]
     shown = [f"{escape_inline(r.emoji)} {escape_inline(r.label)}: {r.count}" for r in given]
     return "; ".join(shown) or "none"
-
-
-def _when(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y, %H:%M} {moment.tzname() or ''}".rstrip()

@@ -1,20 +1,32 @@
 """The digest of one closed session, as plain data that every renderer reads.
 
 It holds no platform id, username or display name, and no per-answer timestamp: answers
-appear only under their per-session alias.
+appear only under their per-session alias. Everything staff read is worked out once, here
+and in ``build``: agreement by meaning (``agreement``), who was present, the quotes chosen
+for each theme. Renderers only lay it out, so every format says the same thing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from bot.questions.model import ReactionKind
+
+
+class Consensus(enum.StrEnum):
+    BROAD = "broad agreement"
+    DIVIDED = "divided"
+    NONE = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReactionCount:
     emoji: str
     label: str
-    count: int
+    count: int  # people who pressed it
+    kind: ReactionKind = ReactionKind.AGREE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,24 +34,34 @@ class DigestAnswer:
     answer_id: str
     question_number: int
     alias: str
+    # Empty when the young person did not agree to be quoted: the answer then only counts
+    # (themes, agreement) and never appears word for word, in any format.
     text: str
     themes: tuple[str, ...]  # theme ids, codebook order
     reactions: tuple[ReactionCount, ...]  # the question's palette order
-    # False when the young person did not agree to be quoted: ``text`` is then a placeholder
-    # and the answer only counts (themes, agreement), never appears word for word.
     quotable: bool = True
+    agreement: int = 0  # distinct people, not the writer, who pressed an "agree" button
+    differ: int = 0  # distinct people who said "different for me"
+    consensus: Consensus = Consensus.NONE
 
-    @property
-    def agreement(self) -> int:
-        """Total reactions: what "most agreed" sorts by."""
-        return sum(r.count for r in self.reactions)
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThemeCount:
+    theme_id: str
+    label: str
+    people: int  # distinct people who raised it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DigestQuestion:
     number: int
     text: str
-    answers: tuple[DigestAnswer, ...]  # most agreed first, then in the order given
+    answers: tuple[DigestAnswer, ...]  # most agreed first, then by answer id
+    answered_by: int = 0  # distinct people with an answer here in the digest
+    skipped: int = 0  # people present who gave none
+    untagged: int = 0  # answers here with no theme yet
+    top_themes: tuple[ThemeCount, ...] = ()  # most people first, at most three
+    highlight: bool = False  # the summary shows what it surfaced ("What is missing?")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,8 +69,35 @@ class ThemeSummary:
     theme_id: str
     label: str
     answer_count: int
-    participant_count: int
-    quotes: tuple[DigestAnswer, ...]  # strongest (most agreed) first, at most three
+    raised_by: int  # distinct people with an answer in this theme
+    agreed_by: int = 0  # distinct people who agreed with one of them but didn't raise it
+    agreement_total: int = 0  # its answers' agreement added up (for the average)
+    not_quotable: int = 0  # its answers that count but are never quoted
+    broad: int = 0  # its answers in broad agreement
+    divided: int = 0  # its answers the room was divided on
+    # Up to three quotable answers, most agreed first, none quoted under an earlier theme.
+    quotes: tuple[DigestAnswer, ...] = ()
+
+    @property
+    def reach(self) -> int:
+        """People who raised it or agreed with it."""
+        return self.raised_by + self.agreed_by
+
+    @property
+    def mean_agreement(self) -> float:
+        """How many people agreed with each of its answers, on average."""
+        return self.agreement_total / self.answer_count if self.answer_count else 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionFacts:
+    """What is counted and not shown, so nothing is left out silently."""
+
+    answered: int = 0  # people who gave at least one answer
+    only_reacted: int = 0  # people who reacted but gave no answer
+    with_lead: int = 0  # answers with the safeguarding lead (held or kept out): a count only
+    not_quotable: int = 0  # answers counted in themes and agreement, never quoted
+    untagged: int = 0  # answers with no theme yet
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,7 +107,23 @@ class Digest:
     question_set_title: str
     started_at: datetime
     closed_at: datetime | None
-    participant_count: int
-    answer_count: int
+    participant_count: int  # people present: everyone who answered or reacted
+    answer_count: int  # answers in the digest (not those with the safeguarding lead)
     questions: tuple[DigestQuestion, ...]
-    themes: tuple[ThemeSummary, ...]  # themes with at least one answer, most answers first
+    # Themes with an answer: most people raising it first, then the most agreed with.
+    themes: tuple[ThemeSummary, ...]
+    label: str | None = None
+    time_zone: str = "Europe/London"  # times are shown in the organisation's zone
+    codebook_version: str = ""  # the codebook the tags came from
+    facts: SessionFacts = field(default_factory=SessionFacts)
+
+    @property
+    def untagged_answers(self) -> tuple[DigestAnswer, ...]:
+        """Answers with no theme yet, by question, most agreed first."""
+        return tuple(a for q in self.questions for a in q.answers if not a.themes)
+
+    def theme_label(self, theme_id: str) -> str:
+        for theme in self.themes:
+            if theme.theme_id == theme_id:
+                return theme.label
+        return theme_id

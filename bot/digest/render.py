@@ -8,6 +8,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from bot.digest.csv_export import render_csv
+from bot.digest.docx_export import render_docx
 from bot.digest.html import render_html
 from bot.digest.json_export import render_json
 from bot.digest.markdown import render_markdown
@@ -19,7 +20,10 @@ class DigestFormat(StrEnum):
     HTML = "html"
     CSV = "csv"
     JSON = "json"
+    DOCX = "docx"
 
+
+TEXT_FORMATS = frozenset({DigestFormat.MD, DigestFormat.HTML, DigestFormat.CSV, DigestFormat.JSON})
 
 MIME_TYPES: Mapping[DigestFormat, str] = MappingProxyType(
     {
@@ -27,6 +31,9 @@ MIME_TYPES: Mapping[DigestFormat, str] = MappingProxyType(
         DigestFormat.HTML: "text/html; charset=utf-8",
         DigestFormat.CSV: "text/csv; charset=utf-8",
         DigestFormat.JSON: "application/json",
+        DigestFormat.DOCX: (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        ),
     }
 )
 
@@ -36,6 +43,7 @@ _RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
         DigestFormat.HTML: lambda digest: render_html(digest).encode("utf-8"),
         DigestFormat.CSV: render_csv,
         DigestFormat.JSON: lambda digest: render_json(digest).encode("utf-8"),
+        DigestFormat.DOCX: render_docx,
     }
 )
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]+")

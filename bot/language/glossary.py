@@ -33,8 +33,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from bot.datafile import read_toml
 from bot.core.errors import DataFileError
+from bot.datafile import read_toml
 from bot.language.match import Inflect, phrase_key
 
 SCHEMA_VERSION = 1

@@ -20,8 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.datafile import read_lines, read_toml
 from bot.core.errors import DataFileError
+from bot.datafile import read_lines, read_toml
 from bot.language.glossary import GLOSSARY_FILE, Glossary, Level, Source, Term
 from bot.language.markers import Site, scan
 from bot.language.match import Matcher

@@ -9,8 +9,14 @@ before any session starts. Format (``schema_version = 1``)::
     [[questions]]
     text = "How are you finding the group?"
     help = "Optional extra words under the question."
-    palette = [{ emoji = "👍", label = "me too" }]   # optional reaction buttons
+    palette = [{ emoji = "👍", label = "me too", kind = "agree" }]   # optional buttons
     sensitive = true                 # optional: a content note and support first
+    highlight = true                 # optional: the digest's summary shows what it surfaced
+
+A palette entry's ``kind`` says what pressing it means, so the digest counts agreement by
+meaning: ``agree`` (counted as agreement), ``unsure``, ``support`` (kindness, not agreement)
+or ``disagree`` ("different for me"). It may be left out only for the emoji the shipped sets
+use (``bot.questions.model.KNOWN_KINDS``).
 """
 
 from __future__ import annotations
@@ -22,7 +28,14 @@ from typing import Any
 
 from bot.core.errors import DataFileError, NotFound
 from bot.datafile import read_toml
-from bot.questions.model import DEFAULT_PALETTE, PaletteEntry, Question, QuestionSet
+from bot.questions.model import (
+    DEFAULT_PALETTE,
+    KNOWN_KINDS,
+    PaletteEntry,
+    Question,
+    QuestionSet,
+    ReactionKind,
+)
 
 SCHEMA_VERSION = 1
 QUESTION_SETS_DIR = "question-sets"
@@ -32,8 +45,9 @@ _MAX_PALETTE = 5  # one row of buttons on Discord
 _MAX_LABEL_CHARS = 20
 
 _TOP_KEYS = {"schema_version", "id", "title", "intro", "questions"}
-_QUESTION_KEYS = {"text", "help", "palette", "sensitive"}
-_PALETTE_KEYS = {"emoji", "label"}
+_QUESTION_KEYS = {"text", "help", "palette", "sensitive", "highlight"}
+_PALETTE_KEYS = {"emoji", "label", "kind"}
+_KINDS = ", ".join(kind.value for kind in ReactionKind)
 
 
 def load_question_set(path: Path) -> QuestionSet:
@@ -96,12 +110,22 @@ def _question(where: str, number: int, raw: Any) -> Question:
     palette = DEFAULT_PALETTE
     if "palette" in raw:
         palette = _palette(where, f"{field}.palette", raw["palette"])
-    sensitive = raw.get("sensitive", False)
-    if not isinstance(sensitive, bool):
-        raise DataFileError(where, f"{field}.sensitive", "must be true or false")
+    sensitive = _flag(where, f"{field}.sensitive", raw.get("sensitive", False))
+    highlight = _flag(where, f"{field}.highlight", raw.get("highlight", False))
     return Question(
-        number=number, text=text, help_text=help_text, palette=palette, sensitive=sensitive
+        number=number,
+        text=text,
+        help_text=help_text,
+        palette=palette,
+        sensitive=sensitive,
+        highlight=highlight,
     )
+
+
+def _flag(where: str, field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise DataFileError(where, field, "must be true or false")
+    return value
 
 
 def _palette(where: str, field: str, raw: Any) -> tuple[PaletteEntry, ...]:
@@ -111,14 +135,28 @@ def _palette(where: str, field: str, raw: Any) -> tuple[PaletteEntry, ...]:
     for index, item in enumerate(raw, start=1):
         item_field = f"{field}[{index}]"
         if not isinstance(item, dict):
-            raise DataFileError(where, item_field, "must be a table { emoji, label }")
+            raise DataFileError(where, item_field, "must be a table { emoji, label, kind }")
         _reject_unknown(where, item_field + ".", item, _PALETTE_KEYS)
         emoji = _text(where, f"{item_field}.emoji", item.get("emoji"), max_chars=8)
         label = _text(where, f"{item_field}.label", item.get("label"), max_chars=_MAX_LABEL_CHARS)
-        entries.append(PaletteEntry(emoji=emoji, label=label))
+        kind = _kind(where, f"{item_field}.kind", item.get("kind"), emoji)
+        entries.append(PaletteEntry(emoji=emoji, label=label, kind=kind))
     if len({e.emoji for e in entries}) != len(entries):
         raise DataFileError(where, field, "has the same emoji twice")
     return tuple(entries)
+
+
+def _kind(where: str, field: str, value: Any, emoji: str) -> ReactionKind:
+    if value is None:
+        if emoji in KNOWN_KINDS:
+            return KNOWN_KINDS[emoji]
+        raise DataFileError(where, field, f"is missing: say what pressing {emoji} means ({_KINDS})")
+    try:
+        return ReactionKind(value)
+    except ValueError:
+        raise DataFileError(
+            where, field, f"is {value!r}, which is not a kind of reaction (use one of: {_KINDS})"
+        ) from None
 
 
 def _text(where: str, field: str, value: Any, *, max_chars: int) -> str:

@@ -3,10 +3,16 @@
 The CLI owns argument parsing and exit codes; these functions read, screen and write.
 
 ``run_screen`` reads JSON Lines (one ``{"text": ...}`` object per line; blank lines skipped)
-and writes each object back with four fields added:
+and writes each object back with these fields added:
 
-- ``"disclosure"``: true if the answer would be held for review;
-- ``"categories"``: the safeguarding categories it was held for, in lexicon order;
+- ``"outcome"``: the policy's outcome, ``hold``, ``inform_lead`` or ``share``;
+- ``"disclosure"``: true only when held back for the lead (``hold``: possible harm now);
+- ``"inform_lead"``: true when shown to the group with a low-priority note to the lead
+  (harm told as past and over);
+- ``"categories"``: the safeguarding categories it was held or noted for, in lexicon order
+  (none when shared);
+- ``"why"``: plain reasons a lead can read ("lexicon phrase: 'kill myself' (self-harm)",
+  "past and over: 'used to', 'im safe now'", "second opinion 0.83 …");
 - ``"redacted"``: the text with personal data replaced by ``[name]``, ``[phone]`` and so on;
 - ``"pii"``: ``[{"start", "end", "kind"}, ...]``, offsets into the ORIGINAL text.
 
@@ -47,8 +53,11 @@ def run_screen(path: Path, out: TextIO, lexicon_path: Path | None = None) -> Non
         results.append(
             {
                 **record,
+                "outcome": screening.outcome.value,
                 "disclosure": screening.disclosure,
+                "inform_lead": screening.inform_lead,
                 "categories": list(screening.categories),
+                "why": list(screening.why),
                 "redacted": scrubbed.text,
                 "pii": [{"start": s.start, "end": s.end, "kind": s.kind} for s in scrubbed.spans],
             }

@@ -195,7 +195,7 @@ class SafeguardingDesk:
         await self.audit(audit_name(lead), "answer-kept-out", answer_id)
         return (
             f"Answer {answer_id} is kept out of the group and every digest from now on. "
-            "(If it was already shown in the chat, it stays there: remove it in the app.)"
+            "If it was shown in the chat, it is taken out of the chat too."
         )
 
     async def who_wrote(self, answer_id: str, reason: str, lead: Person) -> str:
@@ -211,9 +211,13 @@ class SafeguardingDesk:
             )
         token = await self._store.identity_of_answer(answer_id)
         identity = self.vault.open(token) if token else None
-        await self.audit(audit_name(lead), "identity-revealed", answer_id, reason.strip())
         if identity is None:
+            # The look is audited all the same, as one that revealed nobody.
+            why = "none is stored" if token is None else "the safeguarding key cannot open it"
+            detail = f"{reason.strip()} ({why})"
+            await self.audit(audit_name(lead), "identity-reveal-failed", answer_id, detail)
             return "Who wrote it is no longer known (withdrawn, purged, or the key changed)."
+        await self.audit(audit_name(lead), "identity-revealed", answer_id, reason.strip())
         return f"Answer {answer_id} was written by {identity.platform} user {identity.user_id}."
 
     # -- helpers ----------------------------------------------------------------------------

@@ -1,14 +1,28 @@
 """Measuring the disclosure screen and the personal-data scrubber against labelled answers.
 
-Screening. A labelled file is JSON Lines, one
-``{"text": "...", "disclosure": true, "categories": ["self-harm"], "split": "dev"}`` per line
-(``split`` is optional; blank lines are skipped). Over the answers:
+Screening. A labelled file is JSON Lines, one answer per line (blank lines are skipped), in
+one of three forms:
 
-- tp: labelled a disclosure and held; fn: labelled a disclosure and not held (a miss, the
-  worst failure); fp: held but not labelled a disclosure; tn: neither;
+- the policy's: ``{"text": "...", "outcome": "hold", "categories": ["missing"]}`` with
+  ``outcome`` one of ``hold``, ``inform_lead``, ``share`` (categories for the first two);
+- the old policy's: ``{"text": "...", "disclosure": true, "categories": ["self-harm"]}``,
+  labelled when harm in the past counted as a disclosure: ``hold`` or ``share``, marked
+  ``old_policy``;
+- real answers: ``{"text": "...", "current_harm": false}``: ``hold`` when true, else
+  ``share``.
+
+``split`` is optional. Over the answers, with *held* meaning the screen's outcome is hold:
+
+- tp: labelled hold and held; fn: labelled hold, not held (a miss, the worst failure); fp:
+  held but labelled otherwise (a false alarm); tn: neither;
 - recall = tp / (tp + fn), precision = tp / (tp + fp); each is 0.0 when its denominator is 0;
-- per category, recall is the share of answers labelled with the category that the screen
-  gave that same category; ``held`` counts those it held at all, whatever the category.
+- ordinary answers are those not labelled hold; ``held_share`` = fp / ordinary answers;
+- past and over: of the answers labelled inform_lead, how many the screen noted for the lead
+  (inform_lead), held, or shared; ``inform_lead_accuracy`` = noted / labelled;
+- old policy: where past harm counted, *flagged* (held or noted) is compared with the label:
+  ``flagged_recall`` and ``flagged_precision``;
+- per category, of the answers labelled with it (hold or inform_lead): how many the screen
+  gave that same category (``found``, its recall), held, and noted.
 
 Scrubbing. A labelled file is JSON Lines, one
 ``{"text": "...", "pii": [{"start": 0, "end": 5, "kind": "name"}, ...]}`` per line, offsets
@@ -32,13 +46,20 @@ from bot.datafile import read_text_records
 from bot.safeguarding.screen import DisclosureScreen
 from bot.safeguarding.scrub import KINDS, PiiSpan, Scrubber
 
+OUTCOMES = ("hold", "inform_lead", "share")
+
 
 @dataclass(frozen=True, slots=True)
 class LabelledScreening:
     text: str
-    disclosure: bool
-    categories: frozenset[str]
+    outcome: str  # hold, inform_lead or share
+    categories: frozenset[str] = frozenset()
     split: str | None = None
+    old_policy: bool = False  # labelled when harm in the past counted as a disclosure
+
+    @property
+    def disclosure(self) -> bool:
+        return self.outcome == "hold"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +74,12 @@ class CategoryRecall:
     category: str
     support: int  # answers labelled with the category
     found: int  # ... that the screen gave the category
-    held: int  # ... that the screen held at all
+    held: int  # ... that the screen held
+    noted: int = 0  # ... that the screen noted for the lead (inform_lead)
 
     @property
     def recall(self) -> float:
-        return self.found / self.support if self.support else 0.0
+        return _ratio(self.found, self.support)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,16 +90,45 @@ class ScreenReport:
     fn: int
     tn: int
     categories: tuple[CategoryRecall, ...]  # lexicon order
-    missed: tuple[str, ...]  # disclosures not held
-    false_alarms: tuple[str, ...]  # held, but not disclosures
+    missed: tuple[str, ...]  # labelled hold, not held
+    false_alarms: tuple[str, ...]  # held, labelled otherwise
+    past: int = 0  # labelled inform_lead
+    past_noted: int = 0  # ... noted for the lead
+    past_held: int = 0  # ... held
+    noted: int = 0  # noted for the lead, whatever the label
+    old_policy: int = 0  # answers labelled under the old policy
+    flag_tp: int = 0  # of those: labelled a disclosure, and held or noted
+    flag_fp: int = 0  # not labelled a disclosure, held or noted
+    flag_fn: int = 0  # labelled a disclosure, shared
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return _ratio(self.tp, self.tp + self.fn)
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return _ratio(self.tp, self.tp + self.fp)
+
+    @property
+    def ordinary(self) -> int:
+        return self.fp + self.tn
+
+    @property
+    def held_share(self) -> float:
+        """The share of answers not labelled hold that were held."""
+        return _ratio(self.fp, self.ordinary)
+
+    @property
+    def inform_lead_accuracy(self) -> float:
+        return _ratio(self.past_noted, self.past)
+
+    @property
+    def flagged_recall(self) -> float:
+        return _ratio(self.flag_tp, self.flag_tp + self.flag_fn)
+
+    @property
+    def flagged_precision(self) -> float:
+        return _ratio(self.flag_tp, self.flag_tp + self.flag_fp)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,22 +171,37 @@ def load_screen_labels(
     known = None if categories is None else set(categories)
     out: list[LabelledScreening] = []
     for at, record in _records(path):
-        disclosure = record.get("disclosure")
-        if not isinstance(disclosure, bool):
-            raise DataFileError(str(path), at, '"disclosure" must be true or false')
+        outcome, old = _outcome(path, at, record)
         labels = record.get("categories", [])
         if not isinstance(labels, list) or not all(isinstance(c, str) for c in labels):
             raise DataFileError(str(path), at, '"categories" must be a list of category ids')
         if known is not None and (unknown := [c for c in labels if c not in known]):
             raise DataFileError(str(path), at, f"unknown category {unknown[0]!r}")
-        if labels and not disclosure:
+        if labels and outcome == "share":
             raise DataFileError(str(path), at, "has categories but is not a disclosure")
         out.append(
             LabelledScreening(
-                record["text"], disclosure, frozenset(labels), _split(path, at, record)
+                record["text"], outcome, frozenset(labels), _split(path, at, record), old
             )
         )
     return tuple(out)
+
+
+def _outcome(path: Path, at: str, record: dict[str, Any]) -> tuple[str, bool]:
+    """The labelled outcome of a record, and whether it is labelled under the old policy."""
+    if "outcome" in record:
+        if record["outcome"] not in OUTCOMES:
+            raise DataFileError(str(path), at, f'"outcome" must be one of {", ".join(OUTCOMES)}')
+        return record["outcome"], False
+    if "disclosure" in record:
+        if not isinstance(record["disclosure"], bool):
+            raise DataFileError(str(path), at, '"disclosure" must be true or false')
+        return ("hold" if record["disclosure"] else "share"), True
+    if isinstance(record.get("current_harm"), bool):
+        return ("hold" if record["current_harm"] else "share"), False
+    raise DataFileError(
+        str(path), at, 'needs "outcome", "disclosure" (true or false) or "current_harm"'
+    )
 
 
 def load_scrub_labels(path: Path) -> tuple[LabelledPii, ...]:
@@ -161,42 +227,59 @@ def load_scrub_labels(path: Path) -> tuple[LabelledPii, ...]:
 
 
 def evaluate_screen(answers: Iterable[LabelledScreening], screen: DisclosureScreen) -> ScreenReport:
-    tp = fp = fn = tn = 0
+    count: Counter[str] = Counter()
     support: Counter[str] = Counter()
     found: Counter[str] = Counter()
     held: Counter[str] = Counter()
+    noted: Counter[str] = Counter()
     missed: list[str] = []
     false_alarms: list[str] = []
     for answer in answers:
         result = screen.screen(answer.text)
-        if answer.disclosure and result.disclosure:
-            tp += 1
-        elif answer.disclosure:
-            fn += 1
+        got = result.outcome.value
+        count[f"{answer.outcome}>{got}"] += 1
+        if answer.outcome == "hold" and got != "hold":
             missed.append(answer.text)
-        elif result.disclosure:
-            fp += 1
+        elif answer.outcome != "hold" and got == "hold":
             false_alarms.append(answer.text)
-        else:
-            tn += 1
+        if answer.old_policy:
+            count["old"] += 1
+            count[f"flag-{answer.disclosure}-{got != 'share'}"] += 1
         for category in answer.categories:
             support[category] += 1
             found[category] += category in result.categories
-            held[category] += result.disclosure
+            held[category] += got == "hold"
+            noted[category] += got == "inform_lead"
     ids = [c.id for c in screen.lexicon.categories]
     ids += sorted(set(support) - set(ids))
+    tp = count["hold>hold"]
+    fn = sum(count[f"hold>{o}"] for o in OUTCOMES) - tp
+    fp = count["inform_lead>hold"] + count["share>hold"]
     return ScreenReport(
-        answers=tp + fp + fn + tn,
+        answers=sum(count[f"{a}>{b}"] for a in OUTCOMES for b in OUTCOMES),
         tp=tp,
         fp=fp,
         fn=fn,
-        tn=tn,
+        tn=count["inform_lead>inform_lead"]
+        + count["inform_lead>share"]
+        + count["share>inform_lead"]
+        + count["share>share"],
         categories=tuple(
-            CategoryRecall(category=c, support=support[c], found=found[c], held=held[c])
+            CategoryRecall(
+                category=c, support=support[c], found=found[c], held=held[c], noted=noted[c]
+            )
             for c in ids
         ),
         missed=tuple(missed),
         false_alarms=tuple(false_alarms),
+        past=sum(count[f"inform_lead>{o}"] for o in OUTCOMES),
+        past_noted=count["inform_lead>inform_lead"],
+        past_held=count["inform_lead>hold"],
+        noted=sum(count[f"{o}>inform_lead"] for o in OUTCOMES),
+        old_policy=count["old"],
+        flag_tp=count["flag-True-True"],
+        flag_fp=count["flag-False-True"],
+        flag_fn=count["flag-True-False"],
     )
 
 
@@ -233,17 +316,34 @@ def evaluate_scrub(answers: Iterable[LabelledPii], scrubber: Scrubber) -> ScrubR
 def format_screen_report(
     report: ScreenReport, *, title: str = "", show_mistakes: bool = False
 ) -> str:
-    """A fixed-width table for the terminal: the totals, then recall for each category."""
+    """A fixed-width table for the terminal: the totals, then each category."""
     rows = [f"{title}{': ' if title else ''}{report.answers} answers"]
     rows.append(
-        f"held {report.tp + report.fp}  missed {report.fn}  false alarms {report.fp}"
+        f"hold: held {report.tp + report.fp}  missed {report.fn}  false alarms {report.fp}"
         f"  recall {report.recall:.2f}  precision {report.precision:.2f}"
     )
+    rows.append(
+        f"ordinary answers held {report.fp} of {report.ordinary} ({report.held_share:.1%})"
+        f"  noted for the lead {report.noted}"
+    )
+    if report.past:
+        rows.append(
+            f"past and over: {report.past} labelled, noted {report.past_noted}"
+            f" ({report.inform_lead_accuracy:.0%}), held {report.past_held},"
+            f" shared {report.past - report.past_noted - report.past_held}"
+        )
+    if report.old_policy:
+        rows.append(
+            f"old policy ({report.old_policy} answers; past harm counted): held or noted"
+            f"  recall {report.flagged_recall:.2f}  precision {report.flagged_precision:.2f}"
+        )
     width = max([len("category"), *(len(c.category) for c in report.categories)])
-    head = f"{'category':<{width}}  {'recall':>6}  {'support':>7}  {'held':>4}"
+    head = f"{'category':<{width}}  {'recall':>6}  {'support':>7}  {'held':>4}  {'noted':>5}"
     rows += [head, "-" * len(head)]
     for c in report.categories:
-        rows.append(f"{c.category:<{width}}  {c.recall:6.2f}  {c.support:7d}  {c.held:4d}")
+        rows.append(
+            f"{c.category:<{width}}  {c.recall:6.2f}  {c.support:7d}  {c.held:4d}  {c.noted:5d}"
+        )
     if show_mistakes:
         rows += [f"MISSED  {t}" for t in report.missed]
         rows += [f"FALSE   {t}" for t in report.false_alarms]
@@ -269,6 +369,10 @@ def _same(guess: PiiSpan, label: PiiSpan) -> bool:
 
 def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     return read_text_records(path)
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 0.0
 
 
 def _split(path: Path, at: str, record: dict[str, Any]) -> str | None:

@@ -14,6 +14,11 @@ Phrase syntax (the screen reads it; the loader only checks it):
 
 ``shorthand`` maps one written word to the words it stands for ("no1" is "no one"); its
 keys are single words, written as young people type them.
+
+The lists the policy reads (``outcome``): ``asks`` (requests to talk privately), ``past``,
+``over`` and ``now`` (when what is told happened), ``jokes``, ``joke_emoji`` and
+``figurative`` (joking speech); a category's ``now_only`` (evidence told in the past counts
+only as past and over). ``model`` names the second opinion's file, in the lexicon's folder.
 """
 
 from __future__ import annotations
@@ -47,10 +52,29 @@ _TOP_KEYS = frozenset(
         "shorthand",
         "groups",
         "categories",
+        "asks",
+        "past",
+        "over",
+        "now",
+        "jokes",
+        "joke_emoji",
+        "figurative",
+        "model",
     }
 )
 _CATEGORY_KEYS = frozenset(
-    {"id", "label", "description", "phrases", "topics", "concerns", "hints", "negatable", "emoji"}
+    {
+        "id",
+        "label",
+        "description",
+        "phrases",
+        "topics",
+        "concerns",
+        "hints",
+        "negatable",
+        "now_only",
+        "emoji",
+    }
 )
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
@@ -65,6 +89,7 @@ class Category:
     concerns: tuple[str, ...] = ()  # a disclosure with a personal cue or close person near
     hints: tuple[str, ...] = ()  # two near each other, with a cue or close person near
     negatable: bool = True  # may "not" / "never" just before a topic cancel it
+    now_only: bool = False  # evidence counts only when told as now (or as past and over)
     emoji: tuple[str, ...] = ()  # a disclosure on their own
 
 
@@ -82,6 +107,14 @@ class Lexicon:
     everyday: tuple[str, ...] = ()  # ordinary phrases that cancel a topic, concern or hint
     shorthand: tuple[tuple[str, str], ...] = ()  # written word, what it stands for
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    asks: tuple[str, ...] = ()  # asking to talk privately: held, with no category
+    past: tuple[str, ...] = ()  # "when i was little", "years ago": told in the past
+    over: tuple[str, ...] = ()  # "im safe now", "not anymore": told as over
+    now: tuple[str, ...] = ()  # "still", "again", "last night": happening now
+    jokes: tuple[str, ...] = ()  # "lol", "jk": the sentence is joking
+    joke_emoji: tuple[str, ...] = ()  # "😂": so is this, after it in the same sentence
+    figurative: tuple[str, ...] = ()  # everyday in a joking sentence only ("murder me")
+    model_file: Path | None = None  # the second opinion's model, if the file names one
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -96,15 +129,19 @@ class Lexicon:
 
 def load_lexicon(path: Path) -> Lexicon:
     """Read and validate a lexicon file; raise ``DataFileError`` on any problem."""
-    return parse_lexicon(str(path), read_toml(path))
+    return parse_lexicon(str(path), read_toml(path), path.parent)
 
 
-def parse_lexicon(name: str, data: dict[str, Any]) -> Lexicon:
-    """Validate already-parsed TOML ``data``; ``name`` is used in error messages."""
+def parse_lexicon(name: str, data: dict[str, Any], folder: Path | None = None) -> Lexicon:
+    """Validate already-parsed TOML ``data``; ``name`` is used in error messages, and a
+    ``model`` file is looked for in ``folder`` (none is read without one)."""
     _reject_unknown(name, "", data, _TOP_KEYS)
     version = data.get("schema_version")
     if type(version) is not int or version != SCHEMA_VERSION:
         raise DataFileError(name, "schema_version", f"must be {SCHEMA_VERSION}, got {version!r}")
+    model = data.get("model")
+    if model is not None and (not isinstance(model, str) or not model.strip()):
+        raise DataFileError(name, "model", "must be the name of the model file")
     groups = _groups(name, data.get("groups", {}))
     known = {g for g, _ in groups}
     raw = data.get("categories")
@@ -131,6 +168,14 @@ def parse_lexicon(name: str, data: dict[str, Any]) -> Lexicon:
         everyday=_phrases(name, "everyday", data.get("everyday", []), known),
         shorthand=_shorthand(name, data.get("shorthand", {})),
         groups=groups,
+        asks=_phrases(name, "asks", data.get("asks", []), known),
+        past=_phrases(name, "past", data.get("past", []), known),
+        over=_phrases(name, "over", data.get("over", []), known),
+        now=_phrases(name, "now", data.get("now", []), known),
+        jokes=_phrases(name, "jokes", data.get("jokes", []), known),
+        joke_emoji=_emoji(name, "joke_emoji", data.get("joke_emoji", [])),
+        figurative=_phrases(name, "figurative", data.get("figurative", []), known),
+        model_file=folder / model.strip() if isinstance(model, str) and folder else None,
     )
 
 
@@ -187,9 +232,10 @@ def _category(name: str, at: str, entry: object, groups: set[str]) -> Category:
     negatable = entry.get("negatable", True)
     if not isinstance(negatable, bool):
         raise DataFileError(name, f"{at}.negatable", "must be true or false")
-    emoji = entry.get("emoji", [])
-    if not isinstance(emoji, list) or not all(isinstance(e, str) and e.strip() for e in emoji):
-        raise DataFileError(name, f"{at}.emoji", "must be a list of non-empty strings")
+    now_only = entry.get("now_only", False)
+    if not isinstance(now_only, bool):
+        raise DataFileError(name, f"{at}.now_only", "must be true or false")
+    emoji = _emoji(name, f"{at}.emoji", entry.get("emoji", []))
     return Category(
         id=entry["id"],
         label=entry["label"].strip(),
@@ -199,8 +245,15 @@ def _category(name: str, at: str, entry: object, groups: set[str]) -> Category:
         concerns=concerns,
         hints=hints,
         negatable=negatable,
-        emoji=tuple(e.strip() for e in emoji),
+        now_only=now_only,
+        emoji=emoji,
     )
+
+
+def _emoji(name: str, at: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(e, str) and e.strip() for e in value):
+        raise DataFileError(name, at, "must be a list of non-empty strings")
+    return tuple(e.strip() for e in value)
 
 
 def _phrases(

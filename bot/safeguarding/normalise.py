@@ -16,7 +16,9 @@ Young people write the same word many ways, some of them on purpose to get past 
 4. Words are runs of letters and digits; apostrophes inside a word are dropped ("don't" is
    "dont") and so is a final "'s" ("carer's" is "carer").
 5. Three or more single letters in a row, split only by spaces or dots, dashes and the like,
-   are joined into one word ("s u i c i d e", "k.m.s").
+   are joined into one word ("s u i c i d e", "k.m.s"). Where the gaps come in two widths,
+   a gap of another width ends a word, and two letters are enough ("m y  c a r e r" is "my
+   carer").
 
 Every word keeps the span it came from in the original text, so evidence quotes what was
 written, and is marked ``disguised`` when steps 1-3 or 5 changed more than accents or case.
@@ -157,6 +159,10 @@ def folded_words(folded: Folded) -> list[Word]:
     b = 0  # the next break not yet passed
     i = 0
     plain = folded.origin is None
+    origin = folded.origin or ()
+    # Nothing disguised (accents or curly quotes only): nothing reversed either, so a word's
+    # span in the original runs from its first character's origin to its last one's.
+    straight = folded.disguised is not None and not any(folded.disguised)
     while i < len(spans):
         start, end = spans[i]
         j = _run_end(text, spans, i) if end - start == 1 else i
@@ -178,6 +184,9 @@ def folded_words(folded: Folded) -> list[Word]:
             found.append(Word(norm, first, last, sentence, clause, True))
         elif plain and text[start:end].isalpha():
             found.append(Word(text[start:end], start, end, sentence, clause, False))
+        elif straight and text[start:end].isalpha():
+            first, last = origin[start], origin[end - 1] + 1
+            found.append(Word(text[start:end], first, last, sentence, clause, False))
         else:
             found.append(_word(folded, start, end, sentence, clause))
         i = j + 1
@@ -185,16 +194,32 @@ def folded_words(folded: Folded) -> list[Word]:
 
 
 def _run_end(text: str, spans: list[tuple[int, int]], i: int) -> int:
-    """The last word of a run of single letters starting at word ``i`` (``i`` if none)."""
+    """The last word of a run of single letters starting at word ``i`` (``i`` if none).
+
+    A run's gaps are all as wide as its first one: where a spaced-out stretch has gaps of two
+    widths ("m y  c a r e r"), the writer spaced the letters and, more widely, the words, so
+    a run ends at a gap of another width. Two letters make a run inside such a stretch.
+    """
     j = i
-    while (
+    width = None
+    while _spaced(text, spans, j):
+        gap = spans[j + 1][0] - spans[j][1]
+        if width is not None and gap != width:
+            break
+        width = gap
+        j += 1
+    in_stretch = _spaced(text, spans, j) or (i > 0 and _spaced(text, spans, i - 1))
+    return j if j - i + 1 >= _MIN_RUN or (j > i and in_stretch) else i
+
+
+def _spaced(text: str, spans: list[tuple[int, int]], j: int) -> bool:
+    """Whether words ``j`` and ``j + 1`` are single letters with a short gap between them."""
+    return (
         j + 1 < len(spans)
         and _single_letter(text, spans[j])
         and _single_letter(text, spans[j + 1])
         and _RUN_GAP.fullmatch(text, spans[j][1], spans[j + 1][0]) is not None
-    ):
-        j += 1
-    return j if j - i + 1 >= _MIN_RUN else i
+    )
 
 
 def _single_letter(text: str, span: tuple[int, int]) -> bool:

@@ -20,12 +20,12 @@ class Identity:
 
 
 class IdentityVault:
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, *, key_name: str = "CONSULTBOT_SAFEGUARDING_KEY") -> None:
         try:
             self._fernet = Fernet(key)
         except ValueError:
             raise ConfigError(
-                "CONSULTBOT_SAFEGUARDING_KEY",
+                key_name,
                 "must be a Fernet key; make one with `python -c 'from cryptography.fernet "
                 "import Fernet; print(Fernet.generate_key().decode())'`",
             ) from None

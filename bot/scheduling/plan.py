@@ -95,6 +95,28 @@ def parse_minutes(text: str | None, what: str) -> int | None:
         raise InvalidRequest(f"The {what} should be a whole number of minutes.") from None
 
 
+MAX_LABEL_CHARS = 60
+
+
+def parse_label(text: str | None) -> str | None:
+    """A session's optional label ("Policy group, 3 Dec"): one short line, for staff lists
+    and the digest. Mentions are refused, so a label never pings or names anyone."""
+    label = " ".join((text or "").split())
+    if not label:
+        return None
+    if len(label) > MAX_LABEL_CHARS:
+        raise InvalidRequest(
+            f"The label is {len(label)} characters; please keep it to {MAX_LABEL_CHARS}, "
+            "for example: Policy group, 3 Dec."
+        )
+    if "@" in label or "<" in label:
+        raise InvalidRequest(
+            "A label can't mention anyone. Name the group and the date, for example: "
+            "Policy group, 3 Dec."
+        )
+    return label
+
+
 def occurrence(schedule: ScheduleRecord, number: int) -> Occurrence:
     zone = ZoneInfo(schedule.time_zone)
     local = schedule.first_start + _STEP.get(schedule.repeat, timedelta(0)) * number

@@ -13,8 +13,9 @@ Exactly once: a job is claimed (``pending`` → ``running``, committed) before i
 the one claimer runs it. If the process dies while a job is ``running``, at the next start a
 close, start, move-on, batch, escalation or purge is run again: each is guarded by the store
 (a session already closed, started or moved on is left alone, an answer is shown once, an
-alert escalated once, a digest sent once), so a second run changes nothing that the first
-finished. A start or move-on that had moved the session but may have died before posting
+alert escalated once, a digest marked sent once the platform took it), so a second run
+changes nothing that the first finished; a digest whose upload the crash cut short is sent
+again. A start or move-on that had moved the session but may have died before posting
 posts its question again on the rerun (at least once: a question may, rarely, appear twice
 rather than not at all). A reminder or nudge is dropped: at most once, never posted twice.
 """

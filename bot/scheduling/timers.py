@@ -25,6 +25,7 @@ from bot.scheduling.plan import (
     check_question_minutes,
     occurrence,
     occurrence_jobs,
+    parse_label,
     parse_local_time,
     parse_minutes,
     parse_repeat,
@@ -77,6 +78,7 @@ class Timers:
         question_minutes = check_question_minutes(
             parse_minutes(options.get("question-minutes"), "time limit per question")
         )
+        label = parse_label(options.get("label"))
         channel_id = (options.get("channel") or event.channel_id).strip()
         if not channel_id:
             raise NotFound("Please say which channel the session is in.")
@@ -90,6 +92,7 @@ class Timers:
             repeat=repeat,
             length_minutes=length,
             question_minutes=question_minutes,
+            label=label,
         )
         jobs = [
             job
@@ -166,9 +169,10 @@ def describe_schedule(schedule: ScheduleRecord, question_set: QuestionSet) -> st
     timer = (
         f", {schedule.question_minutes} minutes per question" if schedule.question_minutes else ""
     )
+    label = f", labelled {schedule.label}" if schedule.label else ""
     return (
         f'Scheduled "{question_set.title}" ({schedule.id}): {first:%A %d %B %Y at %H:%M} '
-        f"{schedule.time_zone}, {repeat}, {schedule.length_minutes} minutes{timer}."
+        f"{schedule.time_zone}, {repeat}, {schedule.length_minutes} minutes{timer}{label}."
     )
 
 

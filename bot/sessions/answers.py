@@ -2,8 +2,9 @@
 
 Every answer goes through the same path, whatever the platform:
 
-1. It must be for an open question, and the person must have agreed to the privacy note in
-   this session (nothing of theirs is stored before that).
+1. It must be for an open question of a session in the channel it came from, and the person
+   must have agreed to the privacy note in this session (nothing of theirs is stored before
+   that). A form sent again (the same ``submission_id``) is stored and answered once.
 2. Personal details are taken out (names, phone numbers, emails, addresses, schools,
    handles); the young person is told privately what was removed.
 3. It is screened for a possible disclosure of harm. If so it is held: never shown to the
@@ -105,7 +106,9 @@ class Answers:
         )
 
     async def consent(self, event: ConsentGiven) -> list[Outbound]:
-        session = await self._directory.session_by_id(event.session_id)
+        session = await self._directory.session_for_press(
+            event.session_id, event.person, event.channel_id
+        )
         if session.status is not SessionStatus.OPEN and not self._directory.check_in_open(session):
             raise InvalidAnswer("This session has finished, so there's nothing to agree to now.")
         key = self._directory.person_key(session.id, event.person)
@@ -122,7 +125,9 @@ class Answers:
     async def answer(self, event: AnswerSubmitted) -> list[Outbound]:
         directory = self._directory
         if event.session_id is not None:
-            session = await directory.session_by_id(event.session_id)
+            session = await directory.session_for_press(
+                event.session_id, event.person, event.channel_id
+            )
         else:
             session = await directory.open_session(event.person, event.channel_id)
         number = (
@@ -151,8 +156,9 @@ class Answers:
         else:
             status = AnswerStatus.SHOWN
         matches = self._tagger.tag(scrubbed.text)
+        answer_id = secrets.token_hex(5)
         answer = await self._store.record_answer(
-            answer_id=secrets.token_hex(5),
+            answer_id=answer_id,
             session_id=session.id,
             question_number=number,
             participant=participant,
@@ -160,7 +166,11 @@ class Answers:
             auto_tags=[(m.theme_id, ", ".join(m.evidence)) for m in matches],
             status=status,
             quote_ok=event.quote_ok,
+            submission_id=event.submission_id,
         )
+        if answer.id != answer_id:  # the same form sent again: it was stored, and told, once
+            log.info("session %s: a submission came again; answer %s stays", session.id, answer.id)
+            return []
         log.info("session %s: answer %s stored (%s)", session.id, answer.id, status)
         me = event.person
         notices = directory.notices
@@ -216,7 +226,9 @@ class Answers:
         ]
 
     async def skip(self, event: QuestionSkipped) -> list[Outbound]:
-        session = await self._directory.session_by_id(event.session_id)
+        session = await self._directory.session_for_press(
+            event.session_id, event.person, event.channel_id
+        )
         self._directory.question_for_answers(session, event.question_number)
         return [private(event.person, event.channel_id, self._directory.notices.skipped)]
 

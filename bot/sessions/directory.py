@@ -7,6 +7,7 @@ memory only, so no platform identity is stored).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +24,10 @@ from bot.questions.loader import pick_question_set
 from bot.questions.model import Question, QuestionSet
 from bot.sessions.notices import Notices
 
+log = logging.getLogger(__name__)
+
 CHECK_IN = 0  # the question number of the closing check-in
+OTHER_CHANNEL = "That button is for a session in another channel, so nothing was changed."
 CHECK_IN_WINDOW = timedelta(minutes=30)  # how long after the end check-in answers are taken
 
 
@@ -64,6 +68,18 @@ class SessionDirectory:
             ids = [s.session.id for s in (await self._store.session_summaries())[:10]]
             known = ", ".join(ids) if ids else "none yet"
             raise NotFound(f"There's no session '{session_id}'. Recent sessions: {known}.")
+        return session
+
+    async def session_for_press(
+        self, session_id: str, person: Person, channel_id: str
+    ) -> SessionRecord:
+        """The session a button or form names, refused unless it is a session of the
+        channel (and platform) the press came from: an id copied from another channel can't
+        put a consent, an answer or a skip into that channel's session."""
+        session = await self.session_by_id(session_id)
+        if session.platform != person.platform or session.channel_id != channel_id:
+            log.warning("a press for session %s came from another channel; refused", session.id)
+            raise InvalidAnswer(OTHER_CHANNEL)
         return session
 
     async def open_session(self, person: Person, channel_id: str) -> SessionRecord:

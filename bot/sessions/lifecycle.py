@@ -18,7 +18,7 @@ from bot.core.records import ScheduleRecord, SessionRecord, SessionStatus
 from bot.core.store import SessionStore
 from bot.questions.loader import pick_question_set
 from bot.questions.model import QuestionSet
-from bot.scheduling.plan import check_question_minutes, occurrence, parse_minutes
+from bot.scheduling.plan import check_question_minutes, occurrence, parse_label, parse_minutes
 from bot.scheduling.words import describe_duration
 from bot.sessions.directory import SessionDirectory, private
 from bot.sessions.posts import check_in_post, question_post
@@ -61,11 +61,13 @@ class Lifecycle:
         minutes = check_question_minutes(
             parse_minutes(event.options.get("question-minutes"), "time limit per question")
         )
+        label = parse_label(event.options.get("label"))
         session, messages = await self._start(
             platform=event.person.platform,
             channel_id=event.channel_id,
             question_set=question_set,
             question_seconds=minutes * 60 if minutes else None,
+            label=label,
         )
         self._directory.facilitators[session.id] = event.person
         started = self._directory.notices.session_started_for_facilitator.format(
@@ -93,6 +95,7 @@ class Lifecycle:
         ends_at: datetime | None = None,
         schedule_id: str | None = None,
         occurrence: int | None = None,
+        label: str | None = None,
     ) -> tuple[SessionRecord, list[Outbound]]:
         session = SessionRecord(
             id="".join(secrets.choice(_SESSION_ID_ALPHABET) for _ in range(6)),
@@ -107,6 +110,7 @@ class Lifecycle:
             question_seconds=question_seconds,
             schedule_id=schedule_id,
             occurrence=occurrence,
+            label=label,
         )
         await self._store.create_session(session)
         log.info("session %s started with %s", session.id, question_set.id)
@@ -196,6 +200,7 @@ class Lifecycle:
                 ends_at=occ.ends_at,
                 schedule_id=schedule.id,
                 occurrence=number,
+                label=schedule.label,
             )
         except ChannelBusy:
             log.warning("schedule %s: channel busy, occurrence %d not started", schedule.id, number)
@@ -231,11 +236,12 @@ class Lifecycle:
         return [ChannelNotice(channel_id=session.channel_id, text=ONE_MINUTE_LEFT)]
 
     async def reveal_waiting(self, session_id: str) -> list[Outbound]:
-        """The reveal job: the next shuffled batch of waiting answers."""
+        """The reveal job: the next shuffled batch of answers that have waited long enough
+        (see ``bot.sessions.reveal`` for the rule)."""
         session = await self._store.session(session_id)
         if session is None:
             return []
-        return await self._reveal.reveal(session)
+        return await self._reveal.reveal_due(session)
 
     def reminder(self, schedule: ScheduleRecord, number: int, before: timedelta) -> ChannelNotice:
         question_set = pick_question_set(self._directory.question_sets, schedule.question_set_id)
@@ -265,12 +271,17 @@ class Lifecycle:
             return "There are no sessions yet."
         lines = ["Sessions:"]
         for s in summaries[:25]:
+            label = f" · {s.session.label}" if s.session.label else ""
             lines.append(
-                f"• {s.session.id} · {s.session.question_set_id} · {s.session.status} · "
-                f"{s.session.started_at:%d %b %Y} · {s.answer_count} answers from "
-                f"{s.participant_count} people"
+                f"• {s.session.id}{label} · {s.session.question_set_id} · {s.session.status} · "
+                f"{s.session.started_at:%d %b %Y} · {_count(s.answer_count, 'answer')} from "
+                f"{_count(s.participant_count, 'person', 'people')}"
             )
         return "\n".join(lines)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _intro(channel_id: str, question_set: QuestionSet) -> ChannelNotice:

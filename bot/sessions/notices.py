@@ -1,5 +1,6 @@
 """The words young people see, loaded from ``prompts/notices.toml`` so an organisation can
-adapt them. Every key is required; unknown keys are rejected; placeholders are checked."""
+adapt them. Every key is required; unknown keys are rejected; placeholders are checked by
+filling them in, so a stray brace stops the bot at start with the file and the notice."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Notices:
     session_ended: str
     withdrawn: str  # {count}
     nothing_to_withdraw: str
+    posts_not_removed: str  # the app refused to delete some withdrawn answers from the chat
     consent: str  # {retention_days}
     consent_thanks: str
     held_for_lead: str
@@ -60,11 +62,21 @@ def load_notices(prompts_dir: Path) -> Notices:
         value = data.get(name)
         if not isinstance(value, str) or not value.strip():
             raise DataFileError(where, name, "is missing or empty (it must be text)")
-        used = {f for _, f, _, _ in string.Formatter().parse(value) if f}
         allowed = _PLACEHOLDERS.get(name, set())
+        try:
+            used = {f for _, f, _, _ in string.Formatter().parse(value) if f}
+        except ValueError:
+            raise DataFileError(
+                where, name, "has a { or } without its partner (write {{ or }} for a brace)"
+            ) from None
         if not used <= allowed:
             raise DataFileError(where, name, f"uses unknown placeholders {sorted(used - allowed)}")
         if not used >= allowed:
             raise DataFileError(where, name, f"must use the placeholders {sorted(allowed)}")
+        try:  # as the bot will, so a bad field (``{alias!x}``) stops the start, not a reply
+            value.format(**dict.fromkeys(allowed, "1"))
+        except (ValueError, KeyError, IndexError, AttributeError) as e:
+            problem = f"has a placeholder that can't be filled: {e}"
+            raise DataFileError(where, name, problem) from None
         values[name] = value.strip()
     return Notices(**values)

@@ -31,6 +31,8 @@ class Reactions:
         if answer is None or answer.status is not AnswerStatus.SHOWN:
             return []  # not one of our shown answer posts: ignore quietly
         session = await self._directory.session_by_id(answer.session_id)
+        if session.channel_id != event.channel_id or session.platform != event.person.platform:
+            return []  # a button id from another channel's answer: not counted
         palette = self._directory.question_set(session).question(answer.question_number).palette
         entry = _palette_entry(palette, event)
         if entry is None:

@@ -2,7 +2,8 @@
 
 Input is chosen by extension: ``.jsonl`` and ``.json`` are read as JSON Lines (one
 ``{"text": ...}`` object per line; blank lines skipped), ``.csv`` as a table with a ``text``
-column (UTF-8, an Excel byte-order mark is fine). Every record comes back with all its fields
+column, or a digest's own CSV, whose ``comment-body`` is the text (UTF-8, an Excel byte-order
+mark is fine). Every record comes back with all its fields
 plus ``"themes": [ids]`` in codebook order and ``"untagged"``: true when the tagger could give
 the answer no theme, so nobody mistakes "no theme" for "not read". Errors name the file and
 the line or column.
@@ -33,6 +34,7 @@ from bot.tagging.codebook import Codebook
 from bot.tagging.tagger import Explanation, Tagger, ThemeMatch
 
 Record = dict[str, Any]
+DIGEST_TEXT = "comment-body"
 
 
 def tag_records(
@@ -107,17 +109,21 @@ def _read_csv(path: Path) -> Iterator[Record]:
     with _open(path) as f:
         reader = csv.DictReader(_lines(name, f))
         columns = reader.fieldnames or []
-        if "text" not in columns:
+        # A digest's own CSV has its answers in comment-body (empty when not quotable).
+        column = "text" if "text" in columns or DIGEST_TEXT not in columns else DIGEST_TEXT
+        if column not in columns:
             found = ", ".join(repr(c) for c in columns) or "none"
-            raise DataFileError(name, "column text", f"is missing; the columns are {found}")
+            raise DataFileError(
+                name, "column text", f"is missing (or {DIGEST_TEXT}); the columns are {found}"
+            )
         for row in reader:
             if None in row:
                 raise DataFileError(
                     name, f"line {reader.line_num}", "has more cells than the header row"
                 )
-            if row["text"] is None:
-                raise DataFileError(name, f"line {reader.line_num}", "has no text cell")
-            yield dict(row)
+            if row[column] is None:
+                raise DataFileError(name, f"line {reader.line_num}", f"has no {column} cell")
+            yield {**row, "text": row[column]} if column != "text" else dict(row)
 
 
 def _lines(name: str, f: TextIO) -> Iterator[str]:

@@ -114,6 +114,30 @@ def normalise(text: str) -> str:
     return _REPEAT.sub(r"\1\1", text)
 
 
+def words(text: str) -> list[str]:
+    """The words of ``text``, as ``analyse`` finds them (steps 1 and 2)."""
+    return _WORD.findall(normalise(text))
+
+
+def word_features(word: str, settings: FeatureSettings) -> list[str]:
+    """The features ``analyse`` makes of one word on its own: ``w:`` and its ``c:`` pieces.
+
+    ``analyse(text)`` lists, in another order, the features of each of ``words(text)`` and
+    a ``b:`` feature for each pair of neighbours; a scorer may cache these by word.
+    """
+    out = [f"w:{word}"]
+    if settings.char_ngrams is not None:
+        low, high = settings.char_ngrams
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            if size <= n:
+                out.append(f"c:{padded}")
+                break
+            out.extend(f"c:{padded[i : i + n]}" for i in range(size - n + 1))
+    return out
+
+
 def analyse(text: str, settings: FeatureSettings) -> list[str]:
     """Every feature of ``text``, once per occurrence, in text order."""
     words = _WORD.findall(normalise(text))

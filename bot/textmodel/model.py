@@ -38,10 +38,11 @@ import operator
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bot.textmodel.features import FeatureSettings, analyse
+from bot.textmodel.features import FeatureSettings, word_features, words
 from bot.textmodel.schema import WHOLE, Checker, read_json
 
 SCHEMA_VERSION = 1
@@ -52,6 +53,7 @@ _TOP_KEYS = (
 _FEATURE_KEYS = ("version", "word_ngrams", "char_ngrams")
 _TRAINING_KEYS = ("data_sha256", "examples", "positives", "settings", "versions")
 _HEX = frozenset("0123456789abcdef")
+_WORD_CACHE = 20_000  # words whose columns are kept between texts
 
 
 class Neighbour(NamedTuple):
@@ -86,6 +88,7 @@ class LinearTextModel:
         self._sublinear: bool = tfidf["sublinear_tf"]
         vocabulary = check.strings(top["vocabulary"], "vocabulary")
         self._columns = {feature: j for j, feature in enumerate(vocabulary)}
+        self._word_columns: dict[str, tuple[int, ...]] = {}
         self._idf = check.numbers(top["idf"], "idf", len(vocabulary))
         if min(self._idf) <= 0:
             check.fail("idf", "must hold positive numbers only")
@@ -138,13 +141,32 @@ class LinearTextModel:
 
     def counts(self, text: str) -> dict[int, int]:
         """How often each vocabulary feature occurs in ``text``: column → count, by column."""
-        get = self._columns.get
-        found = ((get(f), n) for f, n in Counter(analyse(text, self.features)).items())
-        return dict(sorted((j, n) for j, n in found if j is not None))
+        return dict(sorted(self._counted(text).items()))
 
     def vector(self, text: str) -> dict[int, float]:
         """The text's TF-IDF vector, unit length: column → value, non-zero columns only."""
         return self._unit(self.counts(text).items())
+
+    def _counted(self, text: str) -> Counter[int]:
+        """``counts`` in no particular order: the features of ``analyse``, found word by word
+        (a word's own features are looked up once and cached) and pair by pair."""
+        columns, cache, settings = self._columns, self._word_columns, self.features
+        found: Counter[int] = Counter()
+        text_words = words(text)
+        for word in text_words:
+            known = cache.get(word)
+            if known is None:
+                if len(cache) >= _WORD_CACHE:
+                    cache.clear()
+                features = word_features(word, settings)
+                known = cache[word] = tuple(
+                    j for f in features if (j := columns.get(f)) is not None
+                )
+            found.update(known)
+        if settings.word_ngrams == 2:
+            get = columns.get
+            found.update(j for a, b in pairwise(text_words) if (j := get(f"b:{a} {b}")) is not None)
+        return found
 
     @cached_property
     def _example_vectors(self) -> list[tuple[str, dict[int, float]]]:
@@ -162,7 +184,7 @@ class LinearTextModel:
 
     def scores(self, text: str) -> dict[str, float]:
         """Each label's probability for ``text``, in the order of ``labels``."""
-        x = self.vector(text)
+        x = self._unit(self._counted(text).items())  # as vector(), unsorted: fsum needs no order
         columns, values = list(x), list(x.values())
         out: dict[str, float] = {}
         for label, (weights, scale, intercept) in zip(self.labels, self._weights, strict=True):

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from db.sqlite.answers import SqliteAnswers
 from db.sqlite.audit import SqliteAudit
+from db.sqlite.codebook import SqliteCodebook
 from db.sqlite.jobs import SqliteJobs
+from db.sqlite.keys import SqliteKeys
 from db.sqlite.participants import SqliteParticipants
 from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
@@ -27,6 +29,8 @@ class SqliteStore(
     SqliteSafeguarding,
     SqliteRetention,
     SqliteAudit,
+    SqliteKeys,
+    SqliteCodebook,
 ):
     """Every capability over one connection: implements ``bot.core.store.Store``."""
 

@@ -11,6 +11,7 @@ from bot.core.records import (
     AnswerRecord,
     AnswerStatus,
     Participant,
+    SessionAttendance,
     TagRecord,
 )
 from db.sqlite.connection import SqliteConnection
@@ -29,12 +30,23 @@ class SqliteAnswers(SqliteConnection):
         auto_tags: Sequence[tuple[str, str]],
         status: AnswerStatus = AnswerStatus.SHOWN,
         quote_ok: bool = False,
+        submission_id: str | None = None,
     ) -> AnswerRecord:
-        """Store an answer and its automatic tags ((theme id, evidence)); committed on return."""
+        """Store an answer and its automatic tags ((theme id, evidence)); committed on return.
+        A submission this participant already gave returns the answer stored then."""
         async with self._write() as db:
+            if submission_id is not None:
+                async with db.execute(
+                    ANSWER_SELECT + " WHERE a.session_id = ? AND a.participant_id = ?"
+                    " AND a.submission_id = ?",
+                    (session_id, participant.id, submission_id),
+                ) as cursor:
+                    given = await cursor.fetchone()
+                if given is not None:
+                    return answer_record(given)
             await db.execute(
                 "INSERT INTO answers (id, session_id, question_number, participant_id, text,"
-                " status, quote_ok) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " status, quote_ok, submission_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     answer_id,
                     session_id,
@@ -43,6 +55,7 @@ class SqliteAnswers(SqliteConnection):
                     text,
                     status.value,
                     int(quote_ok),
+                    submission_id,
                 ),
             )
             await db.executemany(
@@ -72,6 +85,13 @@ class SqliteAnswers(SqliteConnection):
                 (answer_id, message_ref),
             )
 
+    async def posts_of_answer(self, answer_id: str) -> list[str]:
+        rows = await self._rows(
+            "SELECT message_ref FROM answer_posts WHERE answer_id = ? ORDER BY rowid",
+            (answer_id,),
+        )
+        return [str(r["message_ref"]) for r in rows]
+
     async def answer_for_message(self, message_ref: str) -> AnswerRecord | None:
         rows = await self._rows(
             ANSWER_SELECT + " JOIN answer_posts ap ON ap.answer_id = a.id WHERE ap.message_ref = ?",
@@ -99,19 +119,44 @@ class SqliteAnswers(SqliteConnection):
                 TagRecord(theme_id=r["theme_id"], origin=r["origin"], evidence=r["evidence"])
             )
         counts: dict[str, dict[str, int]] = {}
+        reactors: dict[str, list[tuple[int, str]]] = {}
         for r in await self._rows(
-            "SELECT r.answer_id, r.emoji, COUNT(*) AS n FROM reactions r"
-            " JOIN answers a ON a.id = r.answer_id WHERE a.session_id = ?"
-            " GROUP BY r.answer_id, r.emoji",
+            "SELECT r.answer_id, r.participant_id, r.emoji FROM reactions r"
+            " JOIN answers a ON a.id = r.answer_id WHERE a.session_id = ?",
             (session_id,),
         ):
-            counts.setdefault(r["answer_id"], {})[r["emoji"]] = r["n"]
+            by_emoji = counts.setdefault(r["answer_id"], {})
+            by_emoji[r["emoji"]] = by_emoji.get(r["emoji"], 0) + 1
+            reactors.setdefault(r["answer_id"], []).append((r["participant_id"], r["emoji"]))
         return [
             AnswerForDigest(
-                answer=a, tags=tuple(tags.get(a.id, ())), reaction_counts=counts.get(a.id, {})
+                answer=a,
+                tags=tuple(tags.get(a.id, ())),
+                reaction_counts=counts.get(a.id, {}),
+                reactors=tuple(sorted(reactors.get(a.id, ()))),
             )
             for a in answers
         ]
+
+    async def session_attendance(self, session_id: str) -> SessionAttendance:
+        answered = await self._rows(
+            "SELECT DISTINCT participant_id FROM answers WHERE session_id = ?", (session_id,)
+        )
+        reacted = await self._rows(
+            "SELECT DISTINCT r.participant_id FROM reactions r"
+            " JOIN answers a ON a.id = r.answer_id WHERE a.session_id = ?",
+            (session_id,),
+        )
+        with_lead = await self._rows(
+            "SELECT COUNT(*) AS n FROM answers"
+            " WHERE session_id = ? AND status IN ('held', 'kept_out')",
+            (session_id,),
+        )
+        return SessionAttendance(
+            answered=frozenset(r["participant_id"] for r in answered),
+            reacted=frozenset(r["participant_id"] for r in reacted),
+            with_lead=int(with_lead[0]["n"]),
+        )
 
     # -- statuses ---------------------------------------------------------------------------
 

@@ -3,13 +3,20 @@
 Every write runs in ``BEGIN IMMEDIATE … COMMIT`` under the single writer lock and returns
 only after the commit, so anything the engine acknowledges to a young person is already
 durable. The capability mixins (``sessions``, ``answers``, …) build on this class and use only
-``_write`` and ``_rows``.
+``_write``, ``_rows`` and ``_forget``.
+
+Deleting is meant to forget: ``secure_delete`` overwrites deleted rows with zeros, and after a
+withdrawal or a purge ``_forget`` checkpoints the write-ahead log and truncates it, so the
+words are in no byte of the database or its ``-wal`` file. The files are private to their
+owner (``files.py``). A database another program keeps locked for longer than the busy
+timeout, or a full disk, raises ``StorageError`` (one clear line, not a driver traceback).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -18,28 +25,51 @@ from typing import Any, Self
 
 import aiosqlite
 
-from db.sqlite.migrate import migrate
+from bot.core.errors import StorageError
+from db.sqlite.files import is_memory, make_sidecars_private, prepare_database_file
+from db.sqlite.migrate import migrate, schema_version
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
 
 
 class SqliteConnection:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, *, upgraded_from: int, version: int) -> None:
         self._db = db
         self._lock = asyncio.Lock()
+        self.upgraded_from = upgraded_from  # the schema version before this open migrated it
+        self.schema_version = version
 
     @classmethod
     async def open(cls, path: Path | str) -> Self:
-        db = await aiosqlite.connect(str(path), isolation_level=None)
+        if not is_memory(path):
+            try:
+                prepare_database_file(Path(path))
+            except OSError as e:
+                raise StorageError(f"{path}: cannot be created: {e.strerror or e}") from e
         try:
+            db = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as e:
+            raise StorageError(f"{path}: cannot be opened: {e}") from e
+        try:
+            await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=FULL")
-            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA secure_delete=ON")
             await db.execute("PRAGMA foreign_keys=ON")
             db.row_factory = sqlite3.Row
-            await migrate(db)
+            before = await schema_version(db)
+            version = await migrate(db)
+            if not is_memory(path):
+                make_sidecars_private(Path(path))
+        except sqlite3.Error as e:
+            await db.close()
+            raise storage_error(e, path) from e
         except BaseException:
             await db.close()
             raise
-        return cls(db)
+        return cls(db, upgraded_from=before, version=version)
 
     async def close(self) -> None:
         await self._db.close()
@@ -58,15 +88,50 @@ class SqliteConnection:
                     await begin
                     await self._db.execute("ROLLBACK")
                 raise
+            except sqlite3.OperationalError as e:
+                raise storage_error(e) from e
             try:
                 yield self._db
-            except BaseException:
+            except BaseException as e:
                 with contextlib.suppress(Exception):
                     await asyncio.shield(self._db.execute("ROLLBACK"))
+                if isinstance(e, sqlite3.OperationalError):
+                    raise storage_error(e) from e
                 raise
             else:
-                await asyncio.shield(self._db.execute("COMMIT"))
+                try:
+                    await asyncio.shield(self._db.execute("COMMIT"))
+                except sqlite3.OperationalError as e:
+                    with contextlib.suppress(Exception):
+                        await asyncio.shield(self._db.execute("ROLLBACK"))
+                    raise storage_error(e) from e
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self._lock, self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        try:
+            async with self._lock, self._db.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.OperationalError as e:
+            raise storage_error(e) from e
+
+    async def _forget(self) -> None:
+        """After deleting what someone wrote: copy the log into the database (where
+        ``secure_delete`` has zeroed the rows) and truncate it, so no old copy stays."""
+        async with self._lock, self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            row = await cursor.fetchone()
+        if row is not None and row[0]:
+            # Another connection is reading an older snapshot; the next checkpoint finishes.
+            log.warning("the write-ahead log could not be emptied yet (a reader is busy)")
+
+
+def storage_error(error: sqlite3.Error, path: Path | str | None = None) -> StorageError:
+    """One clear line for what went wrong with the database."""
+    text = str(error)
+    where = f"{path}: " if path is not None else "the database "
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"{where}is locked by another program (another consultbot command or a backup "
+            f"kept it for over {BUSY_TIMEOUT_MS // 1000} seconds); try again"
+        )
+    if "full" in text:
+        return StorageError(f"{where}cannot be written: the disk is full")
+    return StorageError(f"{where}cannot be used: {text}")

@@ -19,8 +19,8 @@ class SqliteJobs(SqliteConnection):
         async with self._write() as db:
             await db.execute(
                 "INSERT INTO schedules (id, platform, channel_id, question_set_id, first_start,"
-                " time_zone, repeat, length_minutes, question_minutes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " time_zone, repeat, length_minutes, question_minutes, label)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     schedule.id,
                     schedule.platform,
@@ -31,6 +31,7 @@ class SqliteJobs(SqliteConnection):
                     schedule.repeat.value,
                     schedule.length_minutes,
                     schedule.question_minutes,
+                    schedule.label,
                 ),
             )
             await _insert_jobs(db, jobs)

@@ -8,6 +8,8 @@ from importlib import resources
 
 import aiosqlite
 
+from bot.core.errors import StorageError
+
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -25,14 +27,18 @@ def migration_scripts() -> list[tuple[int, str, str]]:
     return found
 
 
-async def migrate(db: aiosqlite.Connection) -> int:
-    """Apply every migration newer than the database; return the resulting version."""
+async def schema_version(db: aiosqlite.Connection) -> int:
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
-    current = int(row[0]) if row else 0
+    return int(row[0]) if row else 0
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Apply every migration newer than the database; return the resulting version."""
+    current = await schema_version(db)
     scripts = migration_scripts()
     if current > len(scripts):
-        raise RuntimeError(
+        raise StorageError(
             f"the database is at schema version {current}, newer than this code "
             f"({len(scripts)}); upgrade consultbot"
         )

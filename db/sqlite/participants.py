@@ -66,12 +66,22 @@ class SqliteParticipants(SqliteConnection):
             consented=bool(rows[0]["consented"]),
         )
 
+    async def posts_of_participant(self, participant_id: int) -> list[str]:
+        rows = await self._rows(
+            "SELECT ap.message_ref FROM answer_posts ap JOIN answers a ON a.id = ap.answer_id"
+            " WHERE a.participant_id = ? ORDER BY a.seq, ap.rowid",
+            (participant_id,),
+        )
+        return [str(r["message_ref"]) for r in rows]
+
     async def withdraw_participant(self, participant_id: int) -> int:
-        """Delete a participant with their answers and reactions; return answers deleted."""
+        """Delete a participant with their answers and reactions, from the disk too (see
+        ``_forget``); return answers deleted."""
         async with self._write() as db:
             async with db.execute(
                 "SELECT COUNT(*) FROM answers WHERE participant_id = ?", (participant_id,)
             ) as cursor:
                 row = await cursor.fetchone()
             await db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
-            return int(row[0]) if row else 0
+        await self._forget()
+        return int(row[0]) if row else 0

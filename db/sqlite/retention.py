@@ -17,8 +17,8 @@ class SqliteRetention(SqliteConnection):
         return [r["id"] for r in rows]
 
     async def purge_session(self, session_id: str, snapshot: str) -> int:
-        """Keep the anonymised digest; delete answers, hashes, identities and alerts.
-        Returns the number of answers deleted."""
+        """Keep the anonymised digest; delete answers, hashes, identities and alerts, from the
+        disk too (see ``_forget``). Returns the number of answers deleted."""
         async with self._write() as db:
             await db.execute(
                 "INSERT INTO digest_snapshots (session_id, content) VALUES (?, ?)"
@@ -33,7 +33,8 @@ class SqliteRetention(SqliteConnection):
             await db.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
             await db.execute("DELETE FROM participants WHERE session_id = ?", (session_id,))
             await db.execute("UPDATE sessions SET purged = 1 WHERE id = ?", (session_id,))
-            return int(row[0]) if row else 0
+        await self._forget()
+        return int(row[0]) if row else 0
 
     async def digest_snapshot(self, session_id: str) -> str | None:
         rows = await self._rows(

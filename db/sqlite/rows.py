@@ -51,6 +51,8 @@ def session_record(row: sqlite3.Row) -> SessionRecord:
         schedule_id=row["schedule_id"],
         occurrence=row["occurrence"],
         purged=bool(row["purged"]),
+        label=row["label"],
+        digest_delivered=bool(row["digest_delivered"]),
     )
 
 
@@ -66,6 +68,7 @@ def schedule_record(row: sqlite3.Row) -> ScheduleRecord:
         length_minutes=row["length_minutes"],
         question_minutes=row["question_minutes"],
         cancelled=bool(row["cancelled"]),
+        label=row["label"],
     )
 
 

@@ -19,7 +19,7 @@ class SqliteSessions(SqliteConnection):
                 await db.execute(
                     "INSERT INTO sessions (id, platform, channel_id, question_set_id, status,"
                     " current_question, started_at, ends_at, question_seconds, schedule_id,"
-                    " occurrence) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)",
+                    " occurrence, label) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)",
                     (
                         session.id,
                         session.platform,
@@ -31,6 +31,7 @@ class SqliteSessions(SqliteConnection):
                         session.question_seconds,
                         session.schedule_id,
                         session.occurrence,
+                        session.label,
                     ),
                 )
         except sqlite3.IntegrityError:

@@ -90,8 +90,8 @@ def test_demo_runs_a_whole_session_and_prints_the_paths(
     assert main(["demo", "--out", str(out), "--participants", "6", "--seed", "3"]) == 0
     printed = capsys.readouterr().out
     files = sorted(p.name for p in out.iterdir())
-    assert [name.rsplit(".", 1)[1] for name in files] == ["csv", "html", "json", "md"]
-    last_lines = printed.strip().splitlines()[-4:]
+    assert [name.rsplit(".", 1)[1] for name in files] == ["csv", "docx", "html", "json", "md"]
+    last_lines = printed.strip().splitlines()[-5:]
     assert sorted(line.strip() for line in last_lines) == [str(out / name) for name in files]
     digest = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
     assert digest["answer_count"] >= 6

@@ -10,7 +10,13 @@ import sqlite3
 from adapters.local.adapter import LocalChannel
 from bot.config import Settings
 from bot.core.events import Command, Role
-from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost
+from bot.core.outbound import (
+    AnswerPost,
+    ConsentRequest,
+    FileDelivery,
+    PrivateNotice,
+    QuestionPost,
+)
 from bot.engine import Engine
 
 USER_IDS = ["user-id-918273645", "user-id-564738291", "user-id-102938475"]
@@ -67,11 +73,16 @@ async def test_whole_session_digest_has_answers_aliases_tags_and_counts_and_no_i
     assert q1["answers"][0]["text"] == ANSWERS[1][0]  # most agreed first
     first = q1["answers"][0]
     assert first["alias"] == leaving.alias
-    assert {r["emoji"]: r["count"] for r in first["reactions"]} == {"👍": 2, "💡": 1, "❤️": 0}
+    assert {r["emoji"]: r["count"] for r in first["reactions"]} == {
+        "👍": 2,
+        "💡": 1,
+        "❤️": 0,
+        "🔀": 0,
+    }
     assert "leaving-care" in first["themes"]
     q4 = {a["text"]: a for a in digest["questions"][3]["answers"]}
     moving_counts = {r["emoji"]: r["count"] for r in q4[ANSWERS[4][0]]["reactions"]}
-    assert moving_counts == {"👍": 0, "😤": 1, "❤️": 0}
+    assert moving_counts == {"👍": 0, "😤": 1, "❤️": 0, "🔀": 0}
     assert "stability-moves" in q4[ANSWERS[4][0]]["themes"]
     assert "siblings-family" in {t for a in q1["answers"] for t in a["themes"]}
     aliases = {a["alias"] for q in digest["questions"] for a in q["answers"]}
@@ -96,3 +107,30 @@ async def test_whole_session_digest_has_answers_aliases_tags_and_counts_and_no_i
     with sqlite3.connect(settings.database_path) as db:  # the answer itself is stored, once
         stored = db.execute("SELECT COUNT(*) FROM answers WHERE text = ?", (ANSWERS[4][1],))
         assert stored.fetchone()[0] == 1
+
+
+async def test_replies_go_back_to_whoever_acted_and_the_form_takes_the_thanks_place(
+    engine: Engine,
+) -> None:
+    channel = LocalChannel(engine)
+    facilitator = channel.person("facilitator-id-55555", Role.FACILITATOR)
+    writer = channel.person(USER_IDS[0])
+    await channel.command(facilitator, Command.START_SESSION, **{"question-set": "check-in"})
+    (started,) = channel.outbox.replies
+    assert isinstance(started, PrivateNotice) and started.recipient == facilitator
+    question = channel.outbox.of_type(QuestionPost)[-1]
+
+    sent = await channel.answer(writer, question, "my dad hits me and i'm scared to go home")
+
+    note, *held = channel.outbox.replies[1:]
+    assert isinstance(note, ConsentRequest) and note.recipient == writer  # before the form
+    # The answer form opened after "I understand", so the engine's thanks was not sent.
+    assert not any("You can answer and react now" in getattr(m, "text", "") for m in held)
+    (kind,) = held
+    assert isinstance(kind, PrivateNotice) and kind.recipient == writer
+    assert "0800 1111" in kind.text
+    # Everything for anyone else went through the outbox, not back to the writer.
+    to_facilitator = [m for m in sent if isinstance(m, PrivateNotice) and m.recipient != writer]
+    assert to_facilitator and not any(m in channel.outbox.replies for m in to_facilitator)
+    assert all(m in channel.outbox.sent for m in sent)
+    assert channel.outbox.of_type(AnswerPost) == []  # held: nothing for the group

@@ -183,7 +183,13 @@ async def test_end_session_sends_digest_to_staff_and_closes_answers(
     sent = await channel.command(FACILITATOR, Command.END_SESSION)
     delivery = next(m for m in sent if isinstance(m, FileDelivery))
     assert delivery.audience is Audience.STAFF
-    assert sorted(f.name.rsplit(".", 1)[1] for f in delivery.files) == ["csv", "html", "json", "md"]
+    assert sorted(f.name.rsplit(".", 1)[1] for f in delivery.files) == [
+        "csv",
+        "docx",
+        "html",
+        "json",
+        "md",
+    ]
     late = await channel.answer(BEN, question, "too late", quote_ok=True)
     assert isinstance(late[0], PrivateNotice) and "finished" in late[0].text
 

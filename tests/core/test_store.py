@@ -11,12 +11,14 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.core.errors import ChannelBusy
+from bot.core.errors import ChannelBusy, StorageError
 from bot.core.records import SessionRecord, SessionStatus
 from bot.core.store import (
     AnswerStore,
     AuditStore,
+    CodebookStore,
     JobStore,
+    KeyStore,
     ParticipantStore,
     RetentionStore,
     SafeguardingStore,
@@ -26,7 +28,9 @@ from bot.core.store import (
 from db.sqlite import SqliteStore
 from db.sqlite.answers import SqliteAnswers
 from db.sqlite.audit import SqliteAudit
+from db.sqlite.codebook import SqliteCodebook
 from db.sqlite.jobs import SqliteJobs
+from db.sqlite.keys import SqliteKeys
 from db.sqlite.migrate import migration_scripts
 from db.sqlite.participants import SqliteParticipants
 from db.sqlite.retention import SqliteRetention
@@ -52,7 +56,12 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
     ),
     ParticipantStore: (
         SqliteParticipants,
-        {"consent_participant", "find_participant", "withdraw_participant"},
+        {
+            "consent_participant",
+            "find_participant",
+            "posts_of_participant",
+            "withdraw_participant",
+        },
     ),
     AnswerStore: (
         SqliteAnswers,
@@ -60,6 +69,7 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
             "record_answer",
             "answer",
             "record_answer_post",
+            "posts_of_answer",
             "answer_for_message",
             "answers_for_session",
             "answers_with_status",
@@ -68,6 +78,7 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
             "has_reaction",
             "reaction_counts",
             "set_tag",
+            "session_attendance",
         },
     ),
     JobStore: (
@@ -105,6 +116,17 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
         {"sessions_to_purge", "purge_session", "digest_snapshot", "purge_old_alerts"},
     ),
     AuditStore: (SqliteAudit, {"audit", "audit_entries"}),
+    KeyStore: (
+        SqliteKeys,
+        {
+            "key_fingerprint",
+            "remember_key_fingerprint",
+            "sealed_identities",
+            "rekey_people",
+            "reseal_identities",
+        },
+    ),
+    CodebookStore: (SqliteCodebook, {"adopt_codebook", "answers_to_retag", "replace_auto_tags"}),
 }
 
 
@@ -159,7 +181,7 @@ async def test_one_open_session_per_channel_but_a_closed_one_frees_it(tmp_path: 
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     async with aiosqlite.connect(tmp_path / "s.db") as db:
         await db.execute("PRAGMA user_version = 999")
-    with pytest.raises(RuntimeError, match="newer than this code"):
+    with pytest.raises(StorageError, match="newer than this code"):
         await SqliteStore.open(tmp_path / "s.db")
 
 
@@ -181,7 +203,7 @@ def test_every_store_method_is_in_exactly_one_capability() -> None:
     for protocol, (_, methods) in CAPABILITIES.items():
         assert _own_methods(protocol) == methods, protocol.__name__
     every = [m for _, methods in CAPABILITIES.values() for m in methods]
-    assert len(every) == len(set(every)) == 49
+    assert len(every) == len(set(every)) == 60
     # Store only combines the capabilities; it adds no method of its own.
     assert set(Store.__mro__) >= set(CAPABILITIES)
     assert _own_methods(Store) == set()

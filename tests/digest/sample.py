@@ -1,12 +1,26 @@
-"""A hand-built digest full of answers that try to break each format."""
+"""A hand-built digest full of answers that try to break each format (the scripted session
+in ``scripted.py`` checks what the numbers mean)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ReactionCount, ThemeSummary
+from bot.digest.model import (
+    Consensus,
+    Digest,
+    DigestAnswer,
+    DigestQuestion,
+    ReactionCount,
+    SessionFacts,
+    ThemeSummary,
+)
+from bot.questions.model import ReactionKind
 
-PALETTE = (("👍", "me too"), ("💡", "good point"), ("❤️", "sending support"))
+PALETTE = (
+    ("👍", "me too", ReactionKind.AGREE),
+    ("💡", "good point", ReactionKind.AGREE),
+    ("❤️", "sending support", ReactionKind.SUPPORT),
+)
 
 TRICKY_TEXTS = {
     "a1": "Honestly I felt seen 😭🙌 first time anyone wrote it down",
@@ -31,6 +45,7 @@ TRICKY_TEXTS = {
 def answer(
     answer_id: str, question: int, alias: str, counts: tuple[int, int, int], themes: tuple[str, ...]
 ) -> DigestAnswer:
+    agreed = max(counts[0], counts[1])  # as if the same people pressed both
     return DigestAnswer(
         answer_id=answer_id,
         question_number=question,
@@ -38,9 +53,11 @@ def answer(
         text=TRICKY_TEXTS[answer_id],
         themes=themes,
         reactions=tuple(
-            ReactionCount(emoji=emoji, label=label, count=count)
-            for (emoji, label), count in zip(PALETTE, counts, strict=True)
+            ReactionCount(emoji=emoji, label=label, kind=kind, count=count)
+            for (emoji, label, kind), count in zip(PALETTE, counts, strict=True)
         ),
+        agreement=agreed,
+        consensus=Consensus.BROAD if agreed >= 3 else Consensus.NONE,
     )
 
 
@@ -76,6 +93,7 @@ def build_digest() -> Digest:
         closed_at=datetime(2025, 3, 4, 19, 35, tzinfo=UTC),
         participant_count=7,
         answer_count=16,
+        facts=SessionFacts(answered=7, untagged=9),
         questions=(
             DigestQuestion(number=1, text="What was your initial response?", answers=q1),
             DigestQuestion(number=2, text="Is this an accurate representation of you?", answers=q2),
@@ -86,29 +104,34 @@ def build_digest() -> Digest:
                 theme_id="words",
                 label="Words adults use",
                 answer_count=3,
-                participant_count=3,
+                raised_by=3,
+                agreement_total=7,
                 quotes=(by_id["a7"], by_id["a1"], by_id["a14"]),
             ),
             ThemeSummary(
                 theme_id="cliff-edge",
                 label="Cliff edge at 18",
                 answer_count=2,
-                participant_count=2,
+                raised_by=2,
+                agreement_total=4,
                 quotes=(by_id["a8"], by_id["a6"]),
             ),
             ThemeSummary(
                 theme_id="trust",
                 label="Relationships & trust",
                 answer_count=2,
-                participant_count=2,
-                quotes=(by_id["a1"], by_id["a2"]),
+                raised_by=2,
+                agreed_by=1,
+                agreement_total=3,
+                quotes=(by_id["a2"],),
             ),
             ThemeSummary(
                 theme_id="mental-health",
                 label="Mental health waiting lists",
                 answer_count=2,
-                participant_count=2,
-                quotes=(by_id["a6"], by_id["a9"]),
+                raised_by=2,
+                agreement_total=3,
+                quotes=(by_id["a9"],),
             ),
         ),
     )

@@ -29,8 +29,10 @@ def test_starts_with_a_byte_order_mark_and_the_talk_to_the_city_columns(digest: 
     data = render_csv(digest)
     assert data.startswith(b"\xef\xbb\xbfcomment-id,comment-body,")
     assert rows(digest)[0] == [
-        *("comment-id", "comment-body", "question-number", "question", "alias", "themes"),
-        *("👍 me too", "💡 good point", "❤️ sending support", "agreement"),
+        *("comment-id", "comment-body", "session", "session-label", "question-number"),
+        *("question", "alias", "quotable", "themes", "theme-labels"),
+        *("👍 me too", "💡 good point", "❤️ sending support"),
+        *("agreement", "agreement-share", "consensus", "codebook"),
     ]
 
 
@@ -38,8 +40,9 @@ def test_one_row_per_answer_in_digest_order(digest: Digest) -> None:
     body = rows(digest)[1:]
     answers = all_answers(digest)
     assert [row[0] for row in body] == [a.answer_id for a in answers]
-    assert [row[4] for row in body] == [a.alias for a in answers]
-    assert [int(row[2]) for row in body] == [a.question_number for a in answers]
+    assert [row[6] for row in body] == [a.alias for a in answers]
+    assert [int(row[4]) for row in body] == [a.question_number for a in answers]
+    assert {row[2] for row in body} == {"sess-42"}
 
 
 def test_every_answer_round_trips_to_its_exact_text(digest: Digest) -> None:
@@ -71,12 +74,18 @@ def test_defuse_leaves_ordinary_text_alone(text: str) -> None:
 
 def test_themes_reactions_and_agreement_are_columns(digest: Digest) -> None:
     row = next(row for row in rows(digest)[1:] if row[0] == "a6")
-    assert row[3] == "Is this an accurate representation of you?"
-    assert row[5] == "cliff-edge;mental-health"
-    assert row[6:] == ["1", "1", "1", "3"]
+    assert row[5] == "Is this an accurate representation of you?"
+    assert row[7:10] == [
+        "yes",
+        "cliff-edge;mental-health",
+        "Cliff edge at 18; Mental health waiting lists",
+    ]
+    assert row[10:] == ["1", "1", "1", "1", "14%", "", ""]
+    broad = next(row for row in rows(digest)[1:] if row[0] == "a7")
+    assert broad[-4:-1] == ["4", "57%", "broad agreement"]
 
 
 def test_no_timestamps_or_extra_fields(digest: Digest) -> None:
     text = render_csv(digest).decode("utf-8-sig")
     assert not re.search(r"\d{4}-\d\d-\d\d|\d\d:\d\d", text)
-    assert all(len(row) == 10 for row in rows(digest))
+    assert all(len(row) == 17 for row in rows(digest))

@@ -13,12 +13,14 @@ import pytest
 
 from bot.digest.html import render_html, theme_chart
 from bot.digest.model import Digest
+from bot.digest.summary import summarise
 
 from .sample import TRICKY_TEXTS, all_answers
 
 ALLOWED_TAGS = {
-    *("html", "head", "meta", "title", "style", "body", "main", "header", "section"),
-    *("h1", "h2", "h3", "p", "dl", "dt", "dd", "ul", "ol", "li", "blockquote", "span"),
+    *("html", "head", "meta", "title", "style", "body", "main", "header", "section", "nav"),
+    *("h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "blockquote", "span", "a", "div"),
+    *("table", "thead", "tbody", "tr", "th", "td"),
     *("svg", "desc", "text", "rect"),
 }
 
@@ -72,21 +74,28 @@ def test_answer_text_is_escaped_and_inert(digest: Digest) -> None:
     assert {tag for tag, _ in page.tags} <= ALLOWED_TAGS
     attributes = {name for _, attrs in page.tags for name in attrs}
     assert not {name for name in attributes if name.startswith("on")}
-    assert not attributes & {"src", "href", "srcset", "action", "style", "xmlns"}
+    assert not attributes & {"src", "srcset", "action", "style", "xmlns"}
+    hrefs = [attrs["href"] or "" for tag, attrs in page.tags if "href" in attrs]
+    assert hrefs and all(href.startswith("#") for href in hrefs)  # jump links only
 
 
 def test_every_answer_reads_back_exactly_under_dir_auto(digest: Digest) -> None:
     page = Page(render_html(digest))
-    quoted = [quote.text for theme in digest.themes for quote in theme.quotes]
-    expected = quoted + [answer.text for answer in all_answers(digest)]
+    summary = summarise(digest)
+    quoted = [quote.text for theme in summary.themes for quote in theme.quotes]
+    quoted += [answer.text for answer in summary.to_read]
+    untagged = [answer.text for answer in digest.untagged_answers]
+    expected = quoted + [answer.text for answer in all_answers(digest)] + untagged
     assert page.answer_texts == expected
     assert set(page.answer_dirs) == {"auto"}
 
 
 def test_page_has_no_external_references(digest: Digest) -> None:
     html = render_html(without_answers(digest))
-    for needle in ("http://", "https://", "src=", "href=", "url(", "@import", "//"):
+    for needle in ("http://", "https://", "src=", "url(", "@import", "//"):
         assert needle not in html
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    assert set(re.findall(r'href="#([^"]+)"', html)) <= ids  # every jump link lands
     # Even with hostile answers, no attribute points anywhere.
     page = Page(render_html(digest))
     values = [value or "" for _, attrs in page.tags for value in attrs.values()]
@@ -104,25 +113,32 @@ def test_page_is_readable_on_a_phone(digest: Digest) -> None:
 def test_themes_chart_is_an_accessible_inline_svg(digest: Digest) -> None:
     html = render_html(digest)
     assert '<svg class="chart" role="img" aria-labelledby="chart-title chart-desc"' in html
-    assert '<title id="chart-title">Answers per theme</title>' in html
+    assert '<title id="chart-title">People per theme</title>' in html
     assert (
-        '<desc id="chart-desc">Answers per theme. Words adults use: 3 answers; Cliff edge at 18: '
-        "2 answers; Relationships &amp; trust: 2 answers; Mental health waiting lists: 2 answers."
-        "</desc>"
+        '<desc id="chart-desc">People per theme, out of 7 people present. Words adults use: '
+        "raised by 3 people, 0 more agreed; Cliff edge at 18: raised by 2 people, 0 more agreed; "
+        "Relationships &amp; trust: raised by 2 people, 1 more agreed; Mental health waiting "
+        "lists: raised by 2 people, 0 more agreed.</desc>"
     ) in html
     page = Page(html)
-    assert len([tag for tag, _ in page.tags if tag == "rect"]) == len(digest.themes)
+    rects = [attrs.get("class") for tag, attrs in page.tags if tag == "rect"]
+    assert rects.count("raised") == len(digest.themes) and rects.count("agreed") == 1
     for theme in digest.themes:
         assert f">{theme.label.replace('&', '&amp;')}</text>" in html
 
 
-def test_chart_bars_are_proportional_to_answers(digest: Digest) -> None:
+def test_chart_bars_are_proportional_to_the_people_present(digest: Digest) -> None:
     chart = theme_chart(digest)
-    assert [(bar.label, bar.count) for bar in chart.bars] == [
-        (t.label, t.answer_count) for t in digest.themes
+    assert [(bar.label, bar.raised, bar.agreed) for bar in chart.bars] == [
+        (t.label, t.raised_by, t.agreed_by) for t in digest.themes
     ]
-    assert [bar.width for bar in chart.bars] == [260, 173, 173, 173]
-    assert chart.height == 4 * 40
+    assert [(bar.raised_width, bar.agreed_width) for bar in chart.bars] == [
+        (133, 0),  # 3 of 7 people, of a 310-unit bar for everyone
+        (89, 0),
+        (89, 44),
+        (89, 0),
+    ]
+    assert [bar.caption for bar in chart.bars] == ["3 (43%)", "2 (29%)", "3 (43%)", "2 (29%)"]
 
 
 def test_chart_without_themes_says_so(digest: Digest) -> None:
@@ -133,7 +149,7 @@ def test_chart_without_themes_says_so(digest: Digest) -> None:
 
 def test_answers_keep_the_digest_order_with_aliases(digest: Digest) -> None:
     html = render_html(digest)
-    section = html[html.index('id="questions"') :]
+    section = html[html.index('id="questions"') : html.index('id="untagged"')]
     aliases = re.findall(r'<p class="alias">([^<]*) <span', section)
     assert aliases == [answer.alias for answer in all_answers(digest)]
 

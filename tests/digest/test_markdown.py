@@ -79,16 +79,21 @@ def test_renders_through_commonmark_without_links_html_or_extra_headings(digest:
     assert [t.type for t in tokens].count("table_open") == 1  # the themes table only
     headings = [_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings == [
-        "Digest: The Case for Change",
-        "Themes",
-        "Words adults use",
-        "Cliff edge at 18",
-        "Relationships & trust",
-        "Mental health waiting lists",
+        "The Case for Change",
+        "Summary",
+        "Top themes",
+        "1. Words adults use",
+        "2. Cliff edge at 18",
+        "3. Relationships & trust",
+        "4. Mental health waiting lists",
+        "No theme yet",
+        "All themes",
         "Answers by question",
         "1. What was your initial response?",
         "2. Is this an accurate representation of you?",
         "3. What would you like to see next?",
+        "No theme yet",
+        "How to read this digest",
     ]
     quoted = _blockquote_texts(tokens)
     for answer in all_answers(digest):
@@ -123,19 +128,18 @@ def test_answers_keep_the_digest_order(digest: Digest) -> None:
 
 def test_reactions_show_emoji_label_and_count_and_skip_zero(digest: Digest) -> None:
     markdown = render_markdown(digest)
-    assert "Reactions: 👍 me too: 4; 💡 good point: 1 (agreement 5)" in markdown
-    assert "Reactions: none (agreement 0)" in markdown
+    assert "Reactions: 👍 me too: 4; 💡 good point: 1\n" in markdown
+    assert "Reactions: none\n" in markdown
     assert ": 0" not in markdown
 
 
 def test_session_facts_and_theme_overview_are_shown(digest: Digest) -> None:
     markdown = render_markdown(digest)
-    assert "- **Started:** 4 March 2025, 18:05 UTC" in markdown
-    assert "- **Closed:** 4 March 2025, 19:35 UTC" in markdown
-    assert "- **Participants:** 7" in markdown
-    assert "- **Answers:** 16" in markdown
-    assert "| Relationships \\& trust | 2 | 2 |" in markdown
-    assert "*Quiet Heron, question 1, agreement 5*" in markdown
+    assert "4 March 2025, 18:05 to 19:35 GMT" in markdown
+    assert "7 people took part: 7 answered and 0 only reacted." in markdown
+    assert "- 16 answers in this digest." in markdown
+    assert "| Relationships \\& trust | 2 | 2 | 1.5 (21%) | 3 (43%) |" in markdown
+    assert "*Quiet Heron, question 1 · agreed by 4 of 7 (57%) · broad agreement*" in markdown
 
 
 def test_only_the_session_times_appear(digest: Digest) -> None:

@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from bot.digest.csv_export import render_csv
+from bot.digest.docx_export import render_docx
 from bot.digest.html import render_html
 from bot.digest.json_export import render_json
 from bot.digest.markdown import render_markdown
@@ -19,17 +20,18 @@ def test_each_format_renders_with_its_renderer(digest: Digest) -> None:
     assert render(digest, DigestFormat.HTML) == render_html(digest).encode()
     assert render(digest, DigestFormat.CSV) == render_csv(digest)
     assert render(digest, DigestFormat.JSON) == render_json(digest).encode()
+    assert render(digest, DigestFormat.DOCX)[:2] == render_docx(digest)[:2] == b"PK"  # a zip
 
 
 @pytest.mark.parametrize("fmt", list(DigestFormat))
 def test_every_format_has_a_name_and_mime_type(digest: Digest, fmt: DigestFormat) -> None:
     assert file_name(digest, fmt) == f"digest-sess-42.{fmt}"
     assert MIME_TYPES[fmt]
-    assert render(digest, fmt).decode("utf-8-sig")
+    assert render(digest, fmt)
 
 
 def test_format_values_match_file_extensions() -> None:
-    assert [str(f) for f in DigestFormat] == ["md", "html", "csv", "json"]
+    assert [str(f) for f in DigestFormat] == ["md", "html", "csv", "json", "docx"]
     assert DigestFormat("csv") is DigestFormat.CSV
 
 

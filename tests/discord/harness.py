@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from adapters.discord.adapter import ConsultClient, api_endpoints
 from adapters.discord.settings import DiscordSettings
-from bot.app import open_engine
+from bot.app import open_runtime
 from bot.config import DEFAULT_PROMPTS_DIR, Settings
+from bot.core.events import utc_now
 from bot.engine import Engine
+from bot.scheduling.runner import JobRunner
 from tests.fakes.discord_server import EPHEMERAL, FakeDiscord, InteractionHandle
 
 FACILITATOR = ("1300000000000000001", "fiona_facilitates", "Fiona Fairweather")
@@ -49,6 +53,7 @@ class Room:
     safeguarding_channel: str
     facilitator_role: str
     staff_role: str
+    jobs: JobRunner  # runs the engine's timed jobs that are due by its clock
 
     facilitator: ClassVar[str] = FACILITATOR[0]
     staff: ClassVar[str] = STAFF[0]
@@ -220,11 +225,13 @@ async def open_room(
     safeguarding_channel: bool = True,
     edit_interval: float = 0.2,
     reveal_seconds: int = 0,
+    clock: Callable[[], datetime] = utc_now,
+    rng: random.Random | None = None,
     **discord_settings: Any,
 ) -> AsyncIterator[Room]:
     """A connected, ready bot in a guild with a session channel, a staff channel and a
     safeguarding channel (or, without it, alerts by DM to the lead). ``discord_settings``
-    override the ``DiscordSettings`` fields."""
+    override the ``DiscordSettings`` fields; ``clock`` and ``rng`` are the engine's."""
     async with FakeDiscord() as fake:
         guild = fake.add_guild("Youth voice group")
         channel = fake.add_channel(guild, "consultation")
@@ -261,7 +268,8 @@ async def open_room(
             identity_key=b"test-key-0123456789",
             reveal_seconds=reveal_seconds,
         )
-        async with open_engine(core) as engine:
+        async with open_runtime(core, clock=clock, rng=rng) as runtime:
+            engine = runtime.engine
             with api_endpoints(settings):
                 client = ConsultClient(
                     engine,
@@ -290,6 +298,7 @@ async def open_room(
                         safeguarding_channel=safeguarding_room,
                         facilitator_role=facilitator_role,
                         staff_role=staff_role,
+                        jobs=runtime.jobs,
                     )
                 finally:
                     await client.close()  # before the fake stops, or it reconnects

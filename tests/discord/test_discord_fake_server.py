@@ -39,7 +39,11 @@ async def running() -> AsyncIterator[tuple[FakeDiscord, _Client, str, str]]:
         discord.http.Route.BASE = fake.api_base
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
         client = _Client()
-        task = asyncio.create_task(client.start("fake-token"))
+        # login() first, then connect(): wait_until_ready() needs what login sets up. (Awaiting
+        # it right after create_task(client.start(...)) only worked while asyncio.wait_for
+        # wrapped it in a task that ran after start's first step: Python 3.11, not 3.12+.)
+        await client.login("fake-token")
+        task = asyncio.create_task(client.connect())
         try:
             await asyncio.wait_for(client.wait_until_ready(), 5)
             yield fake, client, guild, channel

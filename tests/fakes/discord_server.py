@@ -7,7 +7,8 @@ user, guilds with channels, roles and members), answers REST calls from a route 
 test can extend with ``route()``, and records every request (method, path, query, headers,
 JSON body or multipart ``payload_json`` + files, timestamp, status answered) as
 ``RecordedRequest``. Messages created through channels, webhooks and interaction callbacks
-are kept (``messages``), edited in place, and can carry buttons a test then presses.
+are kept (``messages``), edited in place, and can carry buttons a test then presses; a
+deleted channel message moves to ``deleted`` (deleting it again answers 404 Unknown Message).
 
 Default routes: ``users/@me``, ``oauth2/applications/@me``, application command sync (global
 and guild ``PUT``, echoing ids), interaction callbacks (types 1/4/5/6/7/8/9, with
@@ -135,6 +136,7 @@ class FakeDiscord:
         self.guilds: dict[str, dict[str, Any]] = {}
         self.requests: list[RecordedRequest] = []
         self.messages: dict[str, dict[str, Any]] = {}  # id -> message, as last sent/edited
+        self.deleted: list[dict[str, Any]] = []  # channel messages deleted, as they were last
         self.files: dict[str, tuple[RecordedFile, ...]] = {}  # message id -> uploaded files
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> synced
         self.identify: dict[str, Any] | None = None
@@ -623,7 +625,10 @@ class FakeDiscord:
         return Reply(body=self._update_message(call.params["message"], call.json or {}, call.files))
 
     async def _delete_message(self, call: Call) -> Reply:
-        self.messages.pop(call.params["message"], None)
+        message = self.messages.pop(call.params["message"], None)
+        if message is None:
+            return _unknown_message()  # as Discord answers a second delete
+        self.deleted.append(message)
         return Reply(204)
 
     async def _create_dm(self, call: Call) -> Reply:

@@ -2,8 +2,9 @@
 
 ``FakeSlack`` is the Web API an app calls: ``POST /api/{method}`` with a form or JSON body
 (query parameters too, and ``GET`` for the read methods slack_sdk sends that way), recorded
-as ``ApiCall``s. It keeps posted messages so buttons can be pressed on them. It answers
-``auth.test``, ``chat.postMessage/postEphemeral/update``, ``views.open``,
+as ``ApiCall``s. It keeps posted messages so buttons can be pressed on them, and moves
+those ``chat.delete`` removes to ``deleted``. It answers
+``auth.test``, ``chat.postMessage/postEphemeral/update/delete``, ``views.open``,
 ``reactions.add/get``, ``conversations.open``, ``usergroups.users.list`` and the three steps
 of ``files_upload_v2`` (``files.getUploadURLExternal`` → ``POST /upload/{id}`` →
 ``files.completeUploadExternal``), plus ``POST /hooks/{key}`` as a ``response_url``. Any
@@ -93,6 +94,7 @@ class FakeSlack:
         self.calls: list[ApiCall] = []
         self.hook_posts: list[tuple[str, dict[str, Any]]] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.deleted: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
         self.ephemerals: dict[str, Ephemeral] = {}  # ts -> the ephemeral message
         self.shared: list[SharedFiles] = []
         self._uploads: dict[str, dict[str, Any]] = {}
@@ -256,6 +258,13 @@ class FakeSlack:
             return {"ok": False, "error": "message_not_found"}
         self.messages[key].update(text=params.get("text", ""), blocks=params.get("blocks", []))
         return {"channel": key[0], "ts": key[1], "text": params.get("text", "")}
+
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        key = (str(params["channel"]), str(params["ts"]))
+        if key not in self.messages:
+            return {"ok": False, "error": "message_not_found"}
+        self.deleted[key] = self.messages.pop(key)
+        return {"channel": key[0], "ts": key[1]}
 
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": f"V{next(self._ids)}", "team_id": self.team_id, **params["view"]}}

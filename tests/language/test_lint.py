@@ -45,7 +45,7 @@ help = "Young people call it 'placement' less and less."
 text = "Did your IRO (Independent Reviewing Officer) listen?"
 palette = [
   { emoji = "👍", label = "me too" },
-  { emoji = "🤝", label = "my SW" },
+  { emoji = "🤝", label = "my SW", kind = "support" },
 ]
 
 [[questions]]

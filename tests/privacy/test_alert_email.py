@@ -17,7 +17,7 @@ from adapters.local.adapter import LocalChannel
 from bot.app import open_runtime
 from bot.config import Settings
 from bot.core.outbound import SafeguardingAlert
-from bot.core.records import SmtpSettings
+from bot.core.records import SmtpSettings, SmtpTls
 from bot.safeguarding.mail import SmtpMailer
 from tests.privacy.conftest import BEN, start
 from tests.scheduling.conftest import FakeClock, RecordingWaker
@@ -55,7 +55,7 @@ async def test_a_held_answer_is_emailed_to_the_lead_and_escalated_to_the_deputy(
     settings: Settings, smtp: tuple[_Inbox, int]
 ) -> None:
     inbox, port = smtp
-    mail = SmtpSettings(host="127.0.0.1", port=port, sender="bot@example.org", starttls=False)
+    mail = SmtpSettings(host="127.0.0.1", port=port, sender="bot@example.org", tls=SmtpTls.OFF)
     configured = replace(
         settings,
         smtp=mail,

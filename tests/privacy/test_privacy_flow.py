@@ -3,9 +3,11 @@ the closing check-in, sensitive questions, quote consent, withdrawal, retention,
 
 from __future__ import annotations
 
+import io
 import logging
 import sqlite3
 
+import docx
 import pytest
 
 from adapters.local.adapter import LocalChannel
@@ -156,8 +158,12 @@ async def test_without_quote_consent_an_answer_counts_but_is_never_quoted(
     await channel.command(FACILITATOR, Command.END_SESSION)
     delivery = channel.outbox.of_type(FileDelivery)[-1]
     for file in delivery.files:
-        assert b"my foster carer is amazing" not in file.content, file.name
-        assert b"foster carers need more support" in file.content, file.name
+        content = file.content
+        if file.name.endswith(".docx"):  # a zip: read the words Word shows
+            paragraphs = docx.Document(io.BytesIO(content)).paragraphs
+            content = "\n".join(p.text for p in paragraphs).encode()
+        assert b"my foster carer is amazing" not in content, file.name
+        assert b"foster carers need more support" in content, file.name
     digest = await runtime.engine.digest(question.session_id)
     answers = digest.questions[0].answers
     assert sum(not a.quotable for a in answers) == 1

@@ -25,17 +25,36 @@ def test_run_screen_adds_screening_and_scrubbing_to_each_record(tmp_path: Path) 
     assert rows[0] == {
         "text": "my sw Priya never listens",
         "id": 1,
+        "outcome": "share",
         "disclosure": False,
+        "inform_lead": False,
         "categories": [],
+        "why": [],
         "redacted": "my sw [name] never listens",
         "pii": [{"start": 6, "end": 11, "kind": "name"}],
     }
     assert rows[1]["disclosure"] is True
+    assert rows[1]["inform_lead"] is False
     assert rows[1]["categories"] == ["self-harm"]
+    assert rows[1]["why"] == ["lexicon phrase: 'want to die' (self-harm)"]
     assert rows[1]["redacted"] == "i want to die, ring me on [phone]"
     span = rows[1]["pii"][0]
     assert records[1]["text"][span["start"] : span["end"]] == "07911 123456"
     assert rows[2]["disclosure"] is False
+
+
+def test_run_screen_marks_harm_past_and_over_for_the_lead_only(tmp_path: Path) -> None:
+    path = tmp_path / "answers.jsonl"
+    path.write_text(
+        json.dumps({"text": "i used to self harm, not anymore, but CAMHS waits are too long"}),
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    run_screen(path, out)
+    row = json.loads(out.getvalue())
+    assert (row["outcome"], row["disclosure"], row["inform_lead"]) == ("inform_lead", False, True)
+    assert row["categories"] == ["self-harm"]
+    assert row["why"][0] == "past and over: 'used to', 'not anymore'"
 
 
 def test_run_screen_writes_nothing_when_a_line_is_bad(tmp_path: Path) -> None:
@@ -68,6 +87,11 @@ def test_eval_commands_write_tables_for_all_and_each_split() -> None:
     assert report.answers >= 220
     assert "\ndev: " in out.getvalue()
     assert "\nholdout: " in out.getvalue()
+    assert "old policy (" in out.getvalue()
+    out = io.StringIO()
+    fresh = run_screen_eval(DATA / "screen-fresh-dev.jsonl", out)
+    assert fresh.past == 34
+    assert "past and over: 34 labelled" in out.getvalue()
     out = io.StringIO()
     scrub_report = run_scrub_eval(DATA / "scrub-eval.jsonl", out)
     assert scrub_report.answers >= 110

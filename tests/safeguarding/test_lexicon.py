@@ -15,6 +15,13 @@ fillers = ["just"]
 people = ["mum"]
 markers = ["always"]
 everyday = ["hit the gym"]
+asks = ["talk privately"]
+past = ["used to"]
+over = ["safe now"]
+now = ["still"]
+jokes = ["lol"]
+joke_emoji = ["😂"]
+figurative = ["kill me"]
 
 [shorthand]
 no1 = "no one"
@@ -27,6 +34,7 @@ id = "self-harm"
 label = "Self-harm"
 description = "Hurting themselves."
 negatable = false
+now_only = false
 phrases = ["kill myself", "@who ... hurts me"]
 topics = ["suicide"]
 concerns = ["no point"]
@@ -43,8 +51,17 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_shipped_lexicon_loads() -> None:
     lexicon = load_lexicon(DEFAULT_LEXICON)
-    assert len(lexicon.categories) == 7
+    assert len(lexicon.categories) == 8
     assert all(c.phrases or c.topics for c in lexicon.categories)
+    assert lexicon.model_file == DEFAULT_LEXICON.parent / "safeguarding-model.json"
+    assert [c.id for c in lexicon.categories if c.now_only] == ["bullying"]
+    assert lexicon.past and lexicon.over and lexicon.now and lexicon.asks
+
+
+def test_a_lexicon_names_its_model_relative_to_its_folder(tmp_path: Path) -> None:
+    path = write(tmp_path, 'model = "m.json"\n' + GOOD)
+    assert load_lexicon(path).model_file == tmp_path / "m.json"
+    assert load_lexicon(write(tmp_path, GOOD)).model_file is None
 
 
 def test_a_small_lexicon_screens_by_its_own_rules(tmp_path: Path) -> None:
@@ -60,9 +77,9 @@ def test_a_small_lexicon_runs_the_concern_layer_by_its_own_rules(tmp_path: Path)
     assert screen.screen("i see no point").disclosure  # concern with a cue
     assert not screen.screen("the report had no point").disclosure  # no cue
     assert screen.screen("mum has a sofa and nowhere").disclosure  # two hints, a person
-    assert screen.screen("i have a sofa").disclosure  # a hint as written, cue right by it
-    assert not screen.screen("i was angry").disclosure  # "~angry" only counts in a pair
-    assert screen.screen("i was always angry").disclosure  # ... and a marker is one
+    assert not screen.screen("i have a sofa").disclosure  # one hint never counts alone
+    assert not screen.screen("i was angry").disclosure  # "~angry": the old way to say so
+    assert screen.screen("i was always angry").disclosure  # a marker pairs with a hint
     assert not screen.screen("i hit the gym").disclosure  # everyday phrase
     assert screen.screen("no1 cares, i see no point").disclosure
 
@@ -89,6 +106,12 @@ def test_a_small_lexicon_runs_the_concern_layer_by_its_own_rules(tmp_path: Path)
         (('people = ["mum"]', "people = [1]"), "people[0]", "strings"),
         (('hints = ["sofa",', 'hints = ["@whom",'), "categories[0].hints[0]", "unknown group"),
         (("schema_version = 1", "schema_version = = 1"), "(syntax)", ""),
+        (("now_only = false", "now_only = 1"), "categories[0].now_only", "true or false"),
+        (('asks = ["talk privately"]', 'asks = ["@whom"]'), "asks[0]", "unknown group"),
+        (('past = ["used to"]', "past = [1]"), "past[0]", "strings"),
+        (('joke_emoji = ["😂"]', 'joke_emoji = [""]'), "joke_emoji", "non-empty"),
+        (('figurative = ["kill me"]', 'figurative = ["!!"]'), "figurative[0]", "no letters"),
+        (("schema_version = 1", 'schema_version = 1\nmodel = ""'), "model", "model file"),
     ],
 )
 def test_malformed_lexicon_names_file_and_field(

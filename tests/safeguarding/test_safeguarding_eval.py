@@ -1,5 +1,6 @@
 import json
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from bot.core.errors import DataFileError
 from bot.safeguarding.evaluate import (
     LabelledPii,
     LabelledScreening,
+    ScreenReport,
     evaluate_screen,
     evaluate_scrub,
     format_screen_report,
@@ -22,58 +24,87 @@ from bot.safeguarding.scrub import FirstNames, PiiSpan, Scrubber, default_scrubb
 DATA = Path(__file__).parents[2] / "tests" / "data"
 SCREEN = DATA / "screen-eval.jsonl"
 HOLDOUT_2 = DATA / "screen-holdout-2.jsonl"
+FRESH_DEV = DATA / "screen-fresh-dev.jsonl"
+REAL_DEV = DATA / "real-quotes-dev.jsonl"
 DEMO_ANSWERS = Path(__file__).parents[2] / "prompts" / "demo-answers.toml"
 SCRUB = DATA / "scrub-eval.jsonl"
 
-# Measured when the lexicon was last edited (on dev only), rounded down. Raise them when
-# screening improves; never lower them to make an edit pass, and never tune on the holdout.
-DEV_RECALL = 0.95  # measured 1.00; a missed disclosure is the worst failure
-DEV_PRECISION = 0.98  # measured 0.98 once the concern layer held what it is unsure about
-# The "holdout" split of screen-eval.jsonl scored recall 0.73 when it was fresh. Its misses
-# were read while the concern layer was built, so it is a dev slice now (measured 1.00).
-HOLDOUT_RECALL = 0.95
-HOLDOUT_PRECISION = 1.00
-# screen-holdout-2.jsonl was written before the concern layer and run once, at the end,
-# untouched since. These are its first-run figures, rounded down. See tests/data/README.md.
-HOLDOUT_2_RECALL = 0.96  # measured 0.967 (88 of 91)
-HOLDOUT_2_PRECISION = 0.83  # measured 0.838 (17 false alarms)
+# Floors for the DEV sets only, measured when the lexicon and the second opinion were last
+# changed (rounded down). Raise them when screening improves; never lower them to make an
+# edit pass. The frozen holdouts are scored by the lead engineer, who adds their floors.
+#
+# screen-fresh-dev.jsonl, three-outcome labels by two data authors (tuned on):
+FRESH_RECALL = 0.97  # measured 0.988 (81 of 82 holds); the lexicon alone 0.976
+FRESH_PRECISION = 0.92  # measured 0.942 (5 false alarms, all shared answers)
+FRESH_INFORM_LEAD = 0.95  # measured 1.00: all 34 past-and-over stories noted, none held
+# real-quotes-dev.jsonl, real published words with no current harm (tuned on):
+REAL_HELD_AT_MOST = 6  # measured 5 of 297 (1.7%); the target is at most 3%
+# screen-eval.jsonl and screen-holdout-2.jsonl were labelled under the old policy, where
+# harm in the past counted as a disclosure: "flagged" (held or noted for the lead) is
+# compared with their labels. Both are dev sets now.
+OLD_FLAGGED_RECALL = 0.99  # screen-eval, each split: measured 1.00
+OLD_FLAGGED_PRECISION = 0.99  # measured 1.00
+HOLDOUT_2_FLAGGED_RECALL = 0.98  # measured 0.989 (90 of 91)
+HOLDOUT_2_FLAGGED_PRECISION = 0.93  # measured 0.938 (6 false alarms)
 # The demo answers describe no harm (they are shown in public): most must flow as normal.
-DEMO_HELD_AT_MOST = 7  # measured 7 of 160 (it was 2 before the concern layer)
+DEMO_HELD_AT_MOST = 5  # measured 4 of 160
 SCRUB_PRECISION = 1.00
 SCRUB_RECALL = 0.98
+# The scrubber's fresh dev set (scrub-fresh-dev.jsonl). Restored after the screen's floors
+# were rewritten in the same block: measured 1.00 and 1.00; the scrubber's author owns these.
+SCRUB_FRESH_DEV = DATA / "scrub-fresh-dev.jsonl"
+SCRUB_FRESH_DEV_PRECISION = 1.00
+SCRUB_FRESH_DEV_RECALL = 0.98
 
 
-def screen_split(split: str) -> tuple[float, float]:
+def report(path: Path, split: str | None = None) -> ScreenReport:
     screen = default_screen()
-    answers = [a for a in load_screen_labels(SCREEN, screen.lexicon.ids) if a.split == split]
-    report = evaluate_screen(answers, screen)
-    return report.recall, report.precision
+    answers = load_screen_labels(path, screen.lexicon.ids)
+    return evaluate_screen([a for a in answers if split in (None, a.split)], screen)
 
 
-def test_dev_recall_and_precision_hold() -> None:
-    recall, precision = screen_split("dev")
-    assert recall >= DEV_RECALL
-    assert precision >= DEV_PRECISION
+def test_fresh_dev_holds_what_is_harm_now_and_notes_what_is_past() -> None:
+    fresh = report(FRESH_DEV)
+    assert fresh.recall >= FRESH_RECALL
+    assert fresh.precision >= FRESH_PRECISION
+    assert fresh.inform_lead_accuracy >= FRESH_INFORM_LEAD
+    assert fresh.past_held <= 1
 
 
-def test_holdout_recall_and_precision_hold() -> None:
-    recall, precision = screen_split("holdout")
-    assert recall >= HOLDOUT_RECALL
-    assert precision >= HOLDOUT_PRECISION
+def test_real_ordinary_answers_are_rarely_held() -> None:
+    real = report(REAL_DEV)
+    assert real.ordinary == 297
+    assert real.fp <= REAL_HELD_AT_MOST, real.false_alarms
 
 
-def test_second_holdout_recall_and_precision_hold() -> None:
-    screen = default_screen()
-    report = evaluate_screen(load_screen_labels(HOLDOUT_2, screen.lexicon.ids), screen)
-    assert report.recall >= HOLDOUT_2_RECALL
-    assert report.precision >= HOLDOUT_2_PRECISION
+@pytest.mark.parametrize("split", ["dev", "holdout"])
+def test_old_sets_disclosures_are_still_held_or_noted(split: str) -> None:
+    old = report(SCREEN, split)
+    assert old.old_policy == old.answers
+    assert old.flagged_recall >= OLD_FLAGGED_RECALL
+    assert old.flagged_precision >= OLD_FLAGGED_PRECISION
 
 
-def test_second_holdout_is_big_enough_and_covers_every_category() -> None:
+def test_second_old_set_disclosures_are_still_held_or_noted() -> None:
+    old = report(HOLDOUT_2)
+    assert old.flagged_recall >= HOLDOUT_2_FLAGGED_RECALL
+    assert old.flagged_precision >= HOLDOUT_2_FLAGGED_PRECISION
+
+
+def test_second_holdout_is_big_enough_and_covers_the_old_categories() -> None:
     answers = load_screen_labels(HOLDOUT_2, default_screen().lexicon.ids)
     assert len(answers) >= 120
     assert 0.5 <= sum(a.disclosure for a in answers) / len(answers) <= 0.7
-    assert set().union(*(a.categories for a in answers)) == set(default_screen().lexicon.ids)
+    old_ids = set(default_screen().lexicon.ids) - {"bullying"}
+    assert set().union(*(a.categories for a in answers)) == old_ids
+
+
+def test_fresh_dev_set_has_the_three_outcomes() -> None:
+    answers = load_screen_labels(FRESH_DEV, default_screen().lexicon.ids)
+    outcomes = Counter(a.outcome for a in answers)
+    assert outcomes == {"hold": 82, "inform_lead": 34, "share": 54}
+    assert all(a.categories for a in answers if a.outcome != "share")
+    assert not any(a.old_policy for a in answers)
 
 
 def test_demo_answers_mostly_flow_as_normal() -> None:
@@ -90,15 +121,25 @@ def test_scrub_precision_and_recall_hold() -> None:
     assert report.overall.recall >= SCRUB_RECALL
 
 
+def test_scrub_precision_and_recall_hold_on_the_fresh_dev_set() -> None:
+    report = evaluate_scrub(load_scrub_labels(SCRUB_FRESH_DEV), default_scrubber())
+    assert report.overall.precision >= SCRUB_FRESH_DEV_PRECISION
+    assert report.overall.recall >= SCRUB_FRESH_DEV_RECALL
+    for kind in report.kinds:
+        if kind.labelled:  # every kind: names, schools and handles were the weak ones
+            assert kind.recall >= 0.9, kind
+
+
 def test_labelled_screen_set_is_big_enough_and_balanced() -> None:
     answers = load_screen_labels(SCREEN, default_screen().lexicon.ids)
     assert len(answers) >= 220
+    old_ids = set(default_screen().lexicon.ids) - {"bullying"}
     for split in ("dev", "holdout"):
         part = [a for a in answers if a.split == split]
         share = sum(a.disclosure for a in part) / len(part)
         assert 0.4 <= share <= 0.6
         labelled = set().union(*(a.categories for a in part))
-        assert labelled == set(default_screen().lexicon.ids)
+        assert labelled == old_ids
     assert all(a.categories for a in answers if a.disclosure)
 
 
@@ -112,13 +153,14 @@ def test_labelled_scrub_set_is_big_enough_and_spans_are_tight() -> None:
             assert quoted == quoted.strip()
 
 
-def test_screen_scores_count_misses_and_false_alarms() -> None:
+def test_screen_scores_count_misses_false_alarms_and_past_stories() -> None:
     lexicon = parse_lexicon(
         "test",
         {
             "schema_version": 1,
             "cues": ["i"],
             "distancing": ["report"],
+            "past": ["used to"],
             "categories": [
                 {"id": "a", "label": "A", "description": "d", "phrases": ["apple"]},
                 {"id": "b", "label": "B", "description": "d", "phrases": ["banana"]},
@@ -126,21 +168,29 @@ def test_screen_scores_count_misses_and_false_alarms() -> None:
         },
     )
     answers = [
-        LabelledScreening("apple", True, frozenset({"a"})),  # tp, a found
-        LabelledScreening("banana", True, frozenset({"a"})),  # tp, a held but not found
-        LabelledScreening("nothing", True, frozenset({"b"})),  # fn
-        LabelledScreening("apple pie", False, frozenset()),  # fp
-        LabelledScreening("plain", False, frozenset()),  # tn
+        LabelledScreening("apple", "hold", frozenset({"a"})),  # tp, a found
+        LabelledScreening("banana", "hold", frozenset({"a"})),  # tp, a held but not found
+        LabelledScreening("nothing", "hold", frozenset({"b"})),  # fn
+        LabelledScreening("apple pie", "share"),  # fp
+        LabelledScreening("plain", "share"),  # tn
+        LabelledScreening("i used to eat an apple", "inform_lead", frozenset({"a"})),  # noted
+        LabelledScreening("i used to eat apples, i eat an apple", "inform_lead"),  # fp, held
+        LabelledScreening("banana", "hold", old_policy=True),  # flagged, right
+        LabelledScreening("i used to eat a banana", "share", old_policy=True),  # flagged, wrong
     ]
     report = evaluate_screen(answers, DisclosureScreen(lexicon))
-    assert (report.tp, report.fp, report.fn, report.tn) == (2, 1, 1, 1)
-    assert (report.recall, report.precision) == (2 / 3, 2 / 3)
+    assert (report.tp, report.fp, report.fn, report.tn) == (3, 2, 1, 3)
+    assert (report.recall, report.precision) == (3 / 4, 3 / 5)
+    assert (report.ordinary, report.held_share) == (5, 2 / 5)
+    assert (report.past, report.past_noted, report.past_held, report.noted) == (2, 1, 1, 2)
+    assert (report.flag_tp, report.flag_fp, report.flag_fn) == (1, 1, 0)
     a, b = report.categories
-    assert (a.support, a.found, a.held, a.recall) == (2, 1, 2, 0.5)
+    assert (a.support, a.found, a.held, a.noted, a.recall) == (3, 2, 2, 1, 2 / 3)
     assert (b.support, b.found, b.held) == (1, 0, 0)
     assert report.missed == ("nothing",)
     table = format_screen_report(report, title="t", show_mistakes=True)
-    assert "recall 0.67  precision 0.67" in table
+    assert "recall 0.75  precision 0.60" in table
+    assert "past and over: 2 labelled, noted 1 (50%), held 1, shared 0" in table
     assert "MISSED  nothing" in table
 
 
@@ -174,6 +224,9 @@ def test_scrub_scores_count_overlapping_spans_of_the_same_kind() -> None:
         ('{"text": "a", "disclosure": "yes"}\n', "line 1", "true or false"),
         ('{"text": "a", "disclosure": true, "categories": ["weather"]}\n', "line 1", "weather"),
         ('{"text": "a", "disclosure": false, "categories": ["abuse"]}\n', "line 1", "not a"),
+        ('{"text": "a", "outcome": "maybe"}\n', "line 1", "one of hold"),
+        ('{"text": "a", "outcome": "share", "categories": ["abuse"]}\n', "line 1", "not a"),
+        ('{"text": "a"}\n', "line 1", "current_harm"),
     ],
 )
 def test_bad_screen_labels_name_file_and_line(

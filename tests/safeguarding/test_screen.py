@@ -1,8 +1,16 @@
 import random
+import time
 
 import pytest
 
-from bot.safeguarding.screen import Screening, default_screen, screen
+from bot.safeguarding.outcome import Outcome
+from bot.safeguarding.screen import SHARED, Screening, default_screen, screen
+
+
+def lexicon(text: str) -> Screening:
+    """The shipped lexicon's verdict alone: what these tests of its rules are about."""
+    return default_screen().lexicon_judgement(text)
+
 
 OPINIONS = [
     "the care system hurts young people",
@@ -21,7 +29,7 @@ OPINIONS = [
 
 @pytest.mark.parametrize("text", OPINIONS)
 def test_opinions_about_the_system_flow_as_normal(text: str) -> None:
-    assert screen(text) == Screening(False, (), ())
+    assert screen(text) == SHARED
 
 
 @pytest.mark.parametrize(
@@ -33,7 +41,7 @@ def test_opinions_about_the_system_flow_as_normal(text: str) -> None:
         ("im thinking about sucide again", "self-harm"),
         ("he beats me", "abuse"),
         ("my carer's fella touches me", "abuse"),
-        ("i got abuesd when i was little", "abuse"),
+        ("i got abuesd by him", "abuse"),
         ("been sleeping on mates' sofas since my placement ended", "homelessness"),
         ("I have nowhere to stay tonight", "homelessness"),
         ("older lads make me carry stuff", "exploitation"),
@@ -74,6 +82,10 @@ def test_evidence_quotes_the_answer_as_written() -> None:
     result = screen("Honestly? i wanna k1ll mys3lf and my stepdad hits my mum")
     assert result.categories == ("self-harm", "violence-at-home")
     assert result.evidence == ("k1ll mys3lf", "stepdad hits my mum")
+    assert result.why == (
+        "lexicon phrase: 'k1ll mys3lf' (self-harm, written in disguise)",
+        "lexicon phrase: 'stepdad hits my mum' (violence-at-home)",
+    )
 
 
 def test_negation_cancels_a_topic_but_never_self_harm() -> None:
@@ -81,8 +93,19 @@ def test_negation_cancels_a_topic_but_never_self_harm() -> None:
     assert screen("I'm not suicidal but I think about it").categories == ("self-harm",)
 
 
-def test_harm_in_the_past_is_still_held() -> None:
-    assert screen("i used to get battered by my uncle but im safe now").disclosure
+def test_what_might_have_been_is_not_a_disclosure() -> None:
+    assert not lexicon("If I had those relationships, I wouldn't have been homeless.").disclosure
+    assert not lexicon("I was basically either there or I'd be homeless.").disclosure
+
+
+def test_harm_told_as_past_and_over_informs_the_lead() -> None:
+    result = screen("i used to get battered by my uncle but im safe now")
+    assert result.outcome is Outcome.INFORM_LEAD
+    assert (result.disclosure, result.inform_lead) == (False, True)
+    assert "abuse" in result.categories
+    assert result.why[0] == "past and over: 'used to', 'im safe now'"
+    assert screen("i got abuesd when i was little").categories == ("abuse",)
+    assert screen("i got abuesd when i was little").inform_lead
 
 
 def test_a_phrase_is_held_whatever_distancing_surrounds_it() -> None:
@@ -116,6 +139,22 @@ def test_odd_input_never_crashes(text: str) -> None:
     assert isinstance(screen(text), Screening)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "m y  c a r e r  " * 5000,
+        "kms " * 20000,
+        "lol 😂 i wanna die " * 3000,
+        "when i was little he hit me and " * 3000,
+        "can i talk to someone " * 5000,
+    ],
+)
+def test_long_answers_full_of_matches_are_screened_quickly(text: str) -> None:
+    start = time.perf_counter()
+    assert screen(text).disclosure
+    assert time.perf_counter() - start < 10  # about a second; a hundred when it was quadratic
+
+
 def test_random_unicode_never_crashes() -> None:
     rng = random.Random(7)
     for _ in range(20):
@@ -132,7 +171,7 @@ def test_a_disclosure_inside_100k_characters_is_held() -> None:
     assert result.evidence == ("want to die",)
 
 
-def test_shipped_lexicon_has_the_seven_categories() -> None:
+def test_shipped_lexicon_has_the_eight_categories_of_the_labelling_guide() -> None:
     assert default_screen().lexicon.ids == (
         "self-harm",
         "abuse",
@@ -141,6 +180,7 @@ def test_shipped_lexicon_has_the_seven_categories() -> None:
         "missing",
         "violence-at-home",
         "homelessness",
+        "bullying",
     )
 
 
@@ -158,7 +198,7 @@ INDIRECT = [
     ("a lad i know wants me to open a bank account and give him the card", "exploitation"),
     ("mum's boyfriend gets angry and things get thrown", "violence-at-home"),
     ("my mum and her boyfriend fight and he drags her by the hair", "violence-at-home"),
-    ("i leave the house when everyone's asleep and come back in the afternoon", "missing"),
+    ("i leave my placement when everyone's asleep and come back in the afternoon", "missing"),
     ("i slipped out of the home after tea and didn't get back till sunday", "missing"),
     ("im not gonna be around much longer so it doesnt matter", "self-harm"),
     ("i tied my school tie round my neck to see what it felt like", "self-harm"),
@@ -189,27 +229,35 @@ EVERYDAY = [
 
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_everyday_words_with_harm_meanings_flow_as_normal(text: str) -> None:
-    assert not screen(text).disclosure
+    assert lexicon(text) == SHARED
 
 
 def test_a_concern_needs_someone_close_near_it() -> None:
-    assert "neglect" in screen("my carer locks the fridge at night").categories
-    assert not screen("locks the fridge at night, apparently, in some homes").disclosure
+    assert "neglect" in lexicon("my carer locks the fridge at night").categories
+    assert not lexicon("locks the fridge at night, apparently, in some homes").disclosure
 
 
-def test_one_hint_alone_is_not_enough_but_two_are() -> None:
-    assert not screen("my dad was shouting at the telly").disclosure
-    assert "violence-at-home" in screen("my dad gets drunk and starts shouting").categories
+def test_one_hint_alone_is_not_enough_but_two_of_its_category_are() -> None:
+    assert not lexicon("my dad was shouting at the telly").disclosure
+    assert "violence-at-home" in lexicon("my dad gets drunk and starts shouting").categories
+    assert not lexicon("I hang out with my mates after school").disclosure
+    assert not lexicon("I'm exhausted").disclosure
 
 
 def test_a_marker_makes_a_hint_count() -> None:
-    assert not screen("my stepdad was angry at the referee").disclosure
-    assert screen("my stepdad is always angry").categories == ("violence-at-home",)
+    assert not lexicon("my stepdad was angry at the referee").disclosure
+    assert lexicon("my stepdad is always angry").categories == ("violence-at-home",)
 
 
 def test_shorthand_is_read_as_what_it_stands_for() -> None:
     assert screen("he t0uches me when no1 is home").categories == ("abuse",)
     assert screen("my mums bf hits her").disclosure
+
+
+def test_letters_spaced_out_and_words_spaced_wider_are_read_as_words() -> None:
+    result = screen("m y  c a r e r  h i t s  m e")
+    assert result.disclosure
+    assert "abuse" in result.categories
 
 
 def test_evidence_for_a_concern_quotes_the_answer() -> None:

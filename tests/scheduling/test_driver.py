@@ -58,7 +58,8 @@ def test_schedule_command_line_add_list_cancel(
     mp.setenv("CONSULTBOT_IDENTITY_KEY", settings.identity_key.decode())
     mp.setenv("CONSULTBOT_SAFEGUARDING_KEY", settings.safeguarding_key.decode())
     args = ["schedule", "add", "--question-set", "check-in", "--platform", "discord"]
-    args += ["--channel", "123", "--start", "2099-06-02 18:00", "--repeat", "fortnightly"]
+    args += ["--channel", "1300000000000000123", "--start", "2099-06-02 18:00"]
+    args += ["--repeat", "fortnightly"]
     assert main(args) == 0
     assert main(["schedule", "list"]) == 0
     assert main([*args[:-4], "--start", "2000-01-01 18:00"]) == 2

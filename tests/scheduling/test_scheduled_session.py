@@ -80,7 +80,7 @@ async def test_whole_life_of_a_scheduled_timed_session(
         await rt.jobs.run_due(outbox)
         delivery = outbox.of_type(FileDelivery)[-1]
         assert delivery.audience is Audience.STAFF
-        assert len(delivery.files) == 4
+        assert len(delivery.files) == 5
         md = next(f for f in delivery.files if f.name.endswith(".md")).content.decode()
         assert "good thanks" in md
         assert _texts(outbox)[-1].startswith("That's the end of this session")

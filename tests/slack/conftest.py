@@ -53,6 +53,9 @@ ALL_SLACK_IDS = (
 
 def slack_env(fake: FakeSlack, **extra: str) -> dict[str, str]:
     return {
+        # The bare names (/start-session), as the core's words spell them; the default
+        # prefix (/cb-start-session) has its own tests in test_slack_hardening.py.
+        "SLACK_COMMAND_PREFIX": "",
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": fake.api_url,

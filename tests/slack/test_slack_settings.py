@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+from adapters.slack import adapter
+from adapters.slack.manifest import COMMANDS, EVENTS_PATH, manifest
+from adapters.slack.manifest import main as manifest_main
 from adapters.slack.settings import DEFAULT_API_URL, SlackSettings
 from bot.config import PROJECT_ROOT
 from bot.core.errors import ConfigError
 from bot.core.events import Command
 
 MANIFEST = PROJECT_ROOT / "slack-manifest.yml"
-BASE = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SAFEGUARDING_USER_IDS": "U0LEAD"}
+BASE = {
+    "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+    "SLACK_SAFEGUARDING_USER_IDS": "U0LEAD",
+    "SLACK_FACILITATOR_USER_IDS": "U0FACIL",
+}
 
 
 def test_minimal_settings_use_defaults() -> None:
@@ -31,6 +39,7 @@ def test_safeguarding_and_deputy_settings_are_parsed() -> None:
     settings = SlackSettings.from_env(
         {
             "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_FACILITATOR_USER_IDS": "U0FACIL",
             "SLACK_SAFEGUARDING_CHANNEL_ID": "G0SAFE",
             "SLACK_SAFEGUARDING_GROUP_IDS": "S0DSL",
             "SLACK_DEPUTY_USER_IDS": "U0DEP1,W0DEP2",
@@ -51,6 +60,7 @@ def test_without_a_safeguarding_destination_start_up_fails_naming_both_keys() ->
         {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SAFEGUARDING_GROUP_IDS": "S0DSL"},
         {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_DEPUTY_USER_IDS": "U0DEP1"},
     ):
+        env = {**env, "SLACK_FACILITATOR_GROUP_IDS": "S0FACIL"}
         with pytest.raises(ConfigError) as caught:
             SlackSettings.from_env(env)
         assert caught.value.key == "SLACK_SAFEGUARDING_CHANNEL_ID"
@@ -126,15 +136,15 @@ def _list_under(text: str, key: str) -> list[str]:
 
 
 def test_manifest_offers_every_core_command_and_nothing_else() -> None:
-    commands = re.findall(r"^\s*- command: /(\S+)\s*$", _manifest(), re.MULTILINE)
+    commands = re.findall(r"^\s*- command: /cb-(\S+)\s*$", _manifest(), re.MULTILINE)
     assert sorted(commands) == sorted(c.value for c in Command)
-    assert all(len(c) + 1 <= 32 for c in commands)
+    assert all(len("/cb-" + c) <= 32 for c in commands)
 
 
 def test_manifest_commands_with_options_show_them_in_a_usage_hint() -> None:
     hints = dict(
         re.findall(
-            r"^\s*- command: /(\S+)\n(?:\s+description: .*\n)\s+usage_hint: (.+)$",
+            r"^\s*- command: /cb-(\S+)\n(?:\s+description: .*\n)\s+usage_hint: (.+)$",
             _manifest(),
             re.MULTILINE,
         )
@@ -165,7 +175,8 @@ def test_manifest_is_plain_yaml_within_slack_limits() -> None:
 
 
 def test_manifest_parses_as_yaml() -> None:
-    yaml = pytest.importorskip("yaml")  # only when PyYAML is installed; not a dependency
+    import yaml  # a dev dependency
+
     text = _manifest()
     data = yaml.safe_load(text)
     assert 175 <= len(data["display_information"]["long_description"]) <= 4000
@@ -186,4 +197,68 @@ def test_docs_page_explains_every_setting_and_command() -> None:
     keys = set(re.findall(r'"(SLACK_[A-Z_]+)"', source))
     assert "SLACK_SAFEGUARDING_CHANNEL_ID" in keys and "SLACK_DEPUTY_USER_IDS" in keys
     assert {key for key in keys if f"`{key}`" not in docs} == set()
-    assert {c.value for c in Command if f"`/{c.value}" not in docs} == set()
+    assert {c.value for c in Command if f"`/cb-{c.value}" not in docs} == set()
+
+
+# --- the manifest made from one place, and the command prefix --------------------------------
+
+
+def test_the_manifest_file_is_what_the_generator_makes() -> None:
+    import yaml  # a dev dependency
+
+    assert yaml.safe_load(_manifest()) == manifest()
+    assert set(COMMANDS) == set(Command)
+    assert EVENTS_PATH == adapter.EVENTS_PATH
+
+
+def test_an_http_manifest_is_made_from_a_base_url() -> None:
+    import yaml  # a dev dependency
+
+    socket_mode = yaml.safe_load(_manifest())
+    http = manifest(base_url="https://bot.example.org/")
+    url = "https://bot.example.org/slack/events"
+    assert {c["url"] for c in http["features"]["slash_commands"]} == {url}
+    assert http["settings"]["event_subscriptions"]["request_url"] == url
+    assert http["settings"]["interactivity"] == {"is_enabled": True, "request_url": url}
+    assert http["settings"]["socket_mode_enabled"] is False
+    # Apart from those, the same manifest as the file.
+    for command in http["features"]["slash_commands"]:
+        del command["url"]
+    del http["settings"]["event_subscriptions"]["request_url"]
+    del http["settings"]["interactivity"]["request_url"]
+    http["settings"]["socket_mode_enabled"] = True
+    assert http == socket_mode
+    assert manifest(base_url=url) == manifest(base_url="https://bot.example.org")
+
+
+def test_the_manifest_command_prints_json_and_refuses_a_plain_http_url(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_COMMAND_PREFIX", "ourgroup-")
+    assert manifest_main(["--base-url", "https://bot.example.org"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["features"]["slash_commands"][0]["command"] == "/ourgroup-start-session"
+    assert manifest_main(["--prefix", "", "--base-url", "https://b.example"]) == 0
+    assert json.loads(capsys.readouterr().out)["features"]["slash_commands"][0]["command"] == (
+        "/start-session"
+    )
+    assert manifest_main(["--base-url", "http://bot.example.org"]) == 2
+    assert "https" in capsys.readouterr().err
+
+
+def test_the_command_prefix_defaults_to_cb_and_is_checked() -> None:
+    assert SlackSettings.from_env(BASE).command_prefix == "cb-"
+    assert SlackSettings.from_env({**BASE, "SLACK_COMMAND_PREFIX": ""}).command_prefix == ""
+    for bad in ("CB-", "/cb-", "a very long prefix-"):
+        with pytest.raises(ConfigError) as caught:
+            SlackSettings.from_env({**BASE, "SLACK_COMMAND_PREFIX": bad})
+        assert caught.value.key == "SLACK_COMMAND_PREFIX"
+
+
+def test_without_a_facilitator_start_up_fails_naming_both_keys() -> None:
+    env = {k: v for k, v in BASE.items() if k != "SLACK_FACILITATOR_USER_IDS"}
+    with pytest.raises(ConfigError) as caught:
+        SlackSettings.from_env(env)
+    assert caught.value.key == "SLACK_FACILITATOR_USER_IDS"
+    assert "SLACK_FACILITATOR_GROUP_IDS" in str(caught.value)
+    assert SlackSettings.from_env({**env, "SLACK_FACILITATOR_GROUP_IDS": "S0FACIL"})

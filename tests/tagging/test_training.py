@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sklearn  # noqa: F401  (training needs scikit-learn, a dev dependency: fail, never skip)
 
 from bot.core.errors import DataFileError
 from bot.tagging import crossval
@@ -24,8 +25,6 @@ from bot.tagging.train import (
     training_examples,
 )
 from bot.textmodel.train import canonical_json
-
-import sklearn  # noqa: E402, F401  (training needs scikit-learn, a dev dependency: fail, never skip)
 
 # Cross-validation on the dev files when the model was last trained, rounded down.
 REAL_CV_MACRO_F1 = 0.72

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+import sklearn.feature_extraction.text as sklearn_text
+import sklearn.linear_model as sklearn_linear
 
 from bot.textmodel.features import Analyser, FeatureSettings
 from bot.textmodel.model import LinearTextModel, load_model
@@ -18,10 +21,6 @@ from bot.textmodel.train import (
     write_model,
 )
 from tests.textmodel.sample import LABELS, examples
-
-sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
-sklearn_linear = pytest.importorskip("sklearn.linear_model")
-np = pytest.importorskip("numpy")
 
 SETTINGS = TrainSettings(c=2.0)
 

@@ -1,0 +1,368 @@
+"""Finding lexicon entries in an answer's words: the trie, word keys, loose spelling, gaps.
+
+``Matcher`` puts every entry of a lexicon (categories' phrases, topics, concerns and hints;
+the global lists) in one trie of word keys, and ``matches`` walks an answer's words through
+it. How words match (rule 2 of ``screen``'s docstring):
+
+- by key: the word's stem with repeated letters squashed ("hits" and "hiiits" are "hit"); a
+  dropped final g is put back ("surfin"); "*" inside a word is filled with a vowel ("k*ll");
+- ``=word`` in the lexicon matches that form only (its key is the word itself, squashed);
+- an answer word of five letters or more that matches nothing is compared with the one-word
+  entries of six letters or more: one slip (a letter missing, added, changed, or two
+  swapped) is still a match if the first two letters agree, unless the word is one of
+  ``fuzzy_exceptions``;
+- two answer words written apart also match a lexicon word written as one ("my self");
+- inside an entry, ``fillers`` are stepped over and ``...`` stands for up to three words of
+  the same sentence.
+
+Before matching, ``shorthand`` words are read as what they stand for ("no1" is "no one").
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from bot.safeguarding.lexicon import GAP, Lexicon
+from bot.safeguarding.normalise import Word, skeleton, words
+from bot.tagging.text import Stemmer
+
+MAX_GAP = 3  # words that "..." stands for
+_MIN_FUZZY_WORD = 5  # answer words shorter than this are never compared loosely
+_MIN_FUZZY_LEXICON = 6  # lexicon words shorter than this are never matched loosely
+_MAX_JOINED = 24  # two answer words longer than this together are never joined
+_CACHE_LIMIT = 50_000
+_VOWELS = "aeiou"
+EXACT = "="  # a lexicon word written "=cutting" matches that form only, not "cut"
+PAIR_ONLY = "~"  # "~older": the old way of saying a hint counts only in a pair (all do now)
+
+
+class Kind(enum.IntEnum):
+    """What a lexicon entry is."""
+
+    PHRASE = 0
+    TOPIC = 1
+    CUE = 2
+    DISTANCING = 3
+    NEGATION = 4
+    CONCERN = 5
+    HINT = 6
+    PERSON = 7
+    EVERYDAY = 8
+    MARKER = 9
+    ASK = 10  # a request to talk privately: held, with no category
+    PAST = 11  # places what is told in the past ("when i was little", "years ago")
+    OVER = 12  # says it is over ("im safe now", "not anymore")
+    NOW = 13  # says it is now ("still", "again", "last night")
+    JOKE = 14  # marks a sentence as joking ("lol", "jk")
+    FIGURATIVE = 15  # an everyday phrase only in a joking sentence ("murder me")
+
+
+Label = tuple[Kind, int]  # what a lexicon entry is, and its category (-1 for global lists)
+
+
+@dataclass(slots=True)
+class _Node:
+    """One step of the lexicon trie: lexicon words lead on, a gap skips answer words."""
+
+    children: dict[str, _Node] = field(default_factory=dict)
+    gap: _Node | None = None
+    ends: set[Label] = field(default_factory=set)
+
+
+class Match(NamedTuple):
+    label: Label
+    start: int  # word positions, end exclusive
+    end: int
+
+
+class Matcher:
+    """Every entry of one lexicon in a trie; build once, match every answer."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+        self._stemmer = Stemmer()
+        self._root = _Node()
+        self._vocabulary: set[str] = set()
+        self._heads: set[str] = set()  # beginnings of lexicon words, for "my self", "self harm"
+        self._word_keys: dict[str, frozenset[str]] = {}
+        self._joined: dict[str, str | None] = {}
+        self._keys: dict[str, str] = {}
+        self._groups: dict[str, list[tuple[str | None, ...]]] = {}
+        self._not_fuzzy = {w.norm for e in lexicon.fuzzy_exceptions for w in words(e)}
+        self._openers = frozenset(self.key(w.norm) for o in lexicon.openers for w in words(o))
+        self._fillers = frozenset(self.key(w.norm) for f in lexicon.fillers for w in words(f))
+        self._vocabulary |= self._fillers
+        one_word: set[str] = set()
+        for n, category in enumerate(lexicon.categories):
+            for phrase in category.phrases:
+                one_word |= self._add(phrase, (Kind.PHRASE, n))
+            for topic in category.topics:
+                one_word |= self._add(topic, (Kind.TOPIC, n))
+            for concern in category.concerns:
+                one_word |= self._add(concern, (Kind.CONCERN, n))
+            for hint in category.hints:
+                self._add(hint.removeprefix(PAIR_ONLY), (Kind.HINT, n))  # never loosely
+        for kind, entries in (
+            (Kind.CUE, lexicon.cues),
+            (Kind.DISTANCING, lexicon.distancing),
+            (Kind.NEGATION, lexicon.negations),
+            (Kind.PERSON, lexicon.people),
+            (Kind.MARKER, lexicon.markers),
+            (Kind.EVERYDAY, lexicon.everyday),
+            (Kind.ASK, lexicon.asks),
+            (Kind.PAST, lexicon.past),
+            (Kind.OVER, lexicon.over),
+            (Kind.NOW, lexicon.now),
+            (Kind.JOKE, lexicon.jokes),
+            (Kind.FIGURATIVE, lexicon.figurative),
+        ):
+            for entry in entries:
+                self._add(entry, (kind, -1))
+        self._fuzzy: dict[str, list[tuple[str, str]]] = defaultdict(list)  # first two letters
+        for word in sorted(one_word):
+            if len(word) >= _MIN_FUZZY_LEXICON and not word.startswith(EXACT):
+                self._fuzzy[word[:2]].append((word, self.key(word)))
+        self._starts = frozenset(k.removeprefix(EXACT)[:2] for k in self._vocabulary)
+        self._root_keys = frozenset(self._root.children)
+        self._shorthand = {
+            "".join(w.norm for w in words(key)): tuple(w.norm for w in words(value))
+            for key, value in lexicon.shorthand
+        }
+
+    def opens(self, word: Word) -> bool:
+        """Whether ``word`` is one of the ``openers`` ("Was abused in care")."""
+        return self.key(word.norm) in self._openers
+
+    def expanded(self, found: list[Word]) -> list[Word]:
+        """``found`` with each shorthand word replaced by the words it stands for."""
+        shorthand = self._shorthand
+        if not shorthand or not any(w.norm in shorthand for w in found):
+            return found
+        out: list[Word] = []
+        for w in found:
+            expansion = shorthand.get(w.norm)
+            if expansion is None:
+                out.append(w)
+            else:
+                out.extend(Word(e, w.start, w.end, w.sentence, w.clause) for e in expansion)
+        return out
+
+    def matches(self, found: Sequence[Word]) -> list[Match]:
+        """Every lexicon entry found in ``found``, by start, end and label."""
+        n = len(found)
+        keys = [self._keys_of(w.norm) for w in found]
+        fillers = [bool(k & self._fillers) for k in keys] if self._fillers else []
+        joined: list[str | None] = [None] * n
+        for i in range(n - 1):
+            if (
+                found[i].norm in self._heads
+                and len(found[i].norm) + len(found[i + 1].norm) <= _MAX_JOINED
+            ):
+                joined[i] = self._joined_key(found[i].norm + found[i + 1].norm)
+        walk = _Walk(found, keys, joined, fillers)
+        out: set[Match] = set()
+        starts = self._root_keys
+        for i in range(n):
+            if joined[i] is not None or not keys[i].isdisjoint(starts):
+                for end, labels in walk.from_word(self._root, i):
+                    out.update(Match(label, i, end) for label in labels)
+        return sorted(out, key=lambda m: (m.start, m.end, m.label))
+
+    # building the trie
+
+    def _add(self, entry: str, label: Label) -> set[str]:
+        """Put every spelling of ``entry`` in the trie; return it if it is one word."""
+        one_word: set[str] = set()
+        for sequence in self._expand(entry):
+            if len(sequence) == 1 and sequence[0] is not None:
+                one_word.add(sequence[0])
+            for variant in _joined_variants(sequence):
+                node = self._root
+                for word in variant:
+                    if word is None:
+                        node.gap = node.gap or _Node()
+                        node = node.gap
+                    else:
+                        key = self.key(word)
+                        self._vocabulary.add(key)
+                        plain = word.removeprefix(EXACT)
+                        self._heads.update(plain[:k] for k in range(1, len(plain)))
+                        node = node.children.setdefault(key, _Node())
+                node.ends.add(label)
+        return one_word
+
+    def _expand(self, entry: str) -> list[tuple[str | None, ...]]:
+        """Every word sequence an entry stands for, with ``None`` for a gap."""
+        options: list[list[tuple[str | None, ...]]] = []
+        for part in entry.split():
+            if part == GAP:
+                options.append([(None,)])
+            elif part.startswith("@"):
+                options.append(self._group(part[1:]))
+            elif part.startswith(EXACT):
+                options.append([tuple(EXACT + w.norm for w in words(part[1:]))])
+            else:
+                options.append([tuple(w.norm for w in words(part))])
+        return [tuple(itertools.chain.from_iterable(c)) for c in itertools.product(*options)]
+
+    def _group(self, name: str) -> list[tuple[str | None, ...]]:
+        cached = self._groups.get(name)
+        if cached is None:
+            cached = [tuple(w.norm for w in words(item)) for item in self._lexicon.group(name)]
+            self._groups[name] = cached
+        return cached
+
+    def key(self, word: str) -> str:
+        """A lexicon word's key: its stem, squashed (its form, squashed, for ``=word``)."""
+        key = self._keys.get(word)
+        if key is None:
+            if len(self._keys) > _CACHE_LIMIT:
+                self._keys.clear()
+            if word.startswith(EXACT):
+                key = EXACT + skeleton(word[1:])
+            else:
+                key = skeleton(self._stemmer.stem(word))
+            self._keys[word] = key
+        return key
+
+    def _answer_key(self, word: str) -> str:
+        """``key`` for an answer word, without stemming one that cannot match anything.
+
+        Stemming keeps a word's first two letters (bar "dying" and the like), so a word whose
+        first two letters start no lexicon key is left as it is: stemming is the slow part.
+        """
+        if skeleton(word[:3])[:2] in self._starts or word.endswith("ying"):
+            return self.key(word)
+        return skeleton(word)
+
+    # matching
+
+    def _joined_key(self, both: str) -> str | None:
+        """The lexicon key two answer words written as one match, if any ("my self")."""
+        if both in self._joined:
+            return self._joined[both]
+        if len(self._joined) > _CACHE_LIMIT:
+            self._joined.clear()
+        found = None
+        for key in (self._answer_key(both), EXACT + skeleton(both)):
+            if key in self._vocabulary:
+                found = key
+                break
+        self._joined[both] = found
+        return found
+
+    def _keys_of(self, word: str) -> frozenset[str]:
+        """The lexicon keys an answer word matches: by stem, by filling a "*", or loosely."""
+        keys = self._word_keys.get(word)
+        if keys is not None:
+            return keys
+        if len(self._word_keys) > _CACHE_LIMIT:
+            self._word_keys.clear()
+        if "*" in word:
+            head, _, tail = word.partition("*")
+            tail = tail.replace("*", "")
+            forms = [head + v + tail for v in _VOWELS] + [head + tail]
+        elif word.endswith("in") and len(word) > 4:
+            forms = [word, word + "g"]  # "surfin" is "surfing"
+        else:
+            forms = [word]
+        found = {k for f in forms for k in (self._answer_key(f), self.key(EXACT + f))}
+        found &= self._vocabulary
+        keys = frozenset(found or self._loose(word))
+        self._word_keys[word] = keys
+        return keys
+
+    def _loose(self, word: str) -> list[str]:
+        if len(word) < _MIN_FUZZY_WORD or word in self._not_fuzzy:
+            return []
+        return [
+            key
+            for candidate, key in self._fuzzy.get(word[:2], ())
+            if abs(len(candidate) - len(word)) <= 1 and _one_slip(word, candidate)
+        ]
+
+
+class _Walk:
+    """Following the lexicon trie along the words of one answer."""
+
+    def __init__(
+        self,
+        found: Sequence[Word],
+        keys: Sequence[frozenset[str]],
+        joined: Sequence[str | None],
+        fillers: Sequence[bool],
+    ) -> None:
+        self._found = found
+        self._keys = keys
+        self._joined = joined
+        self._fillers = fillers
+
+    def from_word(self, root: _Node, start: int) -> list[tuple[int, set[Label]]]:
+        """Every (end, labels) of lexicon entries matching from word ``start``."""
+        out: list[tuple[int, set[Label]]] = []
+        self._step(root, start, self._found[start].sentence, out, first=True)
+        return out
+
+    def _step(
+        self, node: _Node, j: int, sentence: int, out: list[tuple[int, set[Label]]], first: bool
+    ) -> None:
+        if node.ends:
+            out.append((j, node.ends))
+        found = self._found
+        if node.gap is not None:
+            for skip in range(MAX_GAP + 1):
+                if skip and found[j + skip - 1].sentence != sentence:
+                    break
+                self._step(node.gap, j + skip, sentence, out, first=False)
+                if j + skip >= len(found):
+                    break
+        if j >= len(found):
+            return
+        for key in self._keys[j]:
+            child = node.children.get(key)
+            if child is not None:
+                self._step(child, j + 1, sentence, out, first=False)
+        key2 = self._joined[j]
+        if key2 is not None and (child := node.children.get(key2)) is not None:
+            self._step(child, j + 2, sentence, out, first=False)
+        if not first and self._fillers and self._fillers[j] and found[j].sentence == sentence:
+            self._step(node, j + 1, sentence, out, first=False)
+
+
+def _joined_variants(sequence: tuple[str | None, ...]) -> list[tuple[str | None, ...]]:
+    """The sequence, and each version with two neighbouring words written as one."""
+    variants = [sequence]
+    for i in range(len(sequence) - 1):
+        a, b = sequence[i], sequence[i + 1]
+        if a is not None and b is not None:
+            # Joined to an exact word, the whole is exact ("years =older" is not "years old").
+            exact = EXACT if EXACT in (a[:1], b[:1]) else ""
+            both = exact + a.removeprefix(EXACT) + b.removeprefix(EXACT)
+            variants.append((*sequence[:i], both, *sequence[i + 2 :]))
+    return variants
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` differ by one insertion, deletion, change or swap."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(long) - len(short) != 1:
+        return False
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]

@@ -1,0 +1,244 @@
+"""Answers (``AnswerStore``): answers with their automatic tags, the platform posts that show
+them, their status (shown, pending, held, kept out), reactions and facilitator tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.core.records import (
+    AnswerForDigest,
+    AnswerRecord,
+    AnswerStatus,
+    Participant,
+    SessionAttendance,
+    TagRecord,
+)
+from db.postgres.connection import PostgresConnection
+from db.postgres.rows import ANSWER_SELECT, answer_record, without_nul
+
+
+class PostgresAnswers(PostgresConnection):
+    async def record_answer(
+        self,
+        *,
+        answer_id: str,
+        session_id: str,
+        question_number: int,
+        participant: Participant,
+        text: str,
+        auto_tags: Sequence[tuple[str, str]],
+        status: AnswerStatus = AnswerStatus.SHOWN,
+        quote_ok: bool = False,
+        submission_id: str | None = None,
+    ) -> AnswerRecord:
+        """Store an answer and its automatic tags ((theme id, evidence)); committed on return.
+        A submission this participant already gave (even by another process at the same
+        moment: the unique index decides) returns the answer stored then."""
+        async with self._write() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO answers (id, session_id, question_number, participant_id, text,"
+                " status, quote_ok, submission_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (session_id, participant_id, submission_id)"
+                " WHERE submission_id IS NOT NULL DO NOTHING RETURNING id",
+                (
+                    answer_id,
+                    session_id,
+                    question_number,
+                    participant.id,
+                    without_nul(text),
+                    status.value,
+                    quote_ok,
+                    submission_id,
+                ),
+            )
+            if await cursor.fetchone() is None:
+                cursor = await conn.execute(
+                    ANSWER_SELECT + " WHERE a.session_id = %s AND a.participant_id = %s"
+                    " AND a.submission_id = %s",
+                    (session_id, participant.id, submission_id),
+                )
+                given = await cursor.fetchone()
+                assert given is not None  # the row the insert ran into
+                return answer_record(given)
+            if auto_tags:
+                async with conn.cursor() as cursor:
+                    await cursor.executemany(
+                        "INSERT INTO answer_tags (answer_id, theme_id, origin, active, evidence)"
+                        " VALUES (%s, %s, 'auto', true, %s)",
+                        [(answer_id, theme, evidence) for theme, evidence in auto_tags],
+                    )
+        return AnswerRecord(
+            id=answer_id,
+            session_id=session_id,
+            question_number=question_number,
+            participant_id=participant.id,
+            alias=participant.alias,
+            text=text,
+            status=status,
+            quote_ok=quote_ok,
+        )
+
+    async def answer(self, answer_id: str) -> AnswerRecord | None:
+        rows = await self._rows(ANSWER_SELECT + " WHERE a.id = %s", (answer_id,))
+        return answer_record(rows[0]) if rows else None
+
+    async def record_answer_post(self, answer_id: str, message_ref: str) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                "INSERT INTO answer_posts (answer_id, message_ref) VALUES (%s, %s)"
+                " ON CONFLICT DO NOTHING",
+                (answer_id, message_ref),
+            )
+
+    async def posts_of_answer(self, answer_id: str) -> list[str]:
+        rows = await self._rows(
+            "SELECT message_ref FROM answer_posts WHERE answer_id = %s ORDER BY message_ref",
+            (answer_id,),
+        )
+        return [str(r["message_ref"]) for r in rows]
+
+    async def answer_for_message(self, message_ref: str) -> AnswerRecord | None:
+        rows = await self._rows(
+            ANSWER_SELECT
+            + " JOIN answer_posts ap ON ap.answer_id = a.id WHERE ap.message_ref = %s",
+            (message_ref,),
+        )
+        return answer_record(rows[0]) if rows else None
+
+    async def answers_for_session(self, session_id: str) -> list[AnswerForDigest]:
+        # Held and kept-out answers never reach a digest. One snapshot for the three reads,
+        # so counts and tags belong to exactly the answers listed.
+        async with self._snapshot() as conn:
+            cursor = await conn.execute(
+                ANSWER_SELECT + " WHERE a.session_id = %s AND a.status IN ('shown', 'pending')"
+                " ORDER BY a.seq",
+                (session_id,),
+            )
+            answers = [answer_record(r) for r in await cursor.fetchall()]
+            cursor = await conn.execute(
+                "SELECT t.answer_id, t.theme_id, t.origin, t.evidence FROM answer_tags t"
+                " JOIN answers a ON a.id = t.answer_id WHERE a.session_id = %s AND t.active"
+                " ORDER BY t.answer_id, t.theme_id",
+                (session_id,),
+            )
+            tag_rows = await cursor.fetchall()
+            cursor = await conn.execute(
+                "SELECT r.answer_id, r.participant_id, r.emoji FROM reactions r"
+                " JOIN answers a ON a.id = r.answer_id WHERE a.session_id = %s",
+                (session_id,),
+            )
+            reaction_rows = await cursor.fetchall()
+        tags: dict[str, list[TagRecord]] = {}
+        for r in tag_rows:
+            tags.setdefault(r["answer_id"], []).append(
+                TagRecord(theme_id=r["theme_id"], origin=r["origin"], evidence=r["evidence"])
+            )
+        counts: dict[str, dict[str, int]] = {}
+        reactors: dict[str, list[tuple[int, str]]] = {}
+        for r in reaction_rows:
+            by_emoji = counts.setdefault(r["answer_id"], {})
+            by_emoji[r["emoji"]] = by_emoji.get(r["emoji"], 0) + 1
+            reactors.setdefault(r["answer_id"], []).append((r["participant_id"], r["emoji"]))
+        return [
+            AnswerForDigest(
+                answer=a,
+                tags=tuple(tags.get(a.id, ())),
+                reaction_counts=counts.get(a.id, {}),
+                reactors=tuple(sorted(reactors.get(a.id, ()))),
+            )
+            for a in answers
+        ]
+
+    async def session_attendance(self, session_id: str) -> SessionAttendance:
+        async with self._snapshot() as conn:
+            cursor = await conn.execute(
+                "SELECT DISTINCT participant_id FROM answers WHERE session_id = %s",
+                (session_id,),
+            )
+            answered = await cursor.fetchall()
+            cursor = await conn.execute(
+                "SELECT DISTINCT r.participant_id FROM reactions r"
+                " JOIN answers a ON a.id = r.answer_id WHERE a.session_id = %s",
+                (session_id,),
+            )
+            reacted = await cursor.fetchall()
+            cursor = await conn.execute(
+                "SELECT COUNT(*) AS n FROM answers"
+                " WHERE session_id = %s AND status IN ('held', 'kept_out')",
+                (session_id,),
+            )
+            with_lead = await cursor.fetchone()
+        return SessionAttendance(
+            answered=frozenset(r["participant_id"] for r in answered),
+            reacted=frozenset(r["participant_id"] for r in reacted),
+            with_lead=int(with_lead["n"]) if with_lead else 0,
+        )
+
+    # -- statuses ---------------------------------------------------------------------------
+
+    async def answers_with_status(
+        self, session_id: str, status: AnswerStatus, question_number: int | None = None
+    ) -> list[AnswerRecord]:
+        rows = await self._rows(
+            ANSWER_SELECT + " WHERE a.session_id = %s AND a.status = %s"
+            " AND (%s::integer IS NULL OR a.question_number = %s) ORDER BY a.seq",
+            (session_id, status.value, question_number, question_number),
+        )
+        return [answer_record(r) for r in rows]
+
+    async def set_answer_status(
+        self, answer_id: str, status: AnswerStatus, *, only_from: Iterable[AnswerStatus]
+    ) -> bool:
+        """Move an answer to ``status`` if it is in one of ``only_from``; ``True`` if it moved."""
+        async with self._write() as conn:
+            cursor = await conn.execute(
+                "UPDATE answers SET status = %s WHERE id = %s AND status = ANY(%s)",
+                (status.value, answer_id, [s.value for s in only_from]),
+            )
+            return cursor.rowcount == 1
+
+    # -- reactions --------------------------------------------------------------------------
+
+    async def set_reaction(self, answer_id: str, participant_id: int, emoji: str, on: bool) -> bool:
+        """Turn one person's reaction on or off; ``True`` if anything changed."""
+        async with self._write() as conn:
+            if on:
+                cursor = await conn.execute(
+                    "INSERT INTO reactions (answer_id, participant_id, emoji)"
+                    " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    (answer_id, participant_id, emoji),
+                )
+            else:
+                cursor = await conn.execute(
+                    "DELETE FROM reactions"
+                    " WHERE answer_id = %s AND participant_id = %s AND emoji = %s",
+                    (answer_id, participant_id, emoji),
+                )
+            return cursor.rowcount == 1
+
+    async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
+        rows = await self._rows(
+            "SELECT 1 FROM reactions WHERE answer_id = %s AND participant_id = %s AND emoji = %s",
+            (answer_id, participant_id, emoji),
+        )
+        return bool(rows)
+
+    async def reaction_counts(self, answer_id: str) -> dict[str, int]:
+        rows = await self._rows(
+            "SELECT emoji, COUNT(*) AS n FROM reactions WHERE answer_id = %s GROUP BY emoji",
+            (answer_id,),
+        )
+        return {r["emoji"]: r["n"] for r in rows}
+
+    # -- tags -------------------------------------------------------------------------------
+
+    async def set_tag(self, answer_id: str, theme_id: str, active: bool) -> None:
+        """A facilitator adds or removes a tag; it overrides the automatic one."""
+        async with self._write() as conn:
+            await conn.execute(
+                "INSERT INTO answer_tags (answer_id, theme_id, origin, active)"
+                " VALUES (%s, %s, 'facilitator', %s)"
+                " ON CONFLICT (answer_id, theme_id)"
+                " DO UPDATE SET origin = 'facilitator', active = excluded.active",
+                (answer_id, theme_id, active),
+            )

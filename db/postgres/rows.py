@@ -1,0 +1,110 @@
+"""Rows to records: ``dict`` rows from psycopg into ``bot.core.records`` dataclasses, so no
+row ever leaves ``db/``. PostgreSQL hands back real types (aware datetimes in UTC, booleans,
+bytes), so this is mostly naming. Also the one answer SELECT the answer queries share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.records import (
+    AlertKind,
+    AlertRecord,
+    AnswerRecord,
+    AnswerStatus,
+    JobKind,
+    JobRecord,
+    JobState,
+    Repeat,
+    ScheduleRecord,
+    SessionRecord,
+    SessionStatus,
+)
+
+Row = dict[str, Any]
+
+ANSWER_SELECT = (
+    "SELECT a.id, a.session_id, a.question_number, a.participant_id, p.alias, a.text,"
+    " a.status, a.quote_ok FROM answers a JOIN participants p ON p.id = a.participant_id"
+)
+
+
+def without_nul(text: str) -> str:
+    """PostgreSQL text can't hold NUL (SQLite can): store U+FFFD rather than lose an answer."""
+    return text.replace("\x00", "\ufffd")
+
+
+def session_record(row: Row) -> SessionRecord:
+    return SessionRecord(
+        id=row["id"],
+        platform=row["platform"],
+        channel_id=row["channel_id"],
+        question_set_id=row["question_set_id"],
+        status=SessionStatus(row["status"]),
+        current_question=row["current_question"],
+        started_at=row["started_at"],
+        closed_at=row["closed_at"],
+        ends_at=row["ends_at"],
+        question_seconds=row["question_seconds"],
+        paused_seconds_left=row["paused_seconds_left"],
+        schedule_id=row["schedule_id"],
+        occurrence=row["occurrence"],
+        purged=row["purged"],
+        label=row["label"],
+        digest_delivered=row["digest_delivered"],
+    )
+
+
+def schedule_record(row: Row) -> ScheduleRecord:
+    return ScheduleRecord(
+        id=row["id"],
+        platform=row["platform"],
+        channel_id=row["channel_id"],
+        question_set_id=row["question_set_id"],
+        first_start=row["first_start"],
+        time_zone=row["time_zone"],
+        repeat=Repeat(row["repeat"]),
+        length_minutes=row["length_minutes"],
+        question_minutes=row["question_minutes"],
+        cancelled=row["cancelled"],
+        label=row["label"],
+    )
+
+
+def job_record(row: Row) -> JobRecord:
+    return JobRecord(
+        id=row["id"],
+        kind=JobKind(row["kind"]),
+        due_at=row["due_at"],
+        state=JobState(row["state"]),
+        schedule_id=row["schedule_id"],
+        occurrence=row["occurrence"],
+        session_id=row["session_id"],
+        question_number=row["question_number"],
+        subject=row["subject"],
+    )
+
+
+def answer_record(row: Row) -> AnswerRecord:
+    return AnswerRecord(
+        id=row["id"],
+        session_id=row["session_id"],
+        question_number=row["question_number"],
+        participant_id=row["participant_id"],
+        alias=row["alias"],
+        text=row["text"],
+        status=AnswerStatus(row["status"]),
+        quote_ok=row["quote_ok"],
+    )
+
+
+def alert_record(row: Row) -> AlertRecord:
+    return AlertRecord(
+        id=row["id"],
+        kind=AlertKind(row["kind"]),
+        session_id=row["session_id"],
+        answer_id=row["answer_id"],
+        categories=tuple(c for c in str(row["categories"]).split(",") if c),
+        created_at=row["created_at"],
+        acknowledged_at=row["acknowledged_at"],
+        escalated=row["escalated"],
+    )
