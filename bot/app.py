@@ -24,6 +24,7 @@ from bot.digest.delivery import Digests
 from bot.digest.json_export import render_json
 from bot.digest.retag import CodebookTagging
 from bot.engine import Engine, Features
+from bot.language.startup import check_question_sets
 from bot.questions.loader import load_question_sets
 from bot.questions.model import QuestionSet
 from bot.safeguarding.desk import DeskSettings, SafeguardingDesk
@@ -88,6 +89,7 @@ class DataFiles:
     notices: Notices
     screen: DisclosureScreen
     scrubber: Scrubber
+    language_notes: Mapping[str, tuple[str, ...]]  # set id -> warnings for its facilitator
 
 
 def load_data_files(settings: Settings) -> DataFiles:
@@ -98,6 +100,7 @@ def load_data_files(settings: Settings) -> DataFiles:
         notices=load_notices(settings.prompts_dir),
         screen=load_screen(settings.prompts_dir / SAFEGUARDING_FILE),
         scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
+        language_notes=check_question_sets(settings.prompts_dir),
     )
 
 
@@ -124,11 +127,7 @@ async def open_runtime(
         engine, jobs = _compose(
             settings,
             store=store,
-            question_sets=data.question_sets,
-            codebook=data.codebook,
-            notices=data.notices,
-            screen=data.screen,
-            scrubber=data.scrubber,
+            data=data,
             vault=vault,
             clock=clock,
             rng=rng,
@@ -176,17 +175,15 @@ def _compose(
     settings: Settings,
     *,
     store: Store,
-    question_sets: Mapping[str, QuestionSet],
-    codebook: Codebook,
-    notices: Notices,
-    screen: DisclosureScreen,
-    scrubber: Scrubber,
+    data: DataFiles,
     vault: IdentityVault,
     clock: Callable[[], datetime],
     rng: random.Random | None,
     waker: JobWaker,
 ) -> tuple[Engine, JobRunner]:
     """Build every feature and the engine over them: the one place they meet."""
+    question_sets, codebook, notices = data.question_sets, data.codebook, data.notices
+    screen, scrubber = data.screen, data.scrubber
     rng = rng or random.Random(secrets.randbits(64))
     theme_labels = {theme.id: theme.label for theme in codebook.themes}
     timers = Timers(
@@ -249,6 +246,7 @@ def _compose(
             timers=timers,
             reveal=reveal,
             handover=digests.to_staff_once,
+            set_notes=data.language_notes,
         ),
         digests=digests,
         retention=Retention(store=store, directory=directory, snapshot=snapshot, audit=desk),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,7 +42,9 @@ class Lifecycle:
         timers: QuestionTimers,
         reveal: Reveal,
         handover: DigestHandover,
+        set_notes: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
+        self._set_notes = dict(set_notes or {})  # glossary warnings, by question set
         self._store = store
         self._directory = directory
         self._timers = timers
@@ -73,6 +75,13 @@ class Lifecycle:
         started = self._directory.notices.session_started_for_facilitator.format(
             session_id=session.id, title=question_set.title
         )
+        notes = self._set_notes.get(question_set.id, ())
+        if notes:
+            started += (
+                "\nA few words in this question set are ones young people have asked adults to "
+                "think about (just for you; nothing was changed):\n"
+                + "\n".join(f"• {n}" for n in notes)
+            )
         return [*messages, private(event.person, event.channel_id, started)]
 
     async def next_question(self, event: CommandInvoked) -> list[Outbound]:
