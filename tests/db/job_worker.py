@@ -30,6 +30,8 @@ from bot.scheduling.runner import JobRunner
 from bot.scheduling.timers import NoWaker, Timers
 from db.postgres import PostgresStore
 
+_NEVER = "the job test only queues escalation jobs; no other kind should run"
+
 
 class RecordingWork:
     def __init__(self, log: TextIO, hang_after: int | None) -> None:
@@ -58,28 +60,28 @@ class RecordingWork:
     ) -> None:
         return None
 
-    # The other kinds never come up in this test.
+    # The other kinds never come up in this test: if one did, the test fails loudly.
     def reminder(self, schedule: ScheduleRecord, number: int, before: timedelta) -> Outbound:
-        raise NotImplementedError
+        raise AssertionError(_NEVER)
 
     async def start_scheduled(
         self, schedule: ScheduleRecord, number: int, *, repost: bool = False
     ) -> list[Outbound]:
-        raise NotImplementedError
+        raise AssertionError(_NEVER)
 
     async def close_scheduled(self, schedule_id: str, number: int) -> list[Outbound]:
-        raise NotImplementedError
+        raise AssertionError(_NEVER)
 
     async def one_minute_left(self, session_id: str, number: int) -> list[Outbound]:
-        raise NotImplementedError
+        raise AssertionError(_NEVER)
 
     async def advance_timed_question(
         self, session_id: str, number: int, *, repost: bool = False
     ) -> list[Outbound]:
-        raise NotImplementedError
+        raise AssertionError(_NEVER)
 
     async def reveal_waiting(self, session_id: str) -> list[Outbound]:
-        raise NotImplementedError
+        raise AssertionError(_NEVER)
 
 
 class NoOutbox:
