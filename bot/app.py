@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import random
@@ -15,10 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.core.errors import ConfigError, ConsultbotError, StorageError
+from bot.core.errors import ConfigError, StorageError
 from bot.core.events import utc_now
 from bot.core.ports import JobWaker, Outbox
-from bot.core.records import SessionStatus
 from bot.core.store import Store
 from bot.digest.delivery import Digests
 from bot.digest.json_export import render_json
@@ -52,7 +50,7 @@ from bot.sessions.reveal import Reveal
 from bot.tagging.codebook import Codebook, load_codebook
 from bot.tagging.corrections import TagCorrections
 from bot.tagging.tagger import Tagger
-from db.sqlite import SqliteStore, maintenance
+from db.sqlite import SqliteStore
 
 if TYPE_CHECKING:
     from db.postgres import PostgresStore
@@ -162,15 +160,6 @@ def _where(settings: Settings) -> str:
     return "the PostgreSQL database" if settings.database_url else str(settings.database_path)
 
 
-def _sqlite_only(settings: Settings, command: str) -> None:
-    if settings.database_url:
-        raise ConfigError(
-            "CONSULTBOT_DATABASE_URL",
-            f"is set: `consultbot {command}` works on the SQLite file; for PostgreSQL use its "
-            "own tools (pg_dump, and the bot's start-up check)",
-        )
-
-
 def _compose(
     settings: Settings,
     *,
@@ -268,55 +257,6 @@ async def open_engine(
     """Just the engine (tests, the command line): see ``open_runtime``."""
     async with open_runtime(settings, clock=clock, rng=rng) as runtime:
         yield runtime.engine
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DatabaseHealth:
-    schema_version: int
-    upgraded_from: int  # the version before this check migrated it (equal: no migration)
-    integrity: str  # "ok", or what SQLite's quick check found
-    sessions: int
-    open_sessions: int
-    pending_jobs: int
-
-
-async def check_database(settings: Settings) -> DatabaseHealth:
-    """The health check: data files, the database (migrated to this code's schema, as any
-    start would), the keys, and SQLite's quick integrity check. Never creates a database."""
-    load_data_files(settings)  # checked, as a start would
-    _sqlite_only(settings, "db check")
-    path = settings.database_path
-    if not path.is_file():
-        raise StorageError(f"there is no database at {path} (it is created on first start)")
-    store = await SqliteStore.open(path)
-    try:
-        await check_keys(store, _keys(settings), database=str(path))
-        summaries = await store.session_summaries()
-        jobs = await store.pending_jobs()
-        integrity = await asyncio.to_thread(maintenance.quick_check, path)
-        return DatabaseHealth(
-            schema_version=store.schema_version,
-            upgraded_from=store.upgraded_from,
-            integrity=integrity,
-            sessions=len(summaries),
-            open_sessions=sum(s.session.status is SessionStatus.OPEN for s in summaries),
-            pending_jobs=len(jobs),
-        )
-    finally:
-        await store.close()
-
-
-async def backup_database(settings: Settings, target: Path) -> int:
-    """An online backup to ``target`` (a new file); returns the copy's schema version."""
-    _sqlite_only(settings, "db backup")
-    try:
-        return await asyncio.to_thread(maintenance.backup, settings.database_path, target)
-    except FileExistsError:
-        raise ConsultbotError(
-            f"{target} already exists: a backup never overwrites a file, so give a new name"
-        ) from None
-    except OSError as e:
-        raise ConsultbotError(f"{target}: cannot be written: {e.strerror or e}") from e
 
 
 async def rotate_key(
