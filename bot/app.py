@@ -339,6 +339,7 @@ async def run_platform(
                     port=port,
                     host=host,
                     on_start=start_jobs,
+                    shared=runtime.store,
                 )
         finally:
             waker.stop()
