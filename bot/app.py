@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 import random
 import secrets
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.core.errors import ConfigError, StorageError
@@ -330,7 +332,9 @@ async def run_platform(
 
         try:
             if platform == "discord":
-                await serve_discord(runtime.engine, discord_settings, on_start=start_jobs)
+                await _as_gateway_leader(
+                    settings, serve_discord(runtime.engine, discord_settings, on_start=start_jobs)
+                )
             else:
                 await serve_slack(
                     runtime.engine,
@@ -343,3 +347,28 @@ async def run_platform(
                 )
         finally:
             waker.stop()
+
+
+async def _as_gateway_leader(settings: Settings, serve: Coroutine[Any, Any, None]) -> None:
+    """On PostgreSQL, serve the Discord gateway only while holding its advisory lock: a
+    second process waits as a warm standby and takes over when the leader dies
+    (``db.postgres.leader``). On SQLite there is one process, so it just serves."""
+    if not settings.database_url:
+        await serve
+        return
+    from db.postgres.leader import Leadership, LeadershipLost, lock_key
+
+    try:
+        async with Leadership(settings.database_url, lock_key("discord")).held() as lost:
+            serving = asyncio.ensure_future(serve)
+            done, _ = await asyncio.wait({serving, lost}, return_when=asyncio.FIRST_COMPLETED)
+            if serving not in done:
+                serving.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await serving
+            for task in done:
+                task.result()  # the gateway's own end, or LeadershipLost
+    except LeadershipLost as error:
+        raise StorageError(str(error)) from error
+    finally:
+        serve.close()  # never started when we stopped while standing by
