@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-pg lint format bench clean
+.PHONY: demo test test-pg lint format bench bench-pg clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: none is on the PATH (set PYTHON=... to point to one)"; exit 1; }
@@ -56,6 +56,11 @@ format: $(STAMP)
 # benchmark module below.
 bench: $(STAMP)
 	$(BIN)/python -m bench.digest
+
+# Slack replicas: one process against two behind a load balancer, SQLite and PostgreSQL
+# (starts real bot processes and a throwaway PostgreSQL cluster: about a minute).
+bench-pg: $(STAMP)
+	$(BIN)/python -m bench.replicas
 
 clean:
 	rm -rf $(VENV) digests .pytest_cache .mypy_cache .ruff_cache

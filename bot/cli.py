@@ -141,9 +141,10 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
     if command == "retag":
         digest_cli.check_retag_args(args)
     # Every command that touches the real database needs the real keys: with the demo key a
-    # withdrawal would find nobody. (A backup copies the file as it is, so needs none.)
-    backup = command == "db" and args.db_action == "backup"
-    settings = Settings.from_env(require_identity_key=not backup)
+    # withdrawal would find nobody. (A backup, an upgrade or a copy takes the data as it is,
+    # so needs none.)
+    keyless = command == "db" and args.db_action in cli_admin.KEYLESS_DB_ACTIONS
+    settings = Settings.from_env(require_identity_key=not keyless)
     configure_logging(settings.log_level)
     if command == "db":
         return await cli_admin.run_db(args, settings, out)

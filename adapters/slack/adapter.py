@@ -30,8 +30,9 @@ and for native reactions. What a press means is the core's (``event_for``, via
 
 Replies to whoever acted go through the request's ``response_url`` (ephemeral), see
 ``outbox``. Events API retries (``X-Slack-Retry-Num``) and redelivered Socket Mode envelopes
-carry the same ``event_id`` and are dropped by a bounded in-memory LRU of the last 1000 ids;
-a restart forgets it, so a retry that straddles a restart could count once more.
+carry the same ``event_id`` and are dropped: by the shared store when the composition root
+hands one in (``replicas``: several HTTP replicas, or a restart), else by a bounded
+in-memory LRU of the last 1000 ids, which a restart forgets.
 """
 
 from __future__ import annotations
@@ -64,9 +65,11 @@ from bot.core.events import (
     ConsentGiven,
     Person,
     ReactionToggled,
+    utc_now,
 )
 from bot.core.outbound import AnswerForm, Outbound, PrivateNotice, split_for_actor
 from bot.core.ports import EventHandler, Outbox
+from bot.core.store import ReplicaStore
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +88,15 @@ class SlackAdapter:
         client: AsyncWebClient | None = None,
         update_interval: float = UPDATE_INTERVAL,
         seen_events: int = 1000,
+        shared: ReplicaStore | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.client = client or make_client(settings)
-        self.outbox = SlackOutbox(self.client, settings, update_interval=update_interval)
+        self._shared = shared  # several replicas: see ``replicas``
+        self.outbox = SlackOutbox(
+            self.client, settings, update_interval=update_interval, shared=shared
+        )
         self.roles = commands.RoleResolver(self.client, settings)
         self._seen: Lru[str, None] = Lru(seen_events)
         self.app = AsyncApp(
@@ -272,7 +279,7 @@ class SlackAdapter:
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         event_id = str(body.get("event_id", ""))
-        if event_id in self._seen:
+        if event_id in self._seen or not await self._first_delivery(event_id):
             log.info("event %s delivered again (a Slack retry); ignored", event_id)
             return
         self._seen.put(event_id, None)
@@ -282,6 +289,12 @@ class SlackAdapter:
         )
         if reaction is not None:
             await self.engine.dispatch(reaction, self.outbox.replying_to(user_id))
+
+    async def _first_delivery(self, event_id: str) -> bool:
+        """Across replicas, through the shared store (a retry may reach another replica)."""
+        if self._shared is None or not event_id:
+            return True
+        return await self._shared.first_delivery(f"slack:{event_id}", utc_now())
 
     async def _send_others(
         self, messages: Sequence[Outbound], person: Person, channel_id: str
@@ -319,15 +332,16 @@ async def serve(
     port: int,
     host: str = "127.0.0.1",
     on_start: Callable[[Outbox], Awaitable[None]] | None = None,
+    shared: ReplicaStore | None = None,
 ) -> None:
     """Run the Slack adapter until cancelled: Socket Mode by default (needs
     ``SLACK_APP_TOKEN``), or an HTTP server on ``host:port`` at ``/slack/events`` with
     ``http=True`` (needs ``SLACK_SIGNING_SECRET``); ``host`` is loopback unless told (put a
     TLS-terminating proxy in front, or pass ``--host 0.0.0.0`` knowingly). ``on_start``
     receives the outbox for messages nobody asked for (timed jobs) once the app is
-    listening."""
+    listening. ``shared`` is the store replicas share (see ``replicas``)."""
     settings.require_mode(http=http)
-    adapter = SlackAdapter(engine, settings)
+    adapter = SlackAdapter(engine, settings, shared=shared)
     try:
         if http:
             runner = web.AppRunner(adapter.web_app(), access_log=None)

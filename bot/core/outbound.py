@@ -69,6 +69,9 @@ class ReactionCountsChanged:
     answer_id: str
     message_ref: str | None
     reactions: tuple[ReactionButton, ...]
+    # Which change to the answer's reactions these counts include (0: unknown). Processes
+    # sharing a database order count updates by it, so newer counts are never overwritten.
+    revision: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

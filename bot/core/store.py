@@ -18,6 +18,7 @@ RetentionStore     purging closed sessions and old alerts, keeping the anonymise
 AuditStore         the append-only audit log
 KeyStore           fingerprints of the keys the database was set up with; re-keying
 CodebookStore      which codebook the automatic tags came from; re-tagging when it changes
+ReplicaStore       what several processes for one platform share: deliveries handled, counts shown
 ================== ===========================================================================
 """
 
@@ -281,6 +282,27 @@ class CodebookStore(Protocol):
         ...
 
 
+class ReplicaStore(Protocol):
+    """What several processes serving one platform (Slack HTTP replicas behind a load
+    balancer) share instead of keeping in memory. Used by the reactions feature (counts with
+    their revision) and, through the composition root, by the Slack adapter."""
+
+    async def reaction_tally(self, answer_id: str) -> tuple[dict[str, int], int]:
+        """The answer's reaction counts and their revision, read together: every change to
+        its reactions (``set_reaction`` returning ``True``) raises the revision by one."""
+        ...
+
+    async def offer_counts(self, answer_id: str, revision: int, payload: str) -> tuple[int, str]:
+        """Offer counts of ``revision`` for display on the answer's post; the newest revision
+        offered so far is kept. Return the kept (revision, payload): the caller shows that."""
+        ...
+
+    async def first_delivery(self, key: str, at: datetime) -> bool:
+        """``True`` the first time ``key`` (a platform's delivery id) is seen by any process;
+        ``False`` for a retry. Keys older than a day are forgotten."""
+        ...
+
+
 class Store(
     SessionStore,
     ParticipantStore,
@@ -291,6 +313,7 @@ class Store(
     AuditStore,
     KeyStore,
     CodebookStore,
+    ReplicaStore,
     Protocol,
 ):
     """Every capability: for the composition root, which owns the one store, and tests."""

@@ -18,6 +18,7 @@ from db.postgres.codebook import PostgresCodebook
 from db.postgres.jobs import PostgresJobs
 from db.postgres.keys import PostgresKeys
 from db.postgres.participants import PostgresParticipants
+from db.postgres.replicas import PostgresReplicas
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
@@ -35,6 +36,7 @@ class PostgresStore(
     PostgresAudit,
     PostgresKeys,
     PostgresCodebook,
+    PostgresReplicas,
 ):
     """Every capability over one pool: implements ``bot.core.store.Store``."""
 

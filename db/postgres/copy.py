@@ -80,6 +80,7 @@ TABLES: dict[str, dict[str, Convert]] = {
     "answers": {
         "seq": N, "id": T, "session_id": T, "question_number": N, "participant_id": N,
         "text": T, "status": T, "quote_ok": F, "tagged_with": T, "submission_id": T,
+        "reactions_revision": N,
     },
     "answer_posts": {"answer_id": T, "message_ref": T},
     "reactions": {"answer_id": T, "participant_id": N, "emoji": T},
@@ -96,6 +97,8 @@ TABLES: dict[str, dict[str, Convert]] = {
     "digest_snapshots": {"session_id": T, "content": T},
     "key_fingerprints": {"name": T, "fingerprint": T},
     "codebook_state": {"id": N, "version": T},
+    "count_displays": {"answer_id": T, "revision": N, "payload": T},
+    "deliveries": {"key": T, "seen_at": TIME},
 }  # fmt: skip
 IDENTITY_COLUMNS = (("participants", "id"), ("answers", "seq"), ("audit_log", "seq"))
 

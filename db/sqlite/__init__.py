@@ -14,6 +14,7 @@ from db.sqlite.codebook import SqliteCodebook
 from db.sqlite.jobs import SqliteJobs
 from db.sqlite.keys import SqliteKeys
 from db.sqlite.participants import SqliteParticipants
+from db.sqlite.replicas import SqliteReplicas
 from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
 from db.sqlite.sessions import SqliteSessions
@@ -31,6 +32,7 @@ class SqliteStore(
     SqliteAudit,
     SqliteKeys,
     SqliteCodebook,
+    SqliteReplicas,
 ):
     """Every capability over one connection: implements ``bot.core.store.Store``."""
 

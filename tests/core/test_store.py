@@ -20,6 +20,7 @@ from bot.core.store import (
     JobStore,
     KeyStore,
     ParticipantStore,
+    ReplicaStore,
     RetentionStore,
     SafeguardingStore,
     SessionStore,
@@ -33,6 +34,7 @@ from db.sqlite.jobs import SqliteJobs
 from db.sqlite.keys import SqliteKeys
 from db.sqlite.migrate import migration_scripts
 from db.sqlite.participants import SqliteParticipants
+from db.sqlite.replicas import SqliteReplicas
 from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
 from db.sqlite.sessions import SqliteSessions
@@ -40,6 +42,7 @@ from db.sqlite.sessions import SqliteSessions
 # The split of the store's methods, and the module that implements each capability. A new
 # store method goes in exactly one row here.
 CAPABILITIES: dict[type, tuple[type, set[str]]] = {
+    ReplicaStore: (SqliteReplicas, {"reaction_tally", "offer_counts", "first_delivery"}),
     SessionStore: (
         SqliteSessions,
         {
@@ -203,7 +206,7 @@ def test_every_store_method_is_in_exactly_one_capability() -> None:
     for protocol, (_, methods) in CAPABILITIES.items():
         assert _own_methods(protocol) == methods, protocol.__name__
     every = [m for _, methods in CAPABILITIES.values() for m in methods]
-    assert len(every) == len(set(every)) == 60
+    assert len(every) == len(set(every)) == 63
     # Store only combines the capabilities; it adds no method of its own.
     assert set(Store.__mro__) >= set(CAPABILITIES)
     assert _own_methods(Store) == set()

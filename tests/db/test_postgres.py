@@ -24,6 +24,7 @@ from db.postgres.jobs import PostgresJobs
 from db.postgres.keys import PostgresKeys
 from db.postgres.migrate import latest_version
 from db.postgres.participants import PostgresParticipants
+from db.postgres.replicas import PostgresReplicas
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
@@ -42,6 +43,7 @@ MIXINS: dict[Any, type] = {
     store_module.AuditStore: PostgresAudit,
     store_module.KeyStore: PostgresKeys,
     store_module.CodebookStore: PostgresCodebook,
+    store_module.ReplicaStore: PostgresReplicas,
 }
 LEASE = TEST_LEASE.total_seconds()
 

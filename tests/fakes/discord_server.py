@@ -52,6 +52,7 @@ import email.policy
 import itertools
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -140,6 +141,7 @@ class FakeDiscord:
         self.files: dict[str, tuple[RecordedFile, ...]] = {}  # message id -> uploaded files
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> synced
         self.identify: dict[str, Any] | None = None
+        self.identified_at: list[float] = []  # time.monotonic() of each IDENTIFY (a new session)
         self.dispatched: list[tuple[str, dict[str, Any], float]] = []
         self._dm_channels: dict[str, dict[str, Any]] = {}
         self._interactions: dict[str, InteractionHandle] = {}
@@ -743,6 +745,7 @@ class FakeDiscord:
                     await ws.send_json({"op": 11})
                 elif op == 2:
                     self.identify = message["d"]
+                    self.identified_at.append(time.monotonic())
                     await self._ready(ws)
                 elif op == 6:
                     await self._send(ws, "RESUMED", {})
