@@ -210,7 +210,9 @@ class SafeguardingStore(Protocol):
         """``True`` for the first acknowledgement only."""
         ...
 
-    async def mark_alert_escalated(self, alert_id: str, *, deliver_at: datetime | None = None) -> bool:
+    async def mark_alert_escalated(
+        self, alert_id: str, *, deliver_at: datetime | None = None
+    ) -> bool:
         """``True`` if the alert was still unacknowledged and not yet escalated. With
         ``deliver_at``, its delivery to the deputy is queued in the same transaction."""
         ...

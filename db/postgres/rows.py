@@ -8,11 +8,11 @@ from typing import Any
 
 from bot.core.records import (
     AlertDelivery,
-    DeliveryAudience,
     AlertKind,
     AlertRecord,
     AnswerRecord,
     AnswerStatus,
+    DeliveryAudience,
     JobKind,
     JobRecord,
     JobState,

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from bot.core.records import (
     AlertDelivery,
-    DeliveryAudience,
     AlertKind,
     AlertRecord,
     AnswerRecord,
     AnswerStatus,
+    DeliveryAudience,
     JobKind,
     JobRecord,
     JobState,
