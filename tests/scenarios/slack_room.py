@@ -219,6 +219,11 @@ class SlackRoom:
         await self.runtime.jobs.run_due(self.harness.adapter.outbox)
         await self.settle()
 
+    async def time_passes(self, minutes: float) -> None:
+        self.clock.advance(minutes=minutes)
+        await self.runtime.jobs.run_due(self.harness.adapter.outbox)
+        await self.settle()
+
     async def settle(self) -> None:
         await self.harness.adapter.settle()
 
