@@ -222,3 +222,21 @@ async def test_an_unacknowledged_alert_reaches_the_deputy_whole_and_nothing_come
     assert escalation.buttons == ALERT_BUTTONS
     await room.time_passes(minutes=60)
     assert len(room.alerts()) == 2
+
+
+async def test_a_disclosure_with_a_lone_surrogate_is_stored_held_and_alerted(room: Room) -> None:
+    # JSON can carry half of a surrogate pair ("\ud800"); the platforms pass it on as is.
+    question = await start(room)
+    written = DISCLOSURE + " \ud800 please"
+    kept = DISCLOSURE + " \ufffd please"  # the half is replaced, everything else is kept
+
+    (to_them,) = await answer(room, room.young[0], question, written)
+
+    assert "Childline" in to_them and answers(room) == []
+    (alert,) = room.alerts()
+    assert kept in alert.text and alert.writer == room.young[0]
+    assert "\ud800" not in alert.text
+    (released,) = await room.press_alert(room.lead, alert, RELEASE)
+    assert "is now shown to the group" in released
+    (post,) = answers(room)
+    assert shows(post, kept)  # it was stored
