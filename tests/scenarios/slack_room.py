@@ -67,6 +67,7 @@ class SlackRoom:
     clock: Clock
     reveal_seconds: int
     platform: str = "slack"
+    settle_within: float = 5.0  # longer where a test makes slack_sdk sleep out rate limits
     facilitator: str = FACILITATOR
     staff: str = STAFF
     lead: str = LEAD
@@ -225,7 +226,7 @@ class SlackRoom:
         await self.settle()
 
     async def settle(self) -> None:
-        await self.harness.adapter.settle()
+        await self.harness.adapter.settle(within=self.settle_within)
 
     # -- looking ----------------------------------------------------------------------------
 
