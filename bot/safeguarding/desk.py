@@ -156,6 +156,8 @@ class SafeguardingDesk:
         if not await self._store.acknowledge_alert(alert_id, self._clock()):
             return "Someone has already picked this up. Thank you."
         await self.audit(audit_name(lead), "alert-acknowledged", alert_id)
+        if alert.kind is AlertKind.NOTE:
+            return "Thanks: you've read this note."
         return "Thanks: you've picked this up. The deputy won't be alerted."
 
     async def escalate(self, alert_id: str) -> list[Outbound]:

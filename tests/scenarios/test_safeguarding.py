@@ -203,6 +203,9 @@ async def test_a_past_and_over_story_reaches_the_group_and_the_lead_gets_a_quiet
     await room.time_passes(minutes=16)
     await room.time_passes(minutes=60)
     assert len(room.alerts()) == 1
+    assert await room.press_alert(room.lead, note, ACKNOWLEDGE) == [
+        "Thanks: you've read this note."
+    ]
 
 
 async def test_an_unacknowledged_alert_reaches_the_deputy_whole_and_nothing_comes_twice(
