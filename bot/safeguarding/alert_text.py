@@ -100,8 +100,8 @@ def lead_text(facts: AlertFacts) -> str:
                 f"{heading} in session {session}, question {facts.question}.\n"
                 f"Written by: {_who(facts)}\n"
                 f"Their words: «{facts.words}»\n"
-                "It has NOT been shown to the group. They were told a trusted adult will be "
-                "in touch."
+                "It has NOT been shown to the group. They were told it went privately to a "
+                "trusted adult who will read it."
             )
             if alert.answer_id is not None:
                 text += (
@@ -127,7 +127,7 @@ def lead_text(facts: AlertFacts) -> str:
         case AlertKind.NOTE:
             why = "; ".join(facts.seal.why) if facts.seal and facts.seal.why else "-"
             return (
-                f"Note for the safeguarding lead, no action needed now: an answer in session "
+                "A note, no action needed now: an answer in session "
                 f"{session}, question {facts.question} tells of harm that sounds past and "
                 "over. It was shared with the group as usual.\n"
                 f"Its words: «{facts.words}»\n"
