@@ -55,6 +55,7 @@ from bot.core.outbound import (
 from bot.core.ports import Outbox
 from bot.core.records import ScheduleRecord
 from bot.core.store import AnswerStore, SessionStore
+from bot.core.wellformed import well_formed_event
 from bot.digest.delivery import Digests
 from bot.digest.model import Digest
 from bot.report.service import Reports
@@ -129,6 +130,7 @@ class Engine:
 
     async def handle(self, event: InboundEvent) -> list[Outbound]:
         """What to send in response to ``event``. Never raises for a user's mistake."""
+        event = well_formed_event(event)  # lone surrogates replaced, before anything reads it
         try:
             match event:
                 case CommandInvoked():
@@ -176,14 +178,14 @@ class Engine:
                 log.warning("could not tell anyone about a failed delivery either")
 
         for message in messages:
+            if isinstance(message, SafeguardingAlert):
+                # Stored before it got here: the alert outbox retries it until delivered.
+                await self.desk.alerts.deliver(message, outbox)
+                continue
             try:
                 ref = await outbox.send(message)
             except DeliveryFailed as exc:
                 log.warning("delivery of %s failed: %s", type(message).__name__, exc.hint)
-                if isinstance(message, SafeguardingAlert):
-                    # The escalation job still goes to the deputy if nobody acknowledges.
-                    log.error("safeguarding alert %s could not be delivered", message.alert_id)
-                    continue
                 if isinstance(message, PrivateNotice | ConsentRequest | StaffNote):
                     continue
                 if isinstance(message, PostsRemoved):
@@ -289,6 +291,9 @@ class Engine:
 
     async def escalate(self, alert_id: str) -> list[Outbound]:
         return await self.desk.escalate(alert_id)
+
+    async def deliver_alerts(self, outbox: Outbox) -> int:
+        return await self.desk.alerts.deliver_due(outbox)
 
     async def purge(self) -> int:
         return await self.retention.purge()

@@ -27,9 +27,11 @@ Kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interact
 - ``SafeguardingAlert``: never in the group's channel. The order and the fallback are the
   core's (``bot.core.routing``): LEAD → a post in ``DISCORD_SAFEGUARDING_CHANNEL_ID``, else a
   DM to each of ``DISCORD_SAFEGUARDING_USER_IDS`` (who are also DM'd when the channel refuses
-  it). DEPUTY → ``DISCORD_DEPUTY_CHANNEL_ID`` / ``DISCORD_DEPUTY_USER_IDS`` the same way, then
-  the lead's targets if neither is set or neither took it. A neutral first line says only
-  that there is an alert (phones preview the start of a message), then the core's text,
+  it), then the deputy's targets if none of those took it. DEPUTY →
+  ``DISCORD_DEPUTY_CHANNEL_ID`` / ``DISCORD_DEPUTY_USER_IDS`` the same way, then the lead's
+  targets if neither is set or neither took it. A neutral first line says only that there is
+  an alert (a calm one for a low-priority note; phones preview the start of a message), then
+  the core's text,
   escaped (it quotes the young person), and the writer as a ``<@id>`` mention (it shows the
   lead who wrote it and pings nobody), split at 2000 characters, with "I'm on it", "Release
   to the group" and "Keep out of the digest" buttons (the last two when the alert has them)

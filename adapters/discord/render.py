@@ -62,6 +62,7 @@ CHECK_IN_HEADING = "**Check-in**"
 # The first line of every alert, alone: phone notifications preview a message's start, so
 # it says only that there is an alert, never whose or what words.
 ALERT_HEADER = "🛡️ **Safeguarding alert**: please look at this as soon as you can."
+NOTE_HEADER = "**A note for the safeguarding lead**: no rush."  # low priority: no alarm
 QUOTE_OPEN, QUOTE_CLOSE = "«", "»"
 SHORTENED_NOTE = "\n-# (Shortened here. The full answer is kept for the summary.)"
 ELLIPSIS = "…"
@@ -145,8 +146,10 @@ def alert_chunks(alert: SafeguardingAlert) -> list[str]:
     """A safeguarding alert as one or more messages (it may quote a 2000-character answer).
     A neutral first line (``ALERT_HEADER``), so a notification preview shows no words and no
     name; then the core's text, escaped because it quotes the young person's words; then
-    the writer as a mention, which shows their name to the lead but pings nobody."""
-    text = f"{ALERT_HEADER}\n{escape_text(alert.text)}"
+    the writer as a mention, which shows their name to the lead but pings nobody. A
+    low-priority note opens with a calm line instead (``NOTE_HEADER``)."""
+    header = NOTE_HEADER if alert.low_priority else ALERT_HEADER
+    text = f"{header}\n{escape_text(alert.text)}"
     if alert.writer:
         text += f"\nOn Discord: {mention(alert.writer)}"
     return split_text(text)

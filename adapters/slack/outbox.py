@@ -38,7 +38,8 @@ reaction event's ``item`` gives the same pair, which is how reactions map back t
 - ``SafeguardingAlert``: never to the group. Where it goes, and in which order, is the
   core's (``bot.core.routing``): LEAD → ``SLACK_SAFEGUARDING_CHANNEL_ID``; if it is unset or
   refuses the post (e.g. ``not_in_channel``), a direct message (``conversations.open``) to
-  each of ``SLACK_SAFEGUARDING_USER_IDS``. DEPUTY → ``SLACK_DEPUTY_CHANNEL_ID`` /
+  each of ``SLACK_SAFEGUARDING_USER_IDS``; then the deputy's destination if none of those
+  took it. DEPUTY → ``SLACK_DEPUTY_CHANNEL_ID`` /
   ``SLACK_DEPUTY_USER_IDS`` the same way, and when none of those took it (or none is set),
   the lead's destination as above. The text is escaped like an answer (it may quote one) in
   verbatim blocks; ``writer`` becomes a real ``<@U…>`` mention, the one mention this adapter

@@ -127,7 +127,8 @@ class AlertAudience(enum.StrEnum):
 class SafeguardingAlert:
     """A private alert for the safeguarding lead, never for the group. ``text`` may hold an
     answer and who wrote it (``writer``: platform user id, for the adapter to mention).
-    Buttons: acknowledge; release and keep out when an answer is held."""
+    Buttons: acknowledge; release and keep out when an answer is held. ``low_priority`` is a
+    note (harm told as past and over): adapters give it a calm heading, with no alarm."""
 
     audience: AlertAudience
     alert_id: str
@@ -136,6 +137,7 @@ class SafeguardingAlert:
     acknowledge_action_id: str
     release_action_id: str | None = None
     keep_out_action_id: str | None = None
+    low_priority: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -153,6 +153,7 @@ class AlertKind(enum.StrEnum):
     DISCLOSURE = "disclosure"  # an answer held back by the screen
     REPORT = "report"  # someone reported a shown answer privately
     WORRIED = "worried"  # someone used /worried
+    NOTE = "note"  # harm told as past and over: shown to the group, a quiet note to the lead
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,6 +166,26 @@ class AlertRecord:
     created_at: datetime
     acknowledged_at: datetime | None
     escalated: bool
+    # What has no other home, encrypted with the safeguarding key (``IdentityVault``): the
+    # words of /worried, a check-in or a noted answer, the screen's reasons, the writer.
+    sealed: bytes | None = None
+
+
+class DeliveryAudience(enum.StrEnum):
+    LEAD = "lead"  # the alert itself (and a note), along the lead's route
+    DEPUTY = "deputy"  # the whole alert again, when nobody acknowledged it in time
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertDelivery:
+    """One alert's delivery to one audience: a row in the store until the platform took it.
+    ``due_at`` is when the next attempt may start (an attempt in progress holds it later)."""
+
+    alert_id: str
+    audience: DeliveryAudience
+    due_at: datetime
+    attempts: int
+    delivered_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -29,11 +29,13 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.core.records import (
+    AlertDelivery,
     AlertRecord,
     AnswerForDigest,
     AnswerRecord,
     AnswerStatus,
     AuditEntry,
+    DeliveryAudience,
     JobKind,
     JobRecord,
     JobState,
@@ -194,19 +196,48 @@ class JobStore(Protocol):
 
 
 class SafeguardingStore(Protocol):
-    """Alerts raised for the safeguarding lead, and the encrypted identity behind an answer.
-    Used by the safeguarding desk only."""
+    """Alerts raised for the safeguarding lead, their deliveries (the alert outbox), and the
+    encrypted identity behind an answer. Used by the safeguarding desk only."""
 
     async def identity_of_answer(self, answer_id: str) -> bytes | None: ...
-    async def create_alert(self, alert: AlertRecord) -> None: ...
+    async def create_alert(self, alert: AlertRecord) -> None:
+        """Store the alert and, in the same transaction, its delivery to the lead, due at
+        once (``alert.created_at``): an alert is a row before anything is sent."""
+        ...
+
     async def alert(self, alert_id: str) -> AlertRecord | None: ...
     async def alerts_for_answer(self, answer_id: str) -> list[AlertRecord]: ...
     async def acknowledge_alert(self, alert_id: str, at: datetime) -> bool:
         """``True`` for the first acknowledgement only."""
         ...
 
-    async def mark_alert_escalated(self, alert_id: str) -> bool:
-        """``True`` if the alert was still unacknowledged and not yet escalated."""
+    async def mark_alert_escalated(
+        self, alert_id: str, *, deliver_at: datetime | None = None
+    ) -> bool:
+        """``True`` if the alert was still unacknowledged and not yet escalated. With
+        ``deliver_at``, its delivery to the deputy is queued in the same transaction."""
+        ...
+
+    async def alert_deliveries(self, alert_id: str) -> list[AlertDelivery]: ...
+    async def undelivered_alerts(self) -> list[AlertDelivery]:
+        """Every delivery the platform has not yet taken, oldest due first."""
+        ...
+
+    async def claim_alert_delivery(
+        self, alert_id: str, audience: DeliveryAudience, *, seen_due: datetime, hold_until: datetime
+    ) -> bool:
+        """Start an attempt: ``True`` for the one caller that found the delivery undelivered
+        and still due at ``seen_due``; it counts the attempt and holds the delivery until
+        ``hold_until`` (a crash mid-attempt is retried then)."""
+        ...
+
+    async def alert_delivery_failed(
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
+    ) -> None: ...
+    async def mark_alert_delivered(
+        self, alert_id: str, audience: DeliveryAudience, at: datetime
+    ) -> bool:
+        """``True`` the first time."""
         ...
 
 

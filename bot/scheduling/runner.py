@@ -98,10 +98,21 @@ class JobRunner:
         pending = await self._store.pending_jobs()
         if not any(job.kind is JobKind.PURGE for job in pending):
             await self._plan_purge(self._clock())  # also catches up on a purge missed while down
+        # A first round at once: alerts a previous process could not deliver go out now.
+        self._timers.waker.wake(self._clock())
 
     async def run_due(self, outbox: Outbox) -> list[JobOutcome]:
-        """Run every job due by now, oldest first. Jobs that come due while running (a
-        move-on that posts a timed question) wait for the next call."""
+        """Run every job due by now, oldest first, then try again every safeguarding alert
+        still waiting for the platform. Jobs that come due while running (a move-on that
+        posts a timed question) wait for the next call."""
+        outcomes = await self._run_due_jobs(outbox)
+        try:
+            await self._work.deliver_alerts(_SystemOutbox(outbox))
+        except Exception:
+            log.exception("the alert outbox failed; it tries again on the next round")
+        return outcomes
+
+    async def _run_due_jobs(self, outbox: Outbox) -> list[JobOutcome]:
         outcomes = []
         for job in await self._store.due_jobs(self._clock()):
             if not await self._store.claim_job(job.id):

@@ -91,7 +91,10 @@ TABLES: dict[str, dict[str, Convert]] = {
     },
     "alerts": {
         "id": T, "kind": T, "session_id": T, "answer_id": T, "categories": T,
-        "created_at": TIME, "acknowledged_at": TIME, "escalated": F,
+        "created_at": TIME, "acknowledged_at": TIME, "escalated": F, "sealed": B,
+    },
+    "alert_deliveries": {
+        "alert_id": T, "audience": T, "due_at": TIME, "attempts": N, "delivered_at": TIME,
     },
     "audit_log": {"seq": N, "at": TIME, "actor": T, "action": T, "subject": T, "detail": T},
     "digest_snapshots": {"session_id": T, "content": T},

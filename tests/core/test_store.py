@@ -112,6 +112,11 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
             "alerts_for_answer",
             "acknowledge_alert",
             "mark_alert_escalated",
+            "alert_deliveries",
+            "undelivered_alerts",
+            "claim_alert_delivery",
+            "alert_delivery_failed",
+            "mark_alert_delivered",
         },
     ),
     RetentionStore: (
@@ -206,7 +211,7 @@ def test_every_store_method_is_in_exactly_one_capability() -> None:
     for protocol, (_, methods) in CAPABILITIES.items():
         assert _own_methods(protocol) == methods, protocol.__name__
     every = [m for _, methods in CAPABILITIES.values() for m in methods]
-    assert len(every) == len(set(every)) == 63
+    assert len(every) == len(set(every)) == 68
     # Store only combines the capabilities; it adds no method of its own.
     assert set(Store.__mro__) >= set(CAPABILITIES)
     assert _own_methods(Store) == set()

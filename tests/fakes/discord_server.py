@@ -363,10 +363,13 @@ class FakeDiscord:
         )
         self._faults.append(_Fault(method, re.compile(path_regex), reply, times, handled))
 
-    def disconnect(self, method: str, path_regex: str, *, times: int | None = 1) -> None:
+    def disconnect(
+        self, method: str, path_regex: str, *, times: int | None = 1, handled: bool = True
+    ) -> None:
         """Do what the next ``times`` matching calls ask, then close the connection without
-        answering: the client cannot know whether the call took effect."""
-        fault = _Fault(method, re.compile(path_regex), Reply(0), times, True, disconnect=True)
+        answering: the client cannot know whether the call took effect. With
+        ``handled=False`` the call is dropped before anything is done (Discord is down)."""
+        fault = _Fault(method, re.compile(path_regex), Reply(0), times, handled, disconnect=True)
         self._faults.append(fault)
 
     def forbid(self, method: str, path_regex: str, *, times: int | None = None) -> None:

@@ -188,6 +188,11 @@ class DiscordRoom:
         await self.harness.jobs.run_due(self.harness.client.outbox)
         await self.settle()
 
+    async def time_passes(self, minutes: float) -> None:
+        self.clock.advance(minutes=minutes)
+        await self.harness.jobs.run_due(self.harness.client.outbox)
+        await self.settle()
+
     async def settle(self) -> None:
         """Until no discord.py event handler (or command) is running any more."""
         for _ in range(1000):

@@ -131,6 +131,10 @@ class LocalRoom:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.channel.outbox)
 
+    async def time_passes(self, minutes: float) -> None:
+        self.clock.advance(minutes=minutes)
+        await self.runtime.jobs.run_due(self.channel.outbox)
+
     async def settle(self) -> None:
         return None  # nothing runs on its own here
 

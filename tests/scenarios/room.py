@@ -169,6 +169,10 @@ class Room(Protocol):
         """The clock reaches the next batch time: due timed jobs run through this adapter."""
         ...
 
+    async def time_passes(self, minutes: float) -> None:
+        """The clock moves on ``minutes``: due timed jobs (and alert retries) run."""
+        ...
+
     async def settle(self) -> None:
         """Wait until the adapter has finished everything it started."""
         ...

@@ -67,6 +67,7 @@ class SlackRoom:
     clock: Clock
     reveal_seconds: int
     platform: str = "slack"
+    settle_within: float = 5.0  # longer where a test makes slack_sdk sleep out rate limits
     facilitator: str = FACILITATOR
     staff: str = STAFF
     lead: str = LEAD
@@ -219,8 +220,13 @@ class SlackRoom:
         await self.runtime.jobs.run_due(self.harness.adapter.outbox)
         await self.settle()
 
+    async def time_passes(self, minutes: float) -> None:
+        self.clock.advance(minutes=minutes)
+        await self.runtime.jobs.run_due(self.harness.adapter.outbox)
+        await self.settle()
+
     async def settle(self) -> None:
-        await self.harness.adapter.settle()
+        await self.harness.adapter.settle(within=self.settle_within)
 
     # -- looking ----------------------------------------------------------------------------
 
