@@ -122,6 +122,34 @@ class SlackRoom:
         await self.settle()
         return newly(before, self.private(who))
 
+    async def you_said_we_did(
+        self, who: str, target: Mapping[str, str], fields: Mapping[str, str]
+    ) -> list[str]:
+        body = self.harness.slack.slash_body(
+            "/you-said-we-did", _slash_text("you-said-we-did", target), user_id=who,
+            channel_id=CHANNEL,
+        )  # fmt: skip
+        trigger = dict(parse_qsl(body))["trigger_id"]
+        self._own(who, dict(parse_qsl(body))["response_url"], trigger)
+        reply = await self.harness.slack.post(body, FORM)
+        assert (reply.status, reply.body) == (200, ""), reply
+        await self.settle()
+        (view,) = [
+            call.params["view"]
+            for call in self.fake.calls_to("views.open")
+            if call.params.get("trigger_id") == trigger
+        ]
+        values = {
+            block["block_id"]: {block["element"]["action_id"]: fields[block["block_id"]]}
+            for block in view["blocks"]
+            if block.get("type") == "input" and block["block_id"] in fields
+        }
+        before = self.private(who)
+        submitted = await self.harness.slack.submit(user_id=who, view=view, values=values)
+        assert (submitted.status, submitted.body) == (200, ""), "an empty ack closes the form"
+        await self.settle()
+        return newly(before, self.private(who))
+
     async def press_answer(self, who: str, question: Post) -> Opened:
         texts, view = await self._press(who, CHANNEL, question.ref, _first(question, AnswerAction))
         return self._opened(who, texts, view)
