@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -102,12 +102,32 @@ class Feedback:
     async def add(self, names: str, theme: str, heard: str, by: str) -> ActionRecord:
         """A theme the group raised, heard ("you said"): the action's first update. The same
         theme for the same sessions is the same action."""
+        action, new = await self._heard(names, theme, heard, by)
+        if new:
+            await self._store.create_action(action)
+            await self._audit.audit(by, "action-added", action.id, action.theme_id)
+        return action
+
+    async def update(
+        self, action_id: str, step: Step, by: str, *, platform: str | None = None
+    ) -> Recorded:
+        """Record ``step`` and word its card. From chat (``platform`` set) the card comes back
+        to post in that platform's channels; from the CLI a job posts it. Refused, with
+        nothing saved or posted: an empty step, a bad field, a card too long or with a word
+        the glossary rules out."""
+        return await self._record(await self.action(action_id), step, by, platform, new=False)
+
+    async def _heard(
+        self, names: str, theme: str, heard: str, by: str
+    ) -> tuple[ActionRecord, bool]:
+        """The action for ``theme`` of these sessions: the stored one, or a new one (not
+        stored yet: ``True``)."""
         theme_id = self._theme(theme)
         sessions = await self._sessions(names)
         session_ids = tuple(sorted(s.id for s in sessions))
         for existing in await self._store.actions_for_sessions(session_ids):
             if existing.theme_id == theme_id and existing.session_ids == session_ids:
-                return existing
+                return existing, False
         heard = _field("heard", heard) or f"You told us about {self._labels[theme_id].lower()}."
         self._words.check("heard", heard)
         now = self._clock()
@@ -119,18 +139,13 @@ class Feedback:
             created_at=now,
             updates=(ActionUpdate(number=1, at=now, by=by),),
         )
-        await self._store.create_action(action)
-        await self._audit.audit(by, "action-added", action.id, theme_id)
-        return action
+        return action, True
 
-    async def update(
-        self, action_id: str, step: Step, by: str, *, platform: str | None = None
+    async def _record(
+        self, action: ActionRecord, step: Step, by: str, platform: str | None, *, new: bool
     ) -> Recorded:
-        """Record ``step`` and word its card. From chat (``platform`` set) the card comes back
-        to post in that platform's channels; from the CLI a job posts it. Refused, with
-        nothing saved or posted: an empty step, a bad field, a card too long or with a word
-        the glossary rules out."""
-        action = await self.action(action_id)
+        """Check everything, then store the update (with a ``new`` action, in the same
+        transaction) and the jobs it plans."""
         if step.empty:
             raise InvalidRequest(EMPTY_STEP)
         update = ActionUpdate(
@@ -151,16 +166,22 @@ class Feedback:
         jobs = self._follow_up_jobs(action, update)
         if platform is None:
             jobs += _card_jobs(action, update, self._clock())
-        stored = await self._store.add_action_update(action.id, update, jobs)
+        if new:
+            await self._store.create_action(
+                replace(action, updates=(*action.updates, update)), jobs
+            )
+            await self._audit.audit(by, "action-added", action.id, action.theme_id)
+            stored: ActionUpdate | None = update
+        else:
+            stored = await self._store.add_action_update(action.id, update, jobs)
         if stored is None:
-            raise NotFound(f"There's no action '{action_id}'.")
+            raise NotFound(f"There's no action '{action.id}'.")
         for job in jobs:
             self._waker.wake(job.due_at)
         await self._audit.audit(by, "action-updated", action.id, stored.decision.value)
         card = self.card(action, stored)
         posts = _posts(sessions, card, platform) if platform is not None else ()
-        updated = await self.action(action.id)
-        return Recorded(action=updated, update=stored, card=card, posts=posts)
+        return Recorded(action=await self.action(action.id), update=stored, card=card, posts=posts)
 
     async def action(self, action_id: str) -> ActionRecord:
         action = await self._store.action(action_id.strip())
@@ -200,6 +221,7 @@ class Feedback:
         )
         by = audit_name(event.person)
         action_id = (options.get("action") or "").strip()
+        new = False
         if action_id:
             action = await self.action(action_id)
         else:
@@ -213,8 +235,8 @@ class Feedback:
                 self._theme(theme)
                 await self._sessions(names)  # refuse unknown ones before saying what's missing
                 raise InvalidRequest(EMPTY_STEP)
-            action = await self.add(names, theme, options.get("heard", ""), by)
-        recorded = await self.update(action.id, step, by, platform=event.person.platform)
+            action, new = await self._heard(names, theme, options.get("heard", ""), by)
+        recorded = await self._record(action, step, by, event.person.platform, new=new)
         where = len(recorded.posts)
         done = (
             f"Saved update {recorded.update.number} of action {recorded.action.id} "
@@ -313,11 +335,6 @@ class Feedback:
                 staff = Person(platform=platform, user_id=user_id, roles=frozenset({Role.STAFF}))
                 people.setdefault((platform, user_id), staff)
         return list(people.values())
-
-
-def job_number(job_id: str) -> int:
-    """The update number at the end of a ``follow-up:`` or ``feedback-card:`` job id."""
-    return int(job_id.split(":")[2])
 
 
 def _card_jobs(action: ActionRecord, update: ActionUpdate, now: datetime) -> list[JobRecord]:
