@@ -204,6 +204,11 @@ class DiscordRoom:
     async def press_alert(self, who: str, alert: Alert, label: str) -> list[str]:
         return await self._click(who, self.harness.fake.messages[alert.ref], label)
 
+    async def days_pass(self, days: float) -> None:
+        self.clock.advance(days=days)
+        await self.harness.jobs.run_due(self.harness.client.outbox)
+        await self.settle()
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.harness.jobs.run_due(self.harness.client.outbox)

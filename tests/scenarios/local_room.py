@@ -132,6 +132,10 @@ class LocalRoom:
     async def press_alert(self, who: str, alert: Alert, label: str) -> list[str]:
         return await self._press(who, alert.action_for(label))
 
+    async def days_pass(self, days: float) -> None:
+        self.clock.advance(days=days)
+        await self.runtime.jobs.run_due(self.channel.outbox)
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.channel.outbox)

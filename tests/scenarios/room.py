@@ -177,6 +177,10 @@ class Room(Protocol):
         """The clock reaches the next batch time: due timed jobs run through this adapter."""
         ...
 
+    async def days_pass(self, days: float) -> None:
+        """The clock moves on ``days``: due timed jobs run through this adapter."""
+        ...
+
     async def settle(self) -> None:
         """Wait until the adapter has finished everything it started."""
         ...

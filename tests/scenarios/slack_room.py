@@ -242,6 +242,11 @@ class SlackRoom:
         texts, _ = await self._press(who, SAFEGUARDING_CHANNEL, alert.ref, alert.action_for(label))
         return texts
 
+    async def days_pass(self, days: float) -> None:
+        self.clock.advance(days=days)
+        await self.runtime.jobs.run_due(self.harness.adapter.outbox)
+        await self.settle()
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.harness.adapter.outbox)

@@ -59,3 +59,17 @@ async def test_a_young_person_is_refused_privately_and_nothing_changes(room: Roo
     assert refused == "Only staff and facilitators can use /you-said-we-did. Nothing has changed."
     before.private[who].append(refused)
     assert everything(room) == before
+
+
+async def test_a_missed_follow_up_reminds_the_facilitator_privately(room: Room) -> None:
+    await _closed_workshop(room)
+    # The clock starts on 24 November 2026: the group hears more by 1 December.
+    await room.you_said_we_did(room.staff, TARGET, FIELDS | {"follow-up": "2026-12-01"})
+    posts = room.group()
+    await room.days_pass(7)  # 1 December, 9:00: the date has not passed yet
+    assert not any("Reminder" in text for text in room.private(room.facilitator))
+    await room.days_pass(1.5)  # 2 December, the evening: it passed with no update
+    reminders = [t for t in room.private(room.facilitator) if t.startswith("Reminder")]
+    assert len(reminders) == 1, room.private(room.facilitator)
+    assert '"Moving between homes" by 1 December 2026' in reminders[0]
+    assert room.group() == posts  # nothing for the group
