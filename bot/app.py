@@ -10,7 +10,7 @@ import random
 import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,10 @@ from bot.digest.delivery import Digests
 from bot.digest.json_export import render_json
 from bot.digest.retag import CodebookTagging
 from bot.engine import Engine, Features
-from bot.language.startup import check_question_sets
+from bot.feedback.card import WordCheck
+from bot.feedback.service import Feedback
+from bot.language.glossary import Glossary, load_glossary
+from bot.language.startup import GLOSSARY_FILE, check_question_sets
 from bot.questions.loader import load_question_sets
 from bot.questions.model import QuestionSet
 from bot.safeguarding.desk import DeskSettings, SafeguardingDesk
@@ -90,6 +93,7 @@ class DataFiles:
     screen: DisclosureScreen
     scrubber: Scrubber
     language_notes: Mapping[str, tuple[str, ...]]  # set id -> warnings for its facilitator
+    glossary: Glossary = field(default_factory=lambda: Glossary(terms=()))  # words to avoid
 
 
 def load_data_files(settings: Settings) -> DataFiles:
@@ -101,7 +105,13 @@ def load_data_files(settings: Settings) -> DataFiles:
         screen=load_screen(settings.prompts_dir / SAFEGUARDING_FILE),
         scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
         language_notes=check_question_sets(settings.prompts_dir),
+        glossary=_glossary(settings.prompts_dir),
     )
+
+
+def _glossary(prompts_dir: Path) -> Glossary:
+    path = prompts_dir / GLOSSARY_FILE
+    return load_glossary(path) if path.exists() else Glossary(terms=())
 
 
 @asynccontextmanager
@@ -213,6 +223,7 @@ def _compose(
         audit=desk,
         zone=settings.time_zone,
         tagging=CodebookTagging.from_codebook(codebook, tagger),
+        actions=store,
     )
 
     async def snapshot(session_id: str) -> str:
@@ -244,6 +255,16 @@ def _compose(
         corrections=TagCorrections(store=store, theme_labels=theme_labels),
         timers=timers,
         desk=desk,
+        feedback=Feedback(
+            store=store,
+            theme_labels=theme_labels,
+            words=WordCheck(data.glossary),
+            audit=desk,
+            clock=clock,
+            waker=waker,
+            facilitators=directory.facilitators,
+            zone=settings.time_zone,
+        ),
     )
     engine = Engine(store=store, features=features)
     return engine, JobRunner(work=engine, store=store, timers=timers, clock=clock)

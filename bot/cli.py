@@ -32,6 +32,7 @@ from bot.config import DEFAULT_PROMPTS_DIR, Settings
 from bot.core.errors import ConfigError, ConsultbotError, DataFileError, InvalidRequest, NotFound
 from bot.digest import cli as digest_cli
 from bot.digest.render import DigestFormat
+from bot.feedback import cli as feedback_cli
 from bot.language import cli as language_cli
 from bot.report import cli as report_cli
 
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest_cli.add_retag_parser(sub)
     report_cli.add_parser(sub)
+    feedback_cli.add_parser(sub)
     language_cli.add_parser(sub, default_prompts=DEFAULT_PROMPTS_DIR)
     cli_admin.add_parsers(sub)
     return parser
@@ -177,6 +179,8 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
                 make_folder=make_private_folder,
                 tag=report_cli.codebook_tagger(settings.prompts_dir) if args.notes else None,
             )
+        if command == "actions":
+            return await feedback_cli.run_actions(args, engine, out)
         if command == "withdraw":
             from bot.core.events import Person
 

@@ -58,6 +58,7 @@ from bot.core.store import AnswerStore, SessionStore
 from bot.core.wellformed import well_formed_event
 from bot.digest.delivery import Digests
 from bot.digest.model import Digest
+from bot.feedback.service import Feedback
 from bot.report.service import Reports
 from bot.safeguarding.desk import SafeguardingDesk
 from bot.scheduling.timers import Timers
@@ -106,6 +107,7 @@ class Features:
     corrections: TagCorrections
     timers: Timers
     desk: SafeguardingDesk
+    feedback: Feedback
 
 
 class Engine:
@@ -120,6 +122,7 @@ class Engine:
         self._corrections = features.corrections
         self._timers = features.timers
         self.desk = features.desk
+        self.feedback = features.feedback
         self.reports = Reports(sessions=store, digests=features.digests, audit=features.desk)
 
     # -- the adapter-facing API (bot.core.ports.EventHandler) -------------------------------
@@ -298,6 +301,12 @@ class Engine:
     async def purge(self) -> int:
         return await self.retention.purge()
 
+    async def follow_up_due(self, action_id: str, number: int) -> list[Outbound]:
+        return await self.feedback.follow_up_due(action_id, number)
+
+    async def feedback_card(self, action_id: str, number: int, session_id: str) -> list[Outbound]:
+        return await self.feedback.card_due(action_id, number, session_id)
+
     # -- commands ---------------------------------------------------------------------------
 
     async def _command(self, event: CommandInvoked) -> list[Outbound]:
@@ -321,6 +330,8 @@ class Engine:
                 return await self.digests.command(event, session)
             case Command.REPORT:
                 return await self.reports.command(event)
+            case Command.YOU_SAID_WE_DID:
+                return await self.feedback.command(event)
             case Command.WITHDRAW:
                 return await self._withdraw(event)
             case Command.PRIVACY:

@@ -7,8 +7,9 @@ expires after 3 s (only a quick read, ``engine.answer_form``, comes before ``vie
 The core never sees a trigger id, response URL or token.
 
 Listeners are registered for our slash commands (``commands.command_pattern``), for every
-action id of ours (``bot.core.actions.ACTION_ID_PATTERN``), for the two modals' callback ids,
-and for native reactions. What a press means is the core's (``event_for``, via
+action id of ours (``bot.core.actions.ACTION_ID_PATTERN``), for the three modals' callback ids
+(the answer, the privacy note, and "you said, we did": ``feedback.py``), and for native
+reactions. What a press means is the core's (``event_for``, via
 ``inbound.press_event``); the adapter only decides how Slack shows what comes next:
 
 - **Answer anonymously** (``AnswerFormRequested``) opens the answer modal or, for someone who
@@ -51,7 +52,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import commands, inbound, modals, render
+from adapters.slack import commands, feedback, inbound, modals, render
 from adapters.slack.cache import Lru
 from adapters.slack.client import SLACK_FAILURES, make_client, slack_error
 from adapters.slack.outbox import UPDATE_INTERVAL, SlackOutbox
@@ -61,6 +62,7 @@ from bot.core.errors import DeliveryFailed, UserFacingError
 from bot.core.events import (
     AlertAcknowledged,
     AnswerFormRequested,
+    Command,
     CommandInvoked,
     ConsentGiven,
     Person,
@@ -111,6 +113,7 @@ class SlackAdapter:
         self.app.action(ACTION_ID_PATTERN)(self._tracked(self._on_press))
         self.app.view(modals.ANSWER_VIEW_CALLBACK_ID)(self._tracked(self._on_answer_submitted))
         self.app.view(modals.CONSENT_VIEW_CALLBACK_ID)(self._tracked(self._on_consent_submitted))
+        self.app.view(feedback.CALLBACK_ID)(self._tracked(self._on_feedback_submitted))
         self.app.event("reaction_added")(self._tracked(self._on_reaction))
         self.app.event("reaction_removed")(self._tracked(self._on_reaction))
 
@@ -154,11 +157,23 @@ class SlackAdapter:
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
         user_id = str(body.get("user_id", ""))
+        unchecked = commands.slash_command_event(
+            body, inbound.person_for(user_id), self.settings.command_prefix
+        )
+        outbox = self.outbox.replying_to(user_id, body.get("response_url"))
+        if (
+            unchecked is not None
+            and unchecked.command is Command.YOU_SAID_WE_DID
+            and feedback.wants_form(unchecked.options)
+        ):
+            # The form first (the trigger id lasts 3 s); roles are checked at its submit.
+            view = feedback.form(unchecked.options, unchecked.channel_id)
+            await self._open_view(body, view, outbox, unchecked.person, unchecked.channel_id)
+            return
         person = await self.roles.person(user_id)
         event = commands.slash_command_event(body, person, self.settings.command_prefix)
         if event is None:
             return
-        outbox = self.outbox.replying_to(user_id, body.get("response_url"))
         await self.engine.dispatch(event, outbox)
 
     async def _on_press(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -274,6 +289,24 @@ class SlackAdapter:
         await ack()
         if event is not None:
             await self.engine.dispatch(event, self.outbox.replying_to(user_id))
+
+    async def _on_feedback_submitted(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        """The "you said, we did" form: closed at once, then the command with its fields."""
+        await ack()
+        user_id = str(body.get("user", {}).get("id", ""))
+        found = feedback.submitted(view)
+        if found is None or not user_id:
+            return
+        options, channel_id = found
+        event = CommandInvoked(
+            person=await self.roles.person(user_id),
+            channel_id=channel_id,
+            command=Command.YOU_SAID_WE_DID,
+            options=options,
+        )
+        await self.engine.dispatch(event, self.outbox.replying_to(user_id))
 
     async def _on_reaction(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext

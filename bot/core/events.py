@@ -40,6 +40,7 @@ class Command(enum.StrEnum):
     KEEP_OUT = "keep-out"  # safeguarding lead: keep an answer out of the group and the digest
     WHO_WROTE = "who-wrote"  # safeguarding lead: see who wrote a held or reported answer
     REPORT = "report"  # staff: one report over several sessions, by label or question set
+    YOU_SAID_WE_DID = "you-said-we-did"  # staff, facilitators: what happened, told to the group
 
 
 class ReactionChange(enum.StrEnum):

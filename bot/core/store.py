@@ -19,6 +19,7 @@ AuditStore         the append-only audit log
 KeyStore           fingerprints of the keys the database was set up with; re-keying
 CodebookStore      which codebook the automatic tags came from; re-tagging when it changes
 ReplicaStore       what several processes for one platform share: deliveries handled, counts shown
+ActionStore        "you said, we did": what was done about each theme, with every update
 ================== ===========================================================================
 """
 
@@ -30,6 +31,8 @@ from typing import Protocol
 
 from bot.core.records import (
     AlertDelivery,
+    ActionRecord,
+    ActionUpdate,
     AlertRecord,
     AnswerForDigest,
     AnswerRecord,
@@ -334,6 +337,29 @@ class ReplicaStore(Protocol):
         ...
 
 
+class ActionStore(Protocol):
+    """ "You said, we did": per theme of a session (or of a report's sessions), what was done
+    and what was decided, with every update kept (time and staff audit name). Used by the
+    feedback feature and, for each theme's status, the digest."""
+
+    async def create_action(self, action: ActionRecord, jobs: Sequence[JobRecord] = ()) -> None:
+        """Store the action with its first update (and any jobs) in one transaction."""
+        ...
+
+    async def add_action_update(
+        self, action_id: str, update: ActionUpdate, jobs: Sequence[JobRecord] = ()
+    ) -> ActionUpdate | None:
+        """Append ``update`` (its ``number`` is the next one, whatever is passed), cancel the
+        action's pending follow-up jobs and add ``jobs``, in one transaction. Return the
+        stored update; ``None`` if there is no such action."""
+        ...
+
+    async def action(self, action_id: str) -> ActionRecord | None: ...
+    async def actions_for_sessions(self, session_ids: Iterable[str] | None) -> list[ActionRecord]:
+        """Actions covering any of ``session_ids`` (every action when ``None``), oldest first."""
+        ...
+
+
 class Store(
     SessionStore,
     ParticipantStore,
@@ -345,6 +371,7 @@ class Store(
     KeyStore,
     CodebookStore,
     ReplicaStore,
+    ActionStore,
     Protocol,
 ):
     """Every capability: for the composition root, which owns the one store, and tests."""

@@ -8,7 +8,8 @@ placeholder as a comment. Then: the session and its label, the question, the ali
 ``quotable`` (yes/no), the themes as ids (``themes``, the column ``retag --from`` reads) and
 as labels, one column per reaction (headed by emoji and label, ``👍 me too``, in the order
 first seen), the agreement (distinct people), its share of the people present, the
-consensus label, and the version of the codebook the themes came from.
+consensus label, and the version of the codebook the themes came from; once any theme has a
+"you said, we did" action, ``you-said-we-did`` gives the status of each of the answer's themes.
 
 UTF-8 with a byte-order mark so Excel detects the encoding. Any text cell that a spreadsheet
 could run as a formula gets a leading ``'``; the csv module quotes embedded commas, quotes and
@@ -20,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.digest import words
+from bot.digest import actions, words
 from bot.digest.model import Digest, DigestAnswer
 
 THEMES = "themes"
@@ -38,6 +39,7 @@ FIXED_COLUMNS = (
     "theme-labels",
 )
 END_COLUMNS = ("agreement", "agreement-share", "consensus", "codebook")
+STATUS_COLUMN = "you-said-we-did"  # only when a theme has an action
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,10 +49,15 @@ def render_csv(digest: Digest) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     header = [*FIXED_COLUMNS, *(f"{emoji} {label}" for emoji, label in reactions), *END_COLUMNS]
+    if digest.actions:  # "you said, we did": the status of each of the answer's themes
+        header.append(STATUS_COLUMN)
     writer.writerow([defuse(cell) for cell in header])
     for question in digest.questions:
         for answer in question.answers:
-            writer.writerow(_row(digest, answer, question.text, reactions))
+            row = _row(digest, answer, question.text, reactions)
+            if digest.actions:
+                row.append(defuse(actions.status_cell(answer.themes, digest.actions)))
+            writer.writerow(row)
     return buffer.getvalue().encode("utf-8-sig")
 
 

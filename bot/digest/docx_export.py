@@ -23,7 +23,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from bot.digest import words
+from bot.digest import actions, words
 from bot.digest.agreement import thresholds_text
 from bot.digest.build import most_agreed_first
 from bot.digest.model import Digest, DigestAnswer
@@ -70,6 +70,10 @@ def render_docx(digest: Digest) -> bytes:
     out.note(f"{words.span(digest)} · {digest.question_set_title} · session {digest.session_id}")
     _summary(out, digest)
     _quote_bank(out, digest)
+    if digest.actions:
+        out.heading(actions.SECTION_TITLE, level=1)
+        for action in digest.actions:
+            out.paragraph(clean(actions.action_line(action)))
     _about(out, digest)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -1,5 +1,6 @@
 """The JSON digest: a faithful structured dump of the model for other tools, and the snapshot
-kept after the retention purge.
+kept after the retention purge. ``actions`` ("you said, we did") lists where each theme
+stands (status, who it was taken to, why, follow-up date).
 
 Field names are the model's own. ``text`` is empty when an answer is not quotable (its
 ``quotable`` is false; it still counts). ``agreement`` is the number of distinct people, not
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ThemeSummary
+from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ThemeAction, ThemeSummary
 
 FORMAT_NAME = "consultbot-digest"
 FORMAT_VERSION = 2
@@ -50,6 +51,21 @@ def digest_to_data(digest: Digest) -> dict[str, Any]:
         },
         "questions": [_question(question) for question in digest.questions],
         "themes": [_theme(theme) for theme in digest.themes],
+        "actions": [action_data(a) for a in digest.actions],
+    }
+
+
+def action_data(action: ThemeAction) -> dict[str, Any]:
+    return {
+        "action_id": action.action_id,
+        "theme_id": action.theme_id,
+        "label": action.label,
+        "status": action.status,
+        "taken_to": action.taken_to,
+        "because": action.because,
+        "follow_up": action.follow_up.isoformat() if action.follow_up else None,
+        "updated_at": action.updated_at.isoformat(),
+        "updates": action.updates,
     }
 
 

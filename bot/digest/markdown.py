@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from bot.digest import words
+from bot.digest import actions, words
 from bot.digest.agreement import thresholds_text
 from bot.digest.model import Digest, DigestAnswer, ReactionCount
 from bot.digest.summary import Summary, summarise
@@ -68,6 +68,10 @@ def render_markdown(digest: Digest) -> str:
             parts.append("*No answers.*")
         parts.extend(_answer(digest, answer) for answer in question.answers)
     parts.append(_untagged(digest))
+    if digest.actions:
+        lines = [f"## {actions.SECTION_TITLE}", ""]
+        lines += [f"- {escape_inline(actions.action_line(a))}" for a in digest.actions]
+        parts.append("\n".join(lines))
     parts.append(_about(digest))
     return "\n\n".join(parts) + "\n"
 

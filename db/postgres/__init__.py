@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from db.postgres.actions import PostgresActions
 from db.postgres.answers import PostgresAnswers
 from db.postgres.audit import PostgresAudit
 from db.postgres.codebook import PostgresCodebook
@@ -37,6 +38,7 @@ class PostgresStore(
     PostgresKeys,
     PostgresCodebook,
     PostgresReplicas,
+    PostgresActions,
 ):
     """Every capability over one pool: implements ``bot.core.store.Store``."""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,11 @@ def _wall_clock(value: Any) -> Any:
     return None if value is None else datetime.fromisoformat(str(value)).replace(tzinfo=None)
 
 
-T, N, F, B, TIME, WALL = _text, _int, _flag, _bytes, _time, _wall_clock
+def _day(value: Any) -> Any:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+T, N, F, B, TIME, WALL, DAY = _text, _int, _flag, _bytes, _time, _wall_clock, _day
 
 # Parents before children. Every column SQLite has, and how it becomes PostgreSQL's.
 TABLES: dict[str, dict[str, Convert]] = {
@@ -102,6 +106,12 @@ TABLES: dict[str, dict[str, Convert]] = {
     "codebook_state": {"id": N, "version": T},
     "count_displays": {"answer_id": T, "revision": N, "payload": T},
     "deliveries": {"key": T, "seen_at": TIME},
+    "actions": {"id": T, "theme_id": T, "heard": T, "created_at": TIME},
+    "action_sessions": {"action_id": T, "session_id": T},
+    "action_updates": {
+        "action_id": T, "number": N, "at": TIME, "recorded_by": T, "taken_to": T,
+        "decision": T, "because": T, "follow_up": DAY,
+    },
 }  # fmt: skip
 IDENTITY_COLUMNS = (("participants", "id"), ("answers", "seq"), ("audit_log", "seq"))
 

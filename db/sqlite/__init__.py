@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from db.sqlite.actions import SqliteActions
 from db.sqlite.answers import SqliteAnswers
 from db.sqlite.audit import SqliteAudit
 from db.sqlite.codebook import SqliteCodebook
@@ -33,6 +34,7 @@ class SqliteStore(
     SqliteKeys,
     SqliteCodebook,
     SqliteReplicas,
+    SqliteActions,
 ):
     """Every capability over one connection: implements ``bot.core.store.Store``."""
 

@@ -14,6 +14,7 @@ import pytest
 from bot.core.errors import ChannelBusy, StorageError
 from bot.core.records import SessionRecord, SessionStatus
 from bot.core.store import (
+    ActionStore,
     AnswerStore,
     AuditStore,
     CodebookStore,
@@ -27,6 +28,7 @@ from bot.core.store import (
     Store,
 )
 from db.sqlite import SqliteStore
+from db.sqlite.actions import SqliteActions
 from db.sqlite.answers import SqliteAnswers
 from db.sqlite.audit import SqliteAudit
 from db.sqlite.codebook import SqliteCodebook
@@ -135,6 +137,10 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
         },
     ),
     CodebookStore: (SqliteCodebook, {"adopt_codebook", "answers_to_retag", "replace_auto_tags"}),
+    ActionStore: (
+        SqliteActions,
+        {"create_action", "add_action_update", "action", "actions_for_sessions"},
+    ),
 }
 
 
@@ -211,7 +217,7 @@ def test_every_store_method_is_in_exactly_one_capability() -> None:
     for protocol, (_, methods) in CAPABILITIES.items():
         assert _own_methods(protocol) == methods, protocol.__name__
     every = [m for _, methods in CAPABILITIES.values() for m in methods]
-    assert len(every) == len(set(every)) == 68
+    assert len(every) == len(set(every)) == 72
     # Store only combines the capabilities; it adds no method of its own.
     assert set(Store.__mro__) >= set(CAPABILITIES)
     assert _own_methods(Store) == set()

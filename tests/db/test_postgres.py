@@ -17,6 +17,7 @@ from bot.core.records import RERUN, JobKind, JobState
 from bot.core.store import Store
 from bot.scheduling.runner import RERUN_AFTER_CRASH
 from db.postgres import PostgresStore
+from db.postgres.actions import PostgresActions
 from db.postgres.answers import PostgresAnswers
 from db.postgres.audit import PostgresAudit
 from db.postgres.codebook import PostgresCodebook
@@ -44,6 +45,7 @@ MIXINS: dict[Any, type] = {
     store_module.KeyStore: PostgresKeys,
     store_module.CodebookStore: PostgresCodebook,
     store_module.ReplicaStore: PostgresReplicas,
+    store_module.ActionStore: PostgresActions,
 }
 LEASE = TEST_LEASE.total_seconds()
 

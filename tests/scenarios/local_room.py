@@ -85,6 +85,11 @@ class LocalRoom:
             who, self.channel.command(self._person(who), Command(name), **options)
         )
 
+    async def you_said_we_did(
+        self, who: str, target: Mapping[str, str], fields: Mapping[str, str]
+    ) -> list[str]:
+        return await self.command(who, "you-said-we-did", **target, **fields)
+
     async def press_answer(self, who: str, question: Post) -> Opened:
         return await self._open(who, _question(self, question).answer_action_id)
 
@@ -126,6 +131,10 @@ class LocalRoom:
 
     async def press_alert(self, who: str, alert: Alert, label: str) -> list[str]:
         return await self._press(who, alert.action_for(label))
+
+    async def days_pass(self, days: float) -> None:
+        self.clock.advance(days=days)
+        await self.runtime.jobs.run_due(self.channel.outbox)
 
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)

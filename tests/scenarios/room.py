@@ -149,6 +149,14 @@ class Room(Protocol):
 
     async def skip(self, who: str, question: Post) -> list[str]: ...
 
+    async def you_said_we_did(
+        self, who: str, target: Mapping[str, str], fields: Mapping[str, str]
+    ) -> list[str]:
+        """/you-said-we-did for ``target`` (``sessions`` and ``theme``, or ``action``), then
+        the form it opens (Discord, Slack) filled in with ``fields`` and sent; locally the
+        fields are the command's options."""
+        ...
+
     async def react(self, who: str, answer: Post, emoji: str) -> list[str]:
         """Press the anonymous reaction button ``emoji`` under an answer."""
         ...
@@ -171,6 +179,10 @@ class Room(Protocol):
 
     async def time_passes(self, minutes: float) -> None:
         """The clock moves on ``minutes``: due timed jobs (and alert retries) run."""
+        ...
+
+    async def days_pass(self, days: float) -> None:
+        """The clock moves on ``days``: due timed jobs run through this adapter."""
         ...
 
     async def settle(self) -> None:

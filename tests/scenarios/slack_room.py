@@ -123,6 +123,34 @@ class SlackRoom:
         await self.settle()
         return newly(before, self.private(who))
 
+    async def you_said_we_did(
+        self, who: str, target: Mapping[str, str], fields: Mapping[str, str]
+    ) -> list[str]:
+        body = self.harness.slack.slash_body(
+            "/you-said-we-did", _slash_text("you-said-we-did", target), user_id=who,
+            channel_id=CHANNEL,
+        )  # fmt: skip
+        trigger = dict(parse_qsl(body))["trigger_id"]
+        self._own(who, dict(parse_qsl(body))["response_url"], trigger)
+        reply = await self.harness.slack.post(body, FORM)
+        assert (reply.status, reply.body) == (200, ""), reply
+        await self.settle()
+        (view,) = [
+            call.params["view"]
+            for call in self.fake.calls_to("views.open")
+            if call.params.get("trigger_id") == trigger
+        ]
+        values = {
+            block["block_id"]: {block["element"]["action_id"]: fields[block["block_id"]]}
+            for block in view["blocks"]
+            if block.get("type") == "input" and block["block_id"] in fields
+        }
+        before = self.private(who)
+        submitted = await self.harness.slack.submit(user_id=who, view=view, values=values)
+        assert (submitted.status, submitted.body) == (200, ""), "an empty ack closes the form"
+        await self.settle()
+        return newly(before, self.private(who))
+
     async def press_answer(self, who: str, question: Post) -> Opened:
         texts, view = await self._press(who, CHANNEL, question.ref, _first(question, AnswerAction))
         return self._opened(who, texts, view)
@@ -214,6 +242,11 @@ class SlackRoom:
     async def press_alert(self, who: str, alert: Alert, label: str) -> list[str]:
         texts, _ = await self._press(who, SAFEGUARDING_CHANNEL, alert.ref, alert.action_for(label))
         return texts
+
+    async def days_pass(self, days: float) -> None:
+        self.clock.advance(days=days)
+        await self.runtime.jobs.run_due(self.harness.adapter.outbox)
+        await self.settle()
 
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
