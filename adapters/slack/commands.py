@@ -105,6 +105,7 @@ _POSITIONAL: Mapping[Command, tuple[str, ...]] = {
     Command.START_SESSION: ("question-set", "question-minutes"),
     Command.DIGEST: ("session", "format"),
     Command.REPORT: ("sessions",),
+    Command.SHARE_SUMMARY: ("session",),
     Command.EXTEND_QUESTION: ("minutes",),
     Command.SCHEDULE_SESSION: ("question-set",),
     Command.WITHDRAW: ("session",),

@@ -52,6 +52,11 @@ COMMANDS: dict[Command, tuple[str, str | None, bool]] = {
         "LABELS [question-set=SET] [since=YYYY-MM-DD] [until=YYYY-MM-DD] [format=md]",
         False,
     ),
+    Command.SHARE_SUMMARY: (
+        "Post a session's saved summary to its group (staff and facilitators)",
+        "[SESSION or label]",
+        False,
+    ),
     Command.WITHDRAW: (
         "Take back your answers (all, this session's, or one session's)",
         "[all|this|SESSION]",

@@ -40,6 +40,7 @@ class Command(enum.StrEnum):
     KEEP_OUT = "keep-out"  # safeguarding lead: keep an answer out of the group and the digest
     WHO_WROTE = "who-wrote"  # safeguarding lead: see who wrote a held or reported answer
     REPORT = "report"  # staff: one report over several sessions, by label or question set
+    SHARE_SUMMARY = "share-summary"  # staff: post a session's saved summary to its group
 
 
 class ReactionChange(enum.StrEnum):
@@ -180,6 +181,19 @@ class ReactionToggled:
     at: datetime = field(default_factory=utc_now)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckAnswered:
+    """Someone tapped a face in the end-of-session check: ``question`` 1 to 4, ``choice``
+    the face's place on the scale. A later tap on the same question replaces it."""
+
+    person: Person
+    channel_id: str
+    session_id: str
+    question: int
+    choice: int
+    at: datetime = field(default_factory=utc_now)
+
+
 InboundEvent = (
     CommandInvoked
     | AnswerSubmitted
@@ -188,4 +202,5 @@ InboundEvent = (
     | QuestionSkipped
     | AnswerReported
     | AlertAcknowledged
+    | EndCheckAnswered
 )

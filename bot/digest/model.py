@@ -101,6 +101,25 @@ class SessionFacts:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckQuestion:
+    """One question of the anonymous end-of-session check: how many people chose each face
+    (``counts``, in the scale's order). Counts only: never who."""
+
+    text: str
+    counts: tuple[int, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckResult:
+    faces: tuple[tuple[str, str], ...]  # (emoji, label), least to most
+    questions: tuple[EndCheckQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Digest:
     session_id: str
     question_set_id: str
@@ -116,6 +135,8 @@ class Digest:
     time_zone: str = "Europe/London"  # times are shown in the organisation's zone
     codebook_version: str = ""  # the codebook the tags came from
     facts: SessionFacts = field(default_factory=SessionFacts)
+    audience: str | None = None  # who will hear it, as the question set says
+    end_check: EndCheckResult | None = None  # ``None``: the session had no end check
 
     @property
     def untagged_answers(self) -> tuple[DigestAnswer, ...]:

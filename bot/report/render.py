@@ -25,6 +25,13 @@ from bot.digest.csv_export import defuse
 from bot.digest.docx_export import clean
 from bot.digest.markdown import escape_inline
 from bot.digest.render import MIME_TYPES, DigestFormat
+from bot.report.feedback import (
+    AUDIENCE_HEADING,
+    END_CHECK_HEADING,
+    audience_lines,
+    end_check_report_lines,
+    feedback_data,
+)
 from bot.report.model import SIZE_FAIR_RULE, Quote, Report, ReportTheme, Source
 
 ReportFormat = DigestFormat
@@ -131,7 +138,11 @@ def render_markdown(report: Report) -> str:
                 f"{question.answered_by} answered; {tops}"
             )
         lines.append("")
-    lines += ["## How to read the numbers", "", SIZE_FAIR_RULE, ""]
+    lines += [f"## {AUDIENCE_HEADING}", ""]
+    lines += [f"- {escape_inline(line)}" for line in audience_lines(report)]
+    lines += ["", f"## {END_CHECK_HEADING}", ""]
+    lines += [f"- {escape_inline(line)}" for line in end_check_report_lines(report)]
+    lines += ["", "## How to read the numbers", "", SIZE_FAIR_RULE, ""]
     if report.codebook_version:
         lines.append(f"Themes from codebook {escape_inline(report.codebook_version)}.")
     return "\n".join(lines) + "\n"
@@ -232,6 +243,7 @@ def as_data(report: Report) -> dict[str, Any]:
             }
             for qs in report.question_sets
         ],
+        **feedback_data(report),
     }
 
 
@@ -304,6 +316,10 @@ def render_html(report: Report) -> str:
                 f"<li>{e(question.text)} — {question.answered_by} answered; {e(tops)}</li>"
             )
         parts.append("</ol>")
+    for heading, lines in _feedback(report):
+        parts.append(f"<h2>{e(heading)}</h2><ul>")
+        parts += [f"<li>{e(line)}</li>" for line in lines]
+        parts.append("</ul>")
     parts.append(f"<h2>How to read the numbers</h2><p>{e(SIZE_FAIR_RULE)}</p></body></html>")
     return "\n".join(parts) + "\n"
 
@@ -356,6 +372,10 @@ def render_docx(report: Report) -> bytes:
                     f"{question.number}. {question.text} — {question.answered_by} answered; {tops}"
                 )
             )
+    for heading, lines in _feedback(report):
+        document.add_heading(heading, level=1)
+        for line in lines:
+            document.add_paragraph(clean(line))
     document.add_heading("How to read the numbers", level=1)
     document.add_paragraph(SIZE_FAIR_RULE)
     buffer = io.BytesIO()
@@ -386,6 +406,13 @@ def _sources(report: Report) -> str:
 def _only(report: Report, theme: ReportTheme) -> str:
     index = next(i for i, r in enumerate(theme.reach) if r)
     return workshop_heading(report, index)
+
+
+def _feedback(report: Report) -> list[tuple[str, list[str]]]:
+    return [
+        (AUDIENCE_HEADING, audience_lines(report)),
+        (END_CHECK_HEADING, end_check_report_lines(report)),
+    ]
 
 
 def _one_line(text: str) -> str:

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING
 from db.postgres.answers import PostgresAnswers
 from db.postgres.audit import PostgresAudit
 from db.postgres.codebook import PostgresCodebook
+from db.postgres.end_check import PostgresEndCheck
 from db.postgres.jobs import PostgresJobs
 from db.postgres.keys import PostgresKeys
 from db.postgres.participants import PostgresParticipants
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
+from db.postgres.summaries import PostgresSummaries
 
 __all__ = ["PostgresStore"]
 
@@ -35,6 +37,8 @@ class PostgresStore(
     PostgresAudit,
     PostgresKeys,
     PostgresCodebook,
+    PostgresEndCheck,
+    PostgresSummaries,
 ):
     """Every capability over one pool: implements ``bot.core.store.Store``."""
 

@@ -96,6 +96,8 @@ TABLES: dict[str, dict[str, Convert]] = {
     "digest_snapshots": {"session_id": T, "content": T},
     "key_fingerprints": {"name": T, "fingerprint": T},
     "codebook_state": {"id": N, "version": T},
+    "end_check_votes": {"participant_id": N, "session_id": T, "question": N, "choice": N},
+    "group_summaries": {"session_id": T, "content": T, "saved_at": TIME},
 }  # fmt: skip
 IDENTITY_COLUMNS = (("participants", "id"), ("answers", "seq"), ("audit_log", "seq"))
 

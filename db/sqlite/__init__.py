@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 from db.sqlite.answers import SqliteAnswers
 from db.sqlite.audit import SqliteAudit
 from db.sqlite.codebook import SqliteCodebook
+from db.sqlite.end_check import SqliteEndCheck
 from db.sqlite.jobs import SqliteJobs
 from db.sqlite.keys import SqliteKeys
 from db.sqlite.participants import SqliteParticipants
 from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
 from db.sqlite.sessions import SqliteSessions
+from db.sqlite.summaries import SqliteSummaries
 
 __all__ = ["SqliteStore"]
 
@@ -31,6 +33,8 @@ class SqliteStore(
     SqliteAudit,
     SqliteKeys,
     SqliteCodebook,
+    SqliteEndCheck,
+    SqliteSummaries,
 ):
     """Every capability over one connection: implements ``bot.core.store.Store``."""
 

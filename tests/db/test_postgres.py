@@ -20,6 +20,7 @@ from db.postgres import PostgresStore
 from db.postgres.answers import PostgresAnswers
 from db.postgres.audit import PostgresAudit
 from db.postgres.codebook import PostgresCodebook
+from db.postgres.end_check import PostgresEndCheck
 from db.postgres.jobs import PostgresJobs
 from db.postgres.keys import PostgresKeys
 from db.postgres.migrate import latest_version
@@ -27,6 +28,7 @@ from db.postgres.participants import PostgresParticipants
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
+from db.postgres.summaries import PostgresSummaries
 from tests.db.builders import answer, job, participant, session
 from tests.db.conftest import TEST_LEASE
 
@@ -42,6 +44,8 @@ MIXINS: dict[Any, type] = {
     store_module.AuditStore: PostgresAudit,
     store_module.KeyStore: PostgresKeys,
     store_module.CodebookStore: PostgresCodebook,
+    store_module.EndCheckStore: PostgresEndCheck,
+    store_module.SummaryStore: PostgresSummaries,
 }
 LEASE = TEST_LEASE.total_seconds()
 
