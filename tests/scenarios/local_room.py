@@ -21,6 +21,7 @@ from bot.core.outbound import (
     Audience,
     ChannelNotice,
     ConsentRequest,
+    EndCheckPost,
     FileDelivery,
     Outbound,
     PrivateNotice,
@@ -127,6 +128,9 @@ class LocalRoom:
     async def press_alert(self, who: str, alert: Alert, label: str) -> list[str]:
         return await self._press(who, alert.action_for(label))
 
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        return await self._press(who, action_id, post.ref)
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.channel.outbox)
@@ -152,6 +156,12 @@ class LocalRoom:
                 text = f"{message.alias} answered question {message.question_number}:\n"
                 ids = (*(b.action_id for b in message.reactions), message.report_action_id)
                 posts.append(Post(refs.get(id(message), f"post-{n}"), text + message.text, ids))
+            elif isinstance(message, EndCheckPost):
+                text = f"{message.number} of {message.total}: {message.text}"
+                if message.intro:
+                    text = f"{message.intro}\n{text}"
+                ids = tuple(c.action_id for c in message.choices)
+                posts.append(Post(refs.get(id(message), f"post-{n}"), text, ids))
             elif isinstance(message, ChannelNotice):
                 posts.append(Post(f"notice-{n}", message.text, ()))
         return posts

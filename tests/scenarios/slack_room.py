@@ -214,6 +214,10 @@ class SlackRoom:
         texts, _ = await self._press(who, SAFEGUARDING_CHANNEL, alert.ref, alert.action_for(label))
         return texts
 
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        texts, _ = await self._press(who, CHANNEL, post.ref, action_id)
+        return texts
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.harness.adapter.outbox)
