@@ -5,11 +5,11 @@ checks every value, so a refusal reads the same on every platform.
 Every command is guild-only. Autocomplete offers the question sets (``question_sets``, from
 the core) and the withdraw scopes; what someone types is still passed on as typed.
 
-/digest, /report, /share-summary, /schedule-session, /release, /keep-out and /who-wrote are
-hidden by default
+/digest, /report, /schedule-session, /release, /keep-out and /who-wrote are hidden by default
 (``STAFF_ONLY``: Discord's default member permissions, Manage Messages), so young people
-don't see them; the commands a session runs on stay visible to every member, so a facilitator
-needs only the role consultbot is told about. The engine's role check applies to all of them.
+don't see them; the commands a session runs on (and /share-summary) stay visible to every
+member, so a facilitator needs only the role consultbot is told about. The engine's role
+check applies to all of them.
 """
 
 from __future__ import annotations
@@ -293,12 +293,13 @@ def add_report_command(
 def add_share_summary_command(
     tree: app_commands.CommandTree[Any], *, run: RunCommand, session_list: SessionChoices | None
 ) -> None:
-    """/share-summary: post a session's saved summary to its group; staff and facilitators."""
+    """/share-summary: post a session's saved summary to its group; staff and facilitators.
+    Visible to every member (facilitators need only their role), like the session commands;
+    the engine refuses anyone else privately."""
 
     @tree.command(
         name="share-summary", description="Post a session's saved summary to its group (staff)"
     )
-    @STAFF_ONLY
     @app_commands.describe(session="The session's label or id (else: this channel's latest)")
     @app_commands.guild_only()
     async def share_summary(interaction: Interaction, session: str | None = None) -> None:
