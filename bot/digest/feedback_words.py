@@ -9,8 +9,10 @@ from bot.digest.model import EndCheckQuestion, EndCheckResult
 NO_AUDIENCE = "The question set doesn't say who will hear it."
 END_CHECK_HEADING = "End-of-session check"
 END_CHECK_ABOUT = (
-    "Four anonymous questions at the end, one tap each, changeable. Counts only: nobody's "
-    "choice is kept with their name, and it goes with the session's answers."
+    "Four anonymous questions after the last one, one tap each, changeable, open for 30 "
+    "minutes after the close. Counts only: nobody's choice is kept with their name, and it goes "
+    "with the session's answers. The digest sent when the session closes is made before anyone "
+    "has tapped: /digest gives the counts later."
 )
 NO_END_CHECK = "This session had no end-of-session check."
 
