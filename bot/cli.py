@@ -35,6 +35,7 @@ from bot.digest.render import DigestFormat
 from bot.feedback import cli as feedback_cli
 from bot.language import cli as language_cli
 from bot.report import cli as report_cli
+from bot.summary import cli as summary_cli
 
 EXIT_USAGE = 2
 
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest_cli.add_retag_parser(sub)
     report_cli.add_parser(sub)
     feedback_cli.add_parser(sub)
+    summary_cli.add_parser(sub)
     language_cli.add_parser(sub, default_prompts=DEFAULT_PROMPTS_DIR)
     cli_admin.add_parsers(sub)
     return parser
@@ -138,6 +140,9 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
         return language_cli.run(args, out, sys.stderr)
     if command == "demo":
         return await _demo(args, out)
+    if command == "summary" and args.summary_action == "check":
+        prompts = os.environ.get("CONSULTBOT_PROMPTS_DIR", str(DEFAULT_PROMPTS_DIR))
+        return summary_cli.run_check(args, out, Path(prompts))
     if command == "digest":  # refuse a bad --out before opening anything
         args.format = digest_format(args.out, args.format).value
     if command == "retag":
@@ -209,6 +214,10 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
             return 0
         if command == "retag":
             return await digest_cli.run_retag(args, engine, out, sys.stderr)
+        if command == "summary":
+            return await summary_cli.run(
+                args, engine, out, prompts_dir=settings.prompts_dir, write_file=write_private
+            )
     raise AssertionError(f"unhandled command {command}")
 
 

@@ -32,6 +32,7 @@ from bot.core.events import (
     Command,
     CommandInvoked,
     ConsentGiven,
+    EndCheckAnswered,
     InboundEvent,
     Person,
     QuestionSkipped,
@@ -54,7 +55,7 @@ from bot.core.outbound import (
 )
 from bot.core.ports import Outbox
 from bot.core.records import ScheduleRecord
-from bot.core.store import AnswerStore, SessionStore
+from bot.core.store import AnswerStore, EndCheckStore, ParticipantStore, SessionStore, SummaryStore
 from bot.core.wellformed import well_formed_event
 from bot.digest.delivery import Digests
 from bot.digest.model import Digest
@@ -64,10 +65,12 @@ from bot.safeguarding.desk import SafeguardingDesk
 from bot.scheduling.timers import Timers
 from bot.sessions.answers import Answers
 from bot.sessions.directory import SessionDirectory
+from bot.sessions.end_check import EndCheck
 from bot.sessions.lifecycle import Lifecycle
 from bot.sessions.posts import answer_post
 from bot.sessions.reactions import Reactions
 from bot.sessions.retention import Retention
+from bot.summary.share import GroupSummaries
 from bot.tagging.corrections import TagCorrections
 
 log = logging.getLogger(__name__)
@@ -90,8 +93,11 @@ ANSWER_NOT_SHOWN = (
 )
 
 
-class EngineStore(SessionStore, AnswerStore, Protocol):
-    """What the engine itself reads: where answers were posted, and reaction counts."""
+class EngineStore(
+    SessionStore, AnswerStore, ParticipantStore, EndCheckStore, SummaryStore, Protocol
+):
+    """What the engine itself reads (where answers were posted, and reaction counts), and
+    what the end-of-session check and the group's summary keep."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,6 +130,10 @@ class Engine:
         self.desk = features.desk
         self.feedback = features.feedback
         self.reports = Reports(sessions=store, digests=features.digests, audit=features.desk)
+        self.end_check = EndCheck(store=store, directory=features.directory)
+        self.summaries = GroupSummaries(
+            store=store, directory=features.directory, audit=features.desk
+        )
 
     # -- the adapter-facing API (bot.core.ports.EventHandler) -------------------------------
 
@@ -148,6 +158,8 @@ class Engine:
                     return await self._answers.skip(event)
                 case AnswerReported():
                     return await self._answers.report(event)
+                case EndCheckAnswered():
+                    return await self.end_check.answer(event)
                 case AlertAcknowledged():
                     _check_lead(event.person)
                     text = await self.desk.acknowledge(event.alert_id, event.person)
@@ -332,6 +344,8 @@ class Engine:
                 return await self.reports.command(event)
             case Command.YOU_SAID_WE_DID:
                 return await self.feedback.command(event)
+            case Command.SHARE_SUMMARY:
+                return await self.summaries.share(event)
             case Command.WITHDRAW:
                 return await self._withdraw(event)
             case Command.PRIVACY:
@@ -423,6 +437,8 @@ def _check_allowed(person: Person, command: Command) -> None:
         raise NotAllowed("Only staff can download a session digest.")
     if command is Command.REPORT and Role.STAFF not in person.roles:
         raise NotAllowed("Only staff can make a report. Nothing has changed.")
+    if command is Command.SHARE_SUMMARY and not person.roles & {Role.FACILITATOR, Role.STAFF}:
+        raise NotAllowed("Only staff and facilitators can share a summary. Nothing was posted.")
 
 
 def _private(event: InboundEvent, text: str) -> PrivateNotice:

@@ -5,6 +5,8 @@ Kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interact
 - ``QuestionPost``: a channel message: the content note first when set, then "Question n of
   m" ("Check-in" for question 0), the text and help, and "Answer anonymously" and "Skip"
   buttons.
+- ``EndCheckPost``: a channel message ("1 of 4: Did you feel safe?", the intro above the
+  first) with one button per face, emoji and label, on one row; no counts are shown.
 - ``AnswerPost``: a channel message (not a thread: sessions are short and facilitated, a
   single stream reads like the room, and threads would need two more permissions), the
   alias in bold and the answer escaped in a block quote, link previews suppressed, one
@@ -81,6 +83,7 @@ from bot.core.outbound import (
     ChannelNotice,
     ConsentRequest,
     DeliveryFile,
+    EndCheckPost,
     FileDelivery,
     Outbound,
     PostsRemoved,
@@ -128,6 +131,11 @@ class DiscordOutbox:
                 content = render.question_content(message)
                 return await self._post(
                     message.channel_id, content, render.question_buttons(message)
+                )
+            case EndCheckPost():
+                content = render.end_check_content(message)
+                return await self._post(
+                    message.channel_id, content, render.end_check_buttons(message)
                 )
             case AnswerPost():
                 content = render.answer_content(message)

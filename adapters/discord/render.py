@@ -26,6 +26,7 @@ from bot.core.outbound import (
     AnswerForm,
     AnswerPost,
     ConsentRequest,
+    EndCheckPost,
     QuestionPost,
     ReactionButton,
     SafeguardingAlert,
@@ -225,6 +226,19 @@ def question_buttons(post: QuestionPost) -> list[list[ButtonSpec]]:
             _button(post.skip_action_id, SKIP_BUTTON_LABEL),
         ]
     ]
+
+
+def end_check_content(post: EndCheckPost) -> str:
+    """One question of the end-of-session check: the intro above the first, then "n of 4"
+    and the question. Words from our own prompts and ``bot.questions.end_check``."""
+    lines = [post.intro] if post.intro else []
+    lines.append(f"**{post.number} of {post.total}:** {post.text}")
+    return truncate("\n".join(lines), MESSAGE_LIMIT)
+
+
+def end_check_buttons(post: EndCheckPost) -> list[list[ButtonSpec]]:
+    """One button per face (emoji and label), in scale order, on one row."""
+    return rows([_button(c.action_id, c.label, emoji=c.emoji) for c in post.choices], max_rows=1)
 
 
 def reaction_label(button: ReactionButton) -> str:

@@ -57,6 +57,11 @@ COMMANDS: dict[Command, tuple[str, str | None, bool]] = {
         '"LABELS" THEME, or action=ID (opens a form)',
         False,
     ),
+    Command.SHARE_SUMMARY: (
+        "Post a session's saved summary to its group (staff and facilitators)",
+        "[SESSION or label]",
+        False,
+    ),
     Command.WITHDRAW: (
         "Take back your answers (all, this session's, or one session's)",
         "[all|this|SESSION]",

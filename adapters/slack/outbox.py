@@ -21,6 +21,8 @@ reaction event's ``item`` gives the same pair, which is how reactions map back t
 - ``PostsRemoved``: ``chat.delete`` of each post (a bot may delete its own messages), with
   the count updates still waiting for it dropped; ``message_not_found`` counts as deleted.
   Every post is tried; ``DeliveryFailed`` if Slack refused any.
+- ``EndCheckPost``: a message with the question as a section and a button per face (emoji
+  and label) in one actions block; the intro above the first; no counts shown.
 - ``ChannelNotice``: plain message; Markdown ``**bold**`` becomes Slack's ``*bold*``.
   In this and every notice, alert and note, the core's ``/withdraw`` is written as this
   workspace types it (``commands.spelled``: ``/cb-withdraw`` with the default prefix).
@@ -87,6 +89,7 @@ from bot.core.outbound import (
     Audience,
     ChannelNotice,
     ConsentRequest,
+    EndCheckPost,
     FileDelivery,
     Outbound,
     PostsRemoved,
@@ -184,6 +187,9 @@ class SlackOutbox:
         match message:
             case QuestionPost():
                 text, rendered = render.question_message(message)
+                return await self._post(message.channel_id, text, rendered)
+            case EndCheckPost():
+                text, rendered = render.end_check_message(message)
                 return await self._post(message.channel_id, text, rendered)
             case AnswerPost():
                 text, rendered = render.answer_message(message)

@@ -45,6 +45,30 @@ class QuestionPost:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ScaleChoice:
+    """One face on the end-of-session check's scale."""
+
+    emoji: str
+    label: str
+    action_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckPost:
+    """One question of the anonymous end-of-session check, for the group, with a button per
+    face (``choices``, in scale order). ``intro`` is set on the first of the four. No counts
+    are shown: only the digest and report have them."""
+
+    channel_id: str
+    session_id: str
+    number: int  # 1 to ``total``
+    total: int
+    text: str
+    choices: tuple[ScaleChoice, ...]
+    intro: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AnswerPost:
     """An anonymous answer shown to the group under the participant's session alias.
 
@@ -175,6 +199,7 @@ class FileDelivery:
 
 Outbound = (
     QuestionPost
+    | EndCheckPost
     | AnswerPost
     | ReactionCountsChanged
     | PostsRemoved

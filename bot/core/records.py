@@ -208,6 +208,15 @@ class SealedIdentity:
     ciphertext: bytes | None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupSummary:
+    """A session's summary for the young people, as staff saved it."""
+
+    session_id: str
+    text: str
+    saved_at: datetime
+
+
 class SmtpTls(enum.StrEnum):
     STARTTLS = "starttls"  # connect in plain text, then upgrade; refuse a server that can't
     IMPLICIT = "implicit"  # TLS from the first byte (SMTPS, usually port 465)

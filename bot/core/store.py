@@ -20,6 +20,8 @@ KeyStore           fingerprints of the keys the database was set up with; re-key
 CodebookStore      which codebook the automatic tags came from; re-tagging when it changes
 ReplicaStore       what several processes for one platform share: deliveries handled, counts shown
 ActionStore        "you said, we did": what was done about each theme, with every update
+EndCheckStore      the end-of-session check: one face per participant per question (counts out)
+SummaryStore       the summary for the young people, as staff saved it, one per session
 ================== ===========================================================================
 """
 
@@ -30,15 +32,16 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.core.records import (
-    AlertDelivery,
     ActionRecord,
     ActionUpdate,
+    AlertDelivery,
     AlertRecord,
     AnswerForDigest,
     AnswerRecord,
     AnswerStatus,
     AuditEntry,
     DeliveryAudience,
+    GroupSummary,
     JobKind,
     JobRecord,
     JobState,
@@ -360,6 +363,34 @@ class ActionStore(Protocol):
         ...
 
 
+class EndCheckStore(Protocol):
+    """The anonymous end-of-session check. One row per participant per question, so a
+    second tap replaces the first and nobody is counted twice; it goes with the participant
+    (withdrawal, the retention purge). Only counts leave the store. Used by
+    ``bot.sessions.end_check`` and the digest."""
+
+    async def record_end_check(
+        self, session_id: str, participant_id: int, question: int, choice: int
+    ) -> bool:
+        """Set this participant's face for ``question``; ``True`` if anything changed."""
+        ...
+
+    async def end_check_counts(self, session_id: str) -> dict[tuple[int, int], int]:
+        """(question, choice) → how many people chose it. Nothing that says who."""
+        ...
+
+
+class SummaryStore(Protocol):
+    """The summary for the young people, once staff have read and saved it (no answer text:
+    ``bot.summary`` refuses quotes). Kept after the retention purge, like the digest."""
+
+    async def save_group_summary(self, session_id: str, text: str, saved_at: datetime) -> None:
+        """Save (or replace) the session's summary."""
+        ...
+
+    async def group_summary(self, session_id: str) -> GroupSummary | None: ...
+
+
 class Store(
     SessionStore,
     ParticipantStore,
@@ -372,6 +403,8 @@ class Store(
     CodebookStore,
     ReplicaStore,
     ActionStore,
+    EndCheckStore,
+    SummaryStore,
     Protocol,
 ):
     """Every capability: for the composition root, which owns the one store, and tests."""

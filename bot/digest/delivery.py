@@ -19,7 +19,14 @@ from bot.core.events import CommandInvoked, Person, audit_name
 from bot.core.outbound import Audience, DeliveryFile, FileDelivery, Outbound
 from bot.core.ports import AuditTrail
 from bot.core.records import SessionRecord
-from bot.core.store import ActionStore, AnswerStore, CodebookStore, RetentionStore, SessionStore
+from bot.core.store import (
+    ActionStore,
+    AnswerStore,
+    CodebookStore,
+    EndCheckStore,
+    RetentionStore,
+    SessionStore,
+)
 from bot.digest.actions import theme_actions
 from bot.digest.build import build_digest
 from bot.digest.json_import import digest_from_json
@@ -34,7 +41,9 @@ LONDON = ZoneInfo("Europe/London")
 FORMAT_NAMES = ", ".join([*(f.value for f in DigestFormat), "all"])
 
 
-class DigestStore(SessionStore, AnswerStore, RetentionStore, CodebookStore, Protocol):
+class DigestStore(
+    SessionStore, AnswerStore, RetentionStore, CodebookStore, EndCheckStore, Protocol
+):
     pass
 
 
@@ -89,6 +98,7 @@ class Digests:
             attendance=await self._store.session_attendance(session.id),
             zone=self._zone,
             codebook_version=version,
+            end_check_counts=await self._store.end_check_counts(session.id),
         )
 
     async def retag_all(self) -> Retagged:

@@ -8,6 +8,9 @@ the writer, who pressed an agree button; ``participant_count`` is everyone prese
 or reacted). Datetimes are ISO 8601; ``time_zone`` says where the session was run. The top
 level says what the file is and which version of this layout it follows (2: agreement by
 meaning, session facts, labels), so readers can refuse what they do not understand.
+``audience`` (who will hear it, or null) and ``end_check`` (the end-of-session check's counts
+per face, or null when the session had none) were added to version 2; readers that don't know
+them can ignore them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.digest.feedback_words import end_check_data
 from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ThemeAction, ThemeSummary
 
 FORMAT_NAME = "consultbot-digest"
@@ -51,6 +55,8 @@ def digest_to_data(digest: Digest) -> dict[str, Any]:
         },
         "questions": [_question(question) for question in digest.questions],
         "themes": [_theme(theme) for theme in digest.themes],
+        "audience": digest.audience,
+        "end_check": end_check_data(digest.end_check),
         "actions": [action_data(a) for a in digest.actions],
     }
 

@@ -116,6 +116,25 @@ class ThemeAction:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckQuestion:
+    """One question of the anonymous end-of-session check: how many people chose each face
+    (``counts``, in the scale's order). Counts only: never who."""
+
+    text: str
+    counts: tuple[int, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckResult:
+    faces: tuple[tuple[str, str], ...]  # (emoji, label), least to most
+    questions: tuple[EndCheckQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Digest:
     session_id: str
     question_set_id: str
@@ -132,6 +151,8 @@ class Digest:
     codebook_version: str = ""  # the codebook the tags came from
     facts: SessionFacts = field(default_factory=SessionFacts)
     actions: tuple[ThemeAction, ...] = ()  # "you said, we did", by theme (codebook order)
+    audience: str | None = None  # who will hear it, as the question set says
+    end_check: EndCheckResult | None = None  # ``None``: the session had no end check
 
     @property
     def untagged_answers(self) -> tuple[DigestAnswer, ...]:

@@ -49,6 +49,8 @@ def build_report(
                 answers=d.answer_count,
                 question_set_id=d.question_set_id,
                 started_at=d.started_at,
+                audience=d.audience,
+                end_check=tuple(q.counts for q in d.end_check.questions) if d.end_check else (),
             )
             for d in digests
         ),

@@ -48,6 +48,9 @@ class Workshop:
     answers: int  # answers (chat) or noted points (notes)
     question_set_id: str = ""
     started_at: datetime | None = None
+    audience: str | None = None  # who will hear it, as the session's question set says
+    # The end-of-session check's counts, (question, face) → people; empty when it had none.
+    end_check: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -28,6 +28,13 @@ from bot.digest.docx_export import clean
 from bot.digest.json_export import action_data
 from bot.digest.markdown import escape_inline
 from bot.digest.render import MIME_TYPES, DigestFormat
+from bot.report.feedback import (
+    AUDIENCE_HEADING,
+    END_CHECK_HEADING,
+    audience_lines,
+    end_check_report_lines,
+    feedback_data,
+)
 from bot.report.model import SIZE_FAIR_RULE, Quote, Report, ReportTheme, Source
 
 ReportFormat = DigestFormat
@@ -137,7 +144,11 @@ def render_markdown(report: Report) -> str:
     if report.actions:
         lines += [f"## {SECTION_TITLE}", ""]
         lines += [f"- {escape_inline(action_line(a))}" for a in report.actions] + [""]
-    lines += ["## How to read the numbers", "", SIZE_FAIR_RULE, ""]
+    lines += [f"## {AUDIENCE_HEADING}", ""]
+    lines += [f"- {escape_inline(line)}" for line in audience_lines(report)]
+    lines += ["", f"## {END_CHECK_HEADING}", ""]
+    lines += [f"- {escape_inline(line)}" for line in end_check_report_lines(report)]
+    lines += ["", "## How to read the numbers", "", SIZE_FAIR_RULE, ""]
     if report.codebook_version:
         lines.append(f"Themes from codebook {escape_inline(report.codebook_version)}.")
     return "\n".join(lines) + "\n"
@@ -241,6 +252,7 @@ def as_data(report: Report) -> dict[str, Any]:
             for qs in report.question_sets
         ],
         "actions": [action_data(a) for a in report.actions],
+        **feedback_data(report),
     }
 
 
@@ -316,6 +328,10 @@ def render_html(report: Report) -> str:
     if report.actions:
         items = "".join(f"<li>{e(action_line(a))}</li>" for a in report.actions)
         parts.append(f"<h2>{SECTION_TITLE}</h2><ul>{items}</ul>")
+    for heading, lines in _feedback(report):
+        parts.append(f"<h2>{e(heading)}</h2><ul>")
+        parts += [f"<li>{e(line)}</li>" for line in lines]
+        parts.append("</ul>")
     parts.append(f"<h2>How to read the numbers</h2><p>{e(SIZE_FAIR_RULE)}</p></body></html>")
     return "\n".join(parts) + "\n"
 
@@ -372,6 +388,10 @@ def render_docx(report: Report) -> bytes:
         document.add_heading(SECTION_TITLE, level=1)
         for action in report.actions:
             document.add_paragraph(clean(action_line(action)))
+    for heading, lines in _feedback(report):
+        document.add_heading(heading, level=1)
+        for line in lines:
+            document.add_paragraph(clean(line))
     document.add_heading("How to read the numbers", level=1)
     document.add_paragraph(SIZE_FAIR_RULE)
     buffer = io.BytesIO()
@@ -402,6 +422,13 @@ def _sources(report: Report) -> str:
 def _only(report: Report, theme: ReportTheme) -> str:
     index = next(i for i, r in enumerate(theme.reach) if r)
     return workshop_heading(report, index)
+
+
+def _feedback(report: Report) -> list[tuple[str, list[str]]]:
+    return [
+        (AUDIENCE_HEADING, audience_lines(report)),
+        (END_CHECK_HEADING, end_check_report_lines(report)),
+    ]
 
 
 def _one_line(text: str) -> str:

@@ -16,6 +16,7 @@ from db.postgres.actions import PostgresActions
 from db.postgres.answers import PostgresAnswers
 from db.postgres.audit import PostgresAudit
 from db.postgres.codebook import PostgresCodebook
+from db.postgres.end_check import PostgresEndCheck
 from db.postgres.jobs import PostgresJobs
 from db.postgres.keys import PostgresKeys
 from db.postgres.participants import PostgresParticipants
@@ -23,6 +24,7 @@ from db.postgres.replicas import PostgresReplicas
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
+from db.postgres.summaries import PostgresSummaries
 
 __all__ = ["PostgresStore"]
 
@@ -39,6 +41,8 @@ class PostgresStore(
     PostgresCodebook,
     PostgresReplicas,
     PostgresActions,
+    PostgresEndCheck,
+    PostgresSummaries,
 ):
     """Every capability over one pool: implements ``bot.core.store.Store``."""
 

@@ -112,6 +112,8 @@ TABLES: dict[str, dict[str, Convert]] = {
         "action_id": T, "number": N, "at": TIME, "recorded_by": T, "taken_to": T,
         "decision": T, "because": T, "follow_up": DAY,
     },
+    "end_check_votes": {"participant_id": N, "session_id": T, "question": N, "choice": N},
+    "group_summaries": {"session_id": T, "content": T, "saved_at": TIME},
 }  # fmt: skip
 IDENTITY_COLUMNS = (("participants", "id"), ("answers", "seq"), ("audit_log", "seq"))
 

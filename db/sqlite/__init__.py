@@ -12,6 +12,7 @@ from db.sqlite.actions import SqliteActions
 from db.sqlite.answers import SqliteAnswers
 from db.sqlite.audit import SqliteAudit
 from db.sqlite.codebook import SqliteCodebook
+from db.sqlite.end_check import SqliteEndCheck
 from db.sqlite.jobs import SqliteJobs
 from db.sqlite.keys import SqliteKeys
 from db.sqlite.participants import SqliteParticipants
@@ -19,6 +20,7 @@ from db.sqlite.replicas import SqliteReplicas
 from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
 from db.sqlite.sessions import SqliteSessions
+from db.sqlite.summaries import SqliteSummaries
 
 __all__ = ["SqliteStore"]
 
@@ -35,6 +37,8 @@ class SqliteStore(
     SqliteCodebook,
     SqliteReplicas,
     SqliteActions,
+    SqliteEndCheck,
+    SqliteSummaries,
 ):
     """Every capability over one connection: implements ``bot.core.store.Store``."""
 

@@ -18,6 +18,7 @@ from bot.core.store import (
     AnswerStore,
     AuditStore,
     CodebookStore,
+    EndCheckStore,
     JobStore,
     KeyStore,
     ParticipantStore,
@@ -26,12 +27,14 @@ from bot.core.store import (
     SafeguardingStore,
     SessionStore,
     Store,
+    SummaryStore,
 )
 from db.sqlite import SqliteStore
 from db.sqlite.actions import SqliteActions
 from db.sqlite.answers import SqliteAnswers
 from db.sqlite.audit import SqliteAudit
 from db.sqlite.codebook import SqliteCodebook
+from db.sqlite.end_check import SqliteEndCheck
 from db.sqlite.jobs import SqliteJobs
 from db.sqlite.keys import SqliteKeys
 from db.sqlite.migrate import migration_scripts
@@ -40,6 +43,7 @@ from db.sqlite.replicas import SqliteReplicas
 from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
 from db.sqlite.sessions import SqliteSessions
+from db.sqlite.summaries import SqliteSummaries
 
 # The split of the store's methods, and the module that implements each capability. A new
 # store method goes in exactly one row here.
@@ -141,6 +145,8 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
         SqliteActions,
         {"create_action", "add_action_update", "action", "actions_for_sessions"},
     ),
+    EndCheckStore: (SqliteEndCheck, {"record_end_check", "end_check_counts"}),
+    SummaryStore: (SqliteSummaries, {"save_group_summary", "group_summary"}),
 }
 
 
@@ -217,7 +223,7 @@ def test_every_store_method_is_in_exactly_one_capability() -> None:
     for protocol, (_, methods) in CAPABILITIES.items():
         assert _own_methods(protocol) == methods, protocol.__name__
     every = [m for _, methods in CAPABILITIES.values() for m in methods]
-    assert len(every) == len(set(every)) == 72
+    assert len(every) == len(set(every)) == 76
     # Store only combines the capabilities; it adds no method of its own.
     assert set(Store.__mro__) >= set(CAPABILITIES)
     assert _own_methods(Store) == set()

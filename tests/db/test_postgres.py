@@ -21,6 +21,7 @@ from db.postgres.actions import PostgresActions
 from db.postgres.answers import PostgresAnswers
 from db.postgres.audit import PostgresAudit
 from db.postgres.codebook import PostgresCodebook
+from db.postgres.end_check import PostgresEndCheck
 from db.postgres.jobs import PostgresJobs
 from db.postgres.keys import PostgresKeys
 from db.postgres.migrate import latest_version
@@ -29,6 +30,7 @@ from db.postgres.replicas import PostgresReplicas
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
+from db.postgres.summaries import PostgresSummaries
 from tests.db.builders import answer, job, participant, session
 from tests.db.conftest import TEST_LEASE
 
@@ -46,6 +48,8 @@ MIXINS: dict[Any, type] = {
     store_module.CodebookStore: PostgresCodebook,
     store_module.ReplicaStore: PostgresReplicas,
     store_module.ActionStore: PostgresActions,
+    store_module.EndCheckStore: PostgresEndCheck,
+    store_module.SummaryStore: PostgresSummaries,
 }
 LEASE = TEST_LEASE.total_seconds()
 

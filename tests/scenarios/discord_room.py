@@ -209,6 +209,12 @@ class DiscordRoom:
         await self.harness.jobs.run_due(self.harness.client.outbox)
         await self.settle()
 
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        before = self.private(who)
+        handle = await self.harness.click_id(who, post.ref, action_id)
+        assert self._first(handle) == PRIVATE_DEFER, self._first(handle)
+        return await self._after(who, handle, before)
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.harness.jobs.run_due(self.harness.client.outbox)

@@ -21,6 +21,7 @@ from bot.core.outbound import (
     Audience,
     ChannelNotice,
     ConsentRequest,
+    EndCheckPost,
     FileDelivery,
     Outbound,
     PrivateNotice,
@@ -136,6 +137,9 @@ class LocalRoom:
         self.clock.advance(days=days)
         await self.runtime.jobs.run_due(self.channel.outbox)
 
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        return await self._press(who, action_id, post.ref)
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.channel.outbox)
@@ -165,6 +169,12 @@ class LocalRoom:
                 text = f"{message.alias} answered question {message.question_number}:\n"
                 ids = (*(b.action_id for b in message.reactions), message.report_action_id)
                 posts.append(Post(refs.get(id(message), f"post-{n}"), text + message.text, ids))
+            elif isinstance(message, EndCheckPost):
+                text = f"{message.number} of {message.total}: {message.text}"
+                if message.intro:
+                    text = f"{message.intro}\n{text}"
+                ids = tuple(c.action_id for c in message.choices)
+                posts.append(Post(refs.get(id(message), f"post-{n}"), text, ids))
             elif isinstance(message, ChannelNotice):
                 posts.append(Post(f"notice-{n}", message.text, ()))
         return posts

@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from bot.core.actions import (
     AnswerAction,
+    EndCheckAction,
     KeepOutAction,
     ReactAction,
     ReleaseAction,
@@ -60,6 +61,18 @@ class Post:
     @property
     def is_answer(self) -> bool:
         return self._action(ReportAction) is not None
+
+    @property
+    def is_end_check(self) -> bool:
+        return self._action(EndCheckAction) is not None
+
+    def face(self, choice: int) -> str:
+        """The action id of an end-of-session check's face ``choice`` (0: the lowest)."""
+        for action_id in self.action_ids:
+            action = parse_action_id(action_id)
+            if isinstance(action, EndCheckAction) and action.choice == choice:
+                return action_id
+        raise AssertionError(f"no face {choice} on {self.text!r}")
 
     @property
     def session_id(self) -> str:
@@ -171,6 +184,10 @@ class Room(Protocol):
 
     async def press_alert(self, who: str, alert: Alert, label: str) -> list[str]:
         """Press one of an alert's buttons (``ACKNOWLEDGE``, ``RELEASE``, ``KEEP_OUT``)."""
+        ...
+
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        """Press the button ``action_id`` on a group post (an end-of-session check face)."""
         ...
 
     async def batch_time(self) -> None:

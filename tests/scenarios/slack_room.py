@@ -248,6 +248,10 @@ class SlackRoom:
         await self.runtime.jobs.run_due(self.harness.adapter.outbox)
         await self.settle()
 
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        texts, _ = await self._press(who, CHANNEL, post.ref, action_id)
+        return texts
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.harness.adapter.outbox)
