@@ -28,6 +28,7 @@ from bot.language.startup import check_question_sets
 from bot.questions.loader import load_question_sets
 from bot.questions.model import QuestionSet
 from bot.safeguarding.desk import DeskSettings, SafeguardingDesk
+from bot.safeguarding.held import HeldAnswers
 from bot.safeguarding.keys import (
     IDENTITY,
     SAFEGUARDING,
@@ -253,6 +254,7 @@ def _compose(
         corrections=TagCorrections(store=store, theme_labels=theme_labels),
         timers=timers,
         desk=desk,
+        held=HeldAnswers(store=store, desk=desk),
     )
     engine = Engine(store=store, features=features)
     return engine, JobRunner(work=engine, store=store, timers=timers, clock=clock)
