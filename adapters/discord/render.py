@@ -306,6 +306,23 @@ def held_buttons(held: HeldAnswer) -> list[ButtonSpec]:
     ]
 
 
+def _fill(text: str, limit: int) -> list[str]:
+    """Like ``split_text``, but a line break is used only near the end of a piece, so a
+    long answer's words fill each message rather than starting a new one after its heading."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut < limit * 3 // 4:
+            cut = limit
+            while cut > 1 and rest[cut - 1] == "\\":  # never leave half an escape at the cut
+                cut -= 1
+        chunks.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    chunks.append(rest)
+    return chunks
+
+
 def held_messages(listing: HeldAnswerList) -> list[tuple[str, Rows]]:
     """The list as messages within Discord's limits: at most 2000 characters and five rows
     of buttons each. Each answer's row goes on the message that ends with its words (a very
@@ -314,7 +331,7 @@ def held_messages(listing: HeldAnswerList) -> list[tuple[str, Rows]]:
     # (text, its answer's buttons when it ends that answer, whether it must open a message)
     pieces: list[tuple[str, list[ButtonSpec] | None, bool]] = [(listing.intro, None, False)]
     for held in listing.answers:
-        chunks = split_text(held_entry_text(held), MESSAGE_LIMIT)
+        chunks = _fill(held_entry_text(held), MESSAGE_LIMIT)
         # An answer over two messages starts on a fresh one, so no buttons of an earlier
         # answer end up above the start of its words.
         pieces += [(chunk, None, n == 0) for n, chunk in enumerate(chunks[:-1])]

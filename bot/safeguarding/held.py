@@ -4,8 +4,9 @@ Only a safeguarding lead may see it. Anyone else gets one kind line, sees nothin
 attempt is audited (who, never any answer text; a young person is named only by platform, as
 "participant", never by id). The list covers every answer still held (``AnswerStatus.HELD``)
 in open sessions and in closed sessions not yet purged, newest first by when it was held,
-``PAGE_SIZE`` at a time: session, question, when, the words, what the screen held it for, and
+a page at a time: session, question, when, the words, what the screen held it for, and
 per answer three buttons (release, keep out, who wrote), whose action ids survive a restart.
+A page holds at most ``PAGE_SIZE`` answers and about ``PAGE_WORDS`` characters of words.
 The buttons reuse the desk's release / keep-out / who-wrote, which check the role again and
 audit each decision. Each look at the list is audited too: who, when, how many (no text).
 
@@ -28,7 +29,8 @@ from bot.core.records import AlertKind, AnswerRecord, AnswerStatus, SessionRecor
 from bot.core.store import AnswerStore, SafeguardingStore, SessionStore
 from bot.safeguarding.desk import SafeguardingDesk
 
-PAGE_SIZE = 10
+PAGE_SIZE = 10  # answers a page at most …
+PAGE_WORDS = 8_000  # … and about this many characters of their words (long answers: fewer)
 REFUSED = "Only the safeguarding lead can see held answers. Nothing has been shown or changed."
 NOTHING_HELD = "Nothing is held back from the group right now."
 QuestionText = Callable[[SessionRecord, int], str]
@@ -62,8 +64,9 @@ class HeldAnswers:
         sessions = await self._sessions(wanted)
         page = _page(event.options.get("page", ""))
         held = await self._held(sessions)
-        start = (page - 1) * PAGE_SIZE
-        shown = held[start : start + PAGE_SIZE]
+        pages = _pages(held)
+        start = sum(len(p) for p in pages[: page - 1])
+        shown = pages[page - 1] if page <= len(pages) else []
         scope = sessions[0].id if wanted else "all"
         await self._desk.audit(
             audit_name(person), "held-listed", scope, f"{len(shown)} shown of {len(held)}"
@@ -138,6 +141,22 @@ def _entry(item: _Held, question_text: QuestionText) -> HeldAnswer:
         keep_out_action_id=keep_out_action_id(answer.id),
         who_wrote_action_id=who_wrote_action_id(answer.id),
     )
+
+
+def _pages(held: list[_Held]) -> list[list[_Held]]:
+    """The list in pages of at most ``PAGE_SIZE`` answers and about ``PAGE_WORDS``
+    characters of words (always at least one answer), so a page stays a few messages long on
+    every platform."""
+    pages: list[list[_Held]] = []
+    size = 0
+    for item in held:
+        words = len(item.answer.text)
+        if not pages or len(pages[-1]) == PAGE_SIZE or size + words > PAGE_WORDS:
+            pages.append([])
+            size = 0
+        pages[-1].append(item)
+        size += words
+    return pages
 
 
 def _page(raw: str) -> int:

@@ -60,3 +60,10 @@ def test_an_answer_ends_on_the_message_that_carries_its_buttons() -> None:
             assert f"answer {answer}" in text or text.rstrip().endswith("»\nHeld for: abuse")
         if rows:
             assert text.endswith("Held for: abuse")
+
+
+def test_a_long_answer_fills_two_messages_not_three() -> None:
+    messages = render.held_messages(listing(["w" * 1990] * 4))
+
+    assert len(messages) == 1 + 2 * 4  # the intro, then each answer over two messages
+    assert all(len(text) <= render.MESSAGE_LIMIT for text, _ in messages)
