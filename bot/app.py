@@ -31,6 +31,7 @@ from bot.language.startup import GLOSSARY_FILE, check_question_sets
 from bot.questions.loader import load_question_sets
 from bot.questions.model import QuestionSet
 from bot.safeguarding.desk import DeskSettings, SafeguardingDesk
+from bot.safeguarding.held import HeldAnswers
 from bot.safeguarding.keys import (
     IDENTITY,
     SAFEGUARDING,
@@ -265,6 +266,7 @@ def _compose(
             facilitators=directory.facilitators,
             zone=settings.time_zone,
         ),
+        held=HeldAnswers(store=store, desk=desk),
     )
     engine = Engine(store=store, features=features)
     return engine, JobRunner(work=engine, store=store, timers=timers, clock=clock)

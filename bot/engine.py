@@ -54,7 +54,7 @@ from bot.core.outbound import (
     is_private_to,
 )
 from bot.core.ports import Outbox
-from bot.core.records import ScheduleRecord
+from bot.core.records import ScheduleRecord, SessionRecord
 from bot.core.store import AnswerStore, EndCheckStore, ParticipantStore, SessionStore, SummaryStore
 from bot.core.wellformed import well_formed_event
 from bot.digest.delivery import Digests
@@ -62,6 +62,7 @@ from bot.digest.model import Digest
 from bot.feedback.service import Feedback
 from bot.report.service import Reports
 from bot.safeguarding.desk import SafeguardingDesk
+from bot.safeguarding.held import HeldAnswers
 from bot.scheduling.timers import Timers
 from bot.sessions.answers import Answers
 from bot.sessions.directory import SessionDirectory
@@ -114,6 +115,7 @@ class Features:
     timers: Timers
     desk: SafeguardingDesk
     feedback: Feedback
+    held: HeldAnswers
 
 
 class Engine:
@@ -129,6 +131,7 @@ class Engine:
         self._timers = features.timers
         self.desk = features.desk
         self.feedback = features.feedback
+        self._held = features.held
         self.reports = Reports(sessions=store, digests=features.digests, audit=features.desk)
         self.end_check = EndCheck(store=store, directory=features.directory)
         self.summaries = GroupSummaries(
@@ -322,6 +325,8 @@ class Engine:
     # -- commands ---------------------------------------------------------------------------
 
     async def _command(self, event: CommandInvoked) -> list[Outbound]:
+        if event.command is Command.HELD:  # checks the role itself, auditing a refusal
+            return await self._held.command(event, self._question_text)
         _check_allowed(event.person, event.command)
         lifecycle = self.lifecycle
         notices = self.directory.notices
@@ -374,6 +379,12 @@ class Engine:
                 answer_id = _answer_option(event)
                 reason = event.options.get("reason", "")
                 return [_private(event, await self.desk.who_wrote(answer_id, reason, event.person))]
+
+    def _question_text(self, session: SessionRecord, number: int) -> str:
+        try:
+            return self.directory.question_set(session).question(number).text
+        except IndexError:
+            return f"Question {number}"
 
     async def _release(self, event: CommandInvoked) -> list[Outbound]:
         answer = await self.desk.release(_answer_option(event), event.person)

@@ -5,7 +5,7 @@ checks every value, so a refusal reads the same on every platform.
 Every command is guild-only. Autocomplete offers the question sets (``question_sets``, from
 the core) and the withdraw scopes; what someone types is still passed on as typed.
 
-/digest, /report, /schedule-session, /release, /keep-out and /who-wrote are hidden by default
+/digest, /report, /schedule-session, /release, /keep-out, /who-wrote and /held are hidden by default
 (``STAFF_ONLY``: Discord's default member permissions, Manage Messages), so young people
 don't see them; the commands a session runs on (and /share-summary) stay visible to every
 member, so a facilitator needs only the role consultbot is told about. The engine's role
@@ -240,6 +240,19 @@ def add_commands(
     async def who_wrote(interaction: Interaction, answer: str, reason: str) -> None:
         options = {"answer": answer.strip(), "reason": reason}
         await run(interaction, Command.WHO_WROTE, options)
+
+    @tree.command(name="held", description="See held answers, privately (safeguarding lead)")
+    @STAFF_ONLY
+    @app_commands.describe(
+        session="Optional: only this session (its id or label)",
+        page="Optional: which page of the list, when there are more",
+    )
+    @app_commands.guild_only()
+    async def held(
+        interaction: Interaction, session: str | None = None, page: int | None = None
+    ) -> None:
+        given = {"session": (session or "").strip(), "page": str(page) if page else ""}
+        await run(interaction, Command.HELD, {k: v for k, v in given.items() if v})
 
 
 def add_report_command(

@@ -26,6 +26,7 @@ PLATFORM = "discord"
 
 ANSWER_INPUT_ID = "answer"
 QUOTE_INPUT_ID = "quote"
+REASON_INPUT_ID = "reason"
 NO_STAFF_CHANNEL = (
     "No staff channel is set, so the digest had nowhere to go: set DISCORD_STAFF_CHANNEL_ID; "
     "staff can still get it with /digest."
@@ -127,6 +128,15 @@ def modal_answer(components: Sequence[Mapping[str, Any]]) -> ModalAnswer:
         elif custom_id == QUOTE_INPUT_ID:
             quote_ok = value is True  # only an explicit tick counts
     return ModalAnswer(text, quote_ok)
+
+
+def modal_reason(components: Sequence[Mapping[str, Any]]) -> str:
+    """The reason typed in the "Who wrote it?" form ("" when missing)."""
+    for component in walk_components(components):
+        value = component.get("value")
+        if component.get("custom_id") == REASON_INPUT_ID and isinstance(value, str):
+            return value
+    return ""
 
 
 # -- ids ----------------------------------------------------------------------------------

@@ -25,9 +25,12 @@ an event:
 - "Skip", "Report privately" and the safeguarding lead's "I'm on it", "Release to the group"
   and "Keep out of the digest" are deferred (ephemeral, thinking); release and keep out
   become the ``/release`` and ``/keep-out`` commands, so the engine checks the role.
+- "Who wrote it?" under a held answer in the lead's /held list opens a one-box form for the
+  reason as the first response; its submit is deferred privately and becomes ``/who-wrote``
+  with that reason (the engine checks the role, the desk audits the look).
 ``/you-said-we-did`` opens its form as the first response and its submit becomes that command
-with the fields as options (``feedback.py``). Native emoji reactions arrive as raw gateway
-events; the bot's own are ignored and the core
+with the fields as options (``feedback.py``).
+Native emoji reactions arrive as raw gateway events; the bot's own are ignored and the core
 ignores reactions on messages that are not answer posts (and from people who have not agreed
 to the privacy note). Only the member's role ids (mapped to core roles; configured
 safeguarding user ids also make a lead, because a button in a DM carries no roles) and
@@ -47,7 +50,14 @@ import discord
 from adapters.discord import convert, feedback, render, ui
 from adapters.discord.convert import RoleMap
 from adapters.discord.outbox import DiscordOutbox, InteractionOutbox
-from bot.core.actions import AnswerAction, answer_action_id, event_for, parse_action_id
+from bot.core.actions import (
+    AnswerAction,
+    WhoWroteAction,
+    answer_action_id,
+    event_for,
+    parse_action_id,
+    who_wrote_event,
+)
 from bot.core.errors import UserFacingError
 from bot.core.events import (
     AnswerFormRequested,
@@ -125,8 +135,18 @@ class Inbound:
         if interaction.type is discord.InteractionType.modal_submit:
             if isinstance(action, AnswerAction):
                 await self._submit_answer(interaction, action, data.get("components", []))
+            if isinstance(action, WhoWroteAction):
+                components = data.get("components", [])
+                reason = convert.modal_reason(components if isinstance(components, list) else [])
+                person = self.person(interaction.user)
+                channel_id = str(interaction.channel_id)
+                event = who_wrote_event(action, person, channel_id, reason)
+                await self._privately(interaction, event)
             return
         if interaction.type is not discord.InteractionType.component:
+            return
+        if isinstance(action, WhoWroteAction):  # ask for the reason first: a form
+            await interaction.response.send_modal(ui.reason_modal(str(data["custom_id"])))
             return
         message = interaction.message
         press = event_for(

@@ -38,6 +38,11 @@ Kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interact
   lead who wrote it and pings nobody), split at 2000 characters, with "I'm on it", "Release
   to the group" and "Keep out of the digest" buttons (the last two when the alert has them)
   on the last part. ``DeliveryFailed`` only when no target took it.
+- ``HeldAnswerList`` (the lead's /held): ephemeral follow-ups to the lead's own
+  interaction, as many as Discord's limits need (``render.held_messages``: 2000 characters
+  and five rows a message), each held answer's "Release to the group", "Keep out" and "Who
+  wrote it?" buttons on the message that ends with its words. Never to a channel; a
+  direct message only when there is no interaction to answer through.
 - ``StaffNote``: a channel message to ``DISCORD_STAFF_CHANNEL_ID``, escaped; with no staff
   channel, a warning is logged (without the text) and nothing is sent.
 - ``FileDelivery``: REQUESTER → ephemeral follow-up with the files (DM when proactive);
@@ -85,6 +90,7 @@ from bot.core.outbound import (
     DeliveryFile,
     EndCheckPost,
     FileDelivery,
+    HeldAnswerList,
     Outbound,
     PostsRemoved,
     PrivateNotice,
@@ -92,6 +98,7 @@ from bot.core.outbound import (
     ReactionCountsChanged,
     SafeguardingAlert,
     StaffNote,
+    is_held_list_for,
     is_private_to,
 )
 from bot.core.routing import alert_route, deliver_alert
@@ -162,6 +169,10 @@ class DiscordOutbox:
                 return None
             case SafeguardingAlert():
                 await self.alert(message)
+                return None
+            case HeldAnswerList():  # its own interaction is gone: by direct message
+                for text, rows in render.held_messages(message):
+                    await self.direct(message.recipient, text, rows=rows)
                 return None
             case StaffNote():
                 staff_channel = self._settings.staff_channel_id
@@ -378,6 +389,10 @@ class InteractionOutbox:
         if is_private_to(message, self._actor):
             for chunk in render.split_text(render.notice_text(message.text)):
                 await self.reply(chunk)
+            return None
+        if is_held_list_for(message, self._actor):
+            for text, rows in render.held_messages(message):
+                await self.reply(text, rows=rows)
             return None
         if isinstance(message, ConsentRequest) and self._is_actor(message.recipient):
             chunks = render.split_text(message.text)

@@ -27,6 +27,8 @@ from bot.core.outbound import (
     AnswerPost,
     ConsentRequest,
     EndCheckPost,
+    HeldAnswer,
+    HeldAnswerList,
     QuestionPost,
     ReactionButton,
     SafeguardingAlert,
@@ -53,6 +55,13 @@ CONSENT_BUTTON_LABEL = "I understand"
 ACK_BUTTON_LABEL = "I'm on it"
 RELEASE_BUTTON_LABEL = "Release to the group"
 KEEP_OUT_BUTTON_LABEL = "Keep out of the digest"
+HELD_RELEASE_LABEL = "Release to the group"
+HELD_KEEP_OUT_LABEL = "Keep out"
+HELD_WHO_WROTE_LABEL = "Who wrote it?"
+WHO_WROTE_TITLE = "Who wrote this answer?"
+WHO_WROTE_INPUT_LABEL = "Why do you need to know?"
+WHO_WROTE_PLACEHOLDER = "A sentence. It goes in the audit log, with your name."
+REASON_MIN, REASON_MAX = 10, 500
 ANSWER_INPUT_LABEL = "Your answer (shared without your name)"
 ANSWER_PLACEHOLDER = "Type as much or as little as you like. Nobody sees your name."
 QUOTE_LABEL = "Quote my words in the group's report?"
@@ -292,3 +301,71 @@ def answer_modal(form: AnswerForm, custom_id: str) -> ModalSpec:
         quote_label=truncate(QUOTE_LABEL, INPUT_LABEL_LIMIT),
         quote_description=truncate(QUOTE_DESCRIPTION, LABEL_DESCRIPTION_LIMIT),
     )
+
+
+# -- the safeguarding lead's /held list ----------------------------------------------------
+
+
+def held_entry_text(held: HeldAnswer) -> str:
+    """One held answer: the bot's heading in bold, the question, the young person's words
+    escaped (they are shown literally), and what the screen held it for."""
+    return (
+        f"**{escape_text(held.heading)}**\nQuestion: {escape_text(held.question)}\n"
+        f"Their words: «{escape_text(held.words)}»\n{escape_text(held.why)}"
+    )
+
+
+def held_buttons(held: HeldAnswer) -> list[ButtonSpec]:
+    return [
+        _button(held.release_action_id, HELD_RELEASE_LABEL, ButtonStyle.PRIMARY),
+        _button(held.keep_out_action_id, HELD_KEEP_OUT_LABEL, ButtonStyle.DANGER),
+        _button(held.who_wrote_action_id, HELD_WHO_WROTE_LABEL),
+    ]
+
+
+def _fill(text: str, limit: int) -> list[str]:
+    """Like ``split_text``, but a line break is used only near the end of a piece, so a
+    long answer's words fill each message rather than starting a new one after its heading."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut < limit * 3 // 4:
+            cut = limit
+            while cut > 1 and rest[cut - 1] == "\\":  # never leave half an escape at the cut
+                cut -= 1
+        chunks.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    chunks.append(rest)
+    return chunks
+
+
+def held_messages(listing: HeldAnswerList) -> list[tuple[str, Rows]]:
+    """The list as messages within Discord's limits: at most 2000 characters and five rows
+    of buttons each. Each answer's row goes on the message that ends with its words (a very
+    long answer runs over two messages first); the intro opens the first message and the
+    "and N more" line closes the last."""
+    # (text, its answer's buttons when it ends that answer, whether it must open a message)
+    pieces: list[tuple[str, list[ButtonSpec] | None, bool]] = [(listing.intro, None, False)]
+    for held in listing.answers:
+        chunks = _fill(held_entry_text(held), MESSAGE_LIMIT)
+        # An answer over two messages starts on a fresh one, so no buttons of an earlier
+        # answer end up above the start of its words.
+        pieces += [(chunk, None, n == 0) for n, chunk in enumerate(chunks[:-1])]
+        pieces.append((chunks[-1], held_buttons(held), False))
+    if listing.more:
+        pieces.append((listing.more, None, False))
+    messages: list[tuple[str, Rows]] = []
+    text = ""
+    rows_now: list[list[ButtonSpec]] = []
+    for piece, row, fresh in pieces:
+        joined = f"{text}\n\n{piece}" if text else piece
+        rows_full = row is not None and len(rows_now) == ROWS_PER_MESSAGE
+        if text and (fresh or len(joined) > MESSAGE_LIMIT or rows_full):
+            messages.append((text, rows_now))
+            text, rows_now, joined = "", [], piece
+        text = joined
+        if row is not None:
+            rows_now.append(row)
+    messages.append((text, rows_now))
+    return messages

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
-from adapters.discord import convert
+from adapters.discord import convert, render
 from adapters.discord.render import ButtonStyle, ModalSpec, Rows
 from bot.core.outbound import DeliveryFile
 
@@ -67,5 +67,21 @@ def modal(spec: ModalSpec) -> discord.ui.Modal:
                 text=spec.quote_label, description=spec.quote_description, component=checkbox
             )
         )
+    built.stop()  # the submit is routed by custom_id in on_interaction, even after a restart
+    return built
+
+
+def reason_modal(custom_id: str) -> discord.ui.Modal:
+    """ "Who wrote it?" on a held answer: one box for the reason, which the desk audits."""
+    built = discord.ui.Modal(title=render.WHO_WROTE_TITLE, custom_id=custom_id, timeout=None)
+    reason: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
+        style=discord.TextStyle.paragraph,
+        custom_id=convert.REASON_INPUT_ID,
+        placeholder=render.WHO_WROTE_PLACEHOLDER,
+        min_length=render.REASON_MIN,
+        max_length=render.REASON_MAX,
+        required=True,
+    )
+    built.add_item(discord.ui.Label(text=render.WHO_WROTE_INPUT_LABEL, component=reason))
     built.stop()  # the submit is routed by custom_id in on_interaction, even after a restart
     return built

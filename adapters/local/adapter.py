@@ -9,6 +9,10 @@ on the platforms); replies to whoever acted go back "through the interaction"
 (``split_for_actor``), everything else through the ``LocalOutbox``. Native emoji reactions
 are injected as ``ReactionToggled`` with ``ADDED`` / ``REMOVED``.
 
+The lead's /held list (``HeldAnswerList``) comes back through the interaction like any reply;
+its "Who wrote" buttons take the reason as an option (``ask_who_wrote``), where a platform
+opens a form; pressed without one, the desk asks for it and reveals nothing.
+
 Rendering: every message is recorded in ``LocalOutbox.sent``, in order, replies too (they are
 also in ``replies``). Posts get a message reference ``local-N``; ``ReactionCountsChanged``
 updates the recorded buttons. Nothing is printed here: the demo prints its own progress.
@@ -21,7 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from bot.core.actions import consent_action_id, event_for, parse_action_id
+from bot.core.actions import (
+    WhoWroteAction,
+    consent_action_id,
+    event_for,
+    parse_action_id,
+    who_wrote_event,
+)
 from bot.core.errors import UserFacingError
 from bot.core.events import (
     AnswerFormRequested,
@@ -251,6 +261,13 @@ class LocalChannel:
             raise ValueError("this alert has no keep-out button")
         shown, _form = await self.press_button(lead, alert.keep_out_action_id)
         return shown
+
+    async def ask_who_wrote(self, lead: Person, action_id: str, reason: str) -> list[Outbound]:
+        """Press "Who wrote" on a held answer in the /held list, giving ``reason``."""
+        action = parse_action_id(action_id)
+        if not isinstance(action, WhoWroteAction):
+            raise ValueError(f"not a who-wrote button: {action_id!r}")
+        return await self.act(who_wrote_event(action, lead, self.channel_id, reason))
 
     async def press(
         self, person: Person, button: ReactionButton, *, agree: bool = True

@@ -28,6 +28,10 @@ reactions. What a press means is the core's (``event_for``, via
   ``AlertAcknowledged``; release / keep-out → the same ``CommandInvoked`` as ``/release`` /
   ``/keep-out``) are dispatched; roles are resolved only for a lead's act, so a young
   person's press costs no user-group lookup.
+- **Who wrote it?** under a held answer in the lead's ``/held`` list opens a one-box reason
+  form at once (the trigger id lasts 3 s); its submit becomes the same ``CommandInvoked`` as
+  ``/who-wrote`` with that reason, roles resolved then, answered ephemerally in the channel
+  the list was shown in (a direct message if Slack refuses).
 
 Replies to whoever acted go through the request's ``response_url`` (ephemeral), see
 ``outbox``. Events API retries (``X-Slack-Retry-Num``) and redelivered Socket Mode envelopes
@@ -57,7 +61,7 @@ from adapters.slack.cache import Lru
 from adapters.slack.client import SLACK_FAILURES, make_client, slack_error
 from adapters.slack.outbox import UPDATE_INTERVAL, SlackOutbox
 from adapters.slack.settings import SlackSettings
-from bot.core.actions import ACTION_ID_PATTERN
+from bot.core.actions import ACTION_ID_PATTERN, WhoWroteAction, parse_action_id
 from bot.core.errors import DeliveryFailed, UserFacingError
 from bot.core.events import (
     AlertAcknowledged,
@@ -77,6 +81,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 _FORM_FAILED = "Sorry, the answer form didn't open in time. Please tap the button again."
+_REASON_FAILED = "Sorry, the form didn't open in time. Please tap the button again."
 
 
 class SlackAdapter:
@@ -114,6 +119,9 @@ class SlackAdapter:
         self.app.view(modals.ANSWER_VIEW_CALLBACK_ID)(self._tracked(self._on_answer_submitted))
         self.app.view(modals.CONSENT_VIEW_CALLBACK_ID)(self._tracked(self._on_consent_submitted))
         self.app.view(feedback.CALLBACK_ID)(self._tracked(self._on_feedback_submitted))
+        self.app.view(modals.WHO_WROTE_VIEW_CALLBACK_ID)(
+            self._tracked(self._on_who_wrote_submitted)
+        )
         self.app.event("reaction_added")(self._tracked(self._on_reaction))
         self.app.event("reaction_removed")(self._tracked(self._on_reaction))
 
@@ -180,6 +188,9 @@ class SlackAdapter:
         """Any of our buttons; replies go only to the presser."""
         await ack()
         user_id = str(body.get("user", {}).get("id", ""))
+        if isinstance(parse_action_id(str(action.get("action_id", ""))), WhoWroteAction):
+            await self._ask_reason(body, str(action["action_id"]), user_id)
+            return
         event = inbound.press_event(body, action, inbound.person_for(user_id))
         if event is None or not user_id:
             return
@@ -204,6 +215,26 @@ class SlackAdapter:
                 await self.engine.dispatch(lead, self.outbox.replying_to(user_id, response_url))
             case _:
                 await self.engine.dispatch(event, self.outbox.replying_to(user_id, response_url))
+
+    async def _ask_reason(self, body: Mapping[str, Any], action_id: str, user_id: str) -> None:
+        """ "Who wrote it?" under a held answer: the reason form first (the trigger id lasts
+        3 s, so nothing comes before it; the engine checks the role on submit)."""
+        channel_id = inbound.interaction_channel(body)
+        outbox = self.outbox.replying_to(user_id, body.get("response_url"))
+        view = modals.who_wrote_modal(action_id, channel_id)
+        person = inbound.person_for(user_id)
+        await self._open_view(body, view, outbox, person, channel_id, failed=_REASON_FAILED)
+
+    async def _on_who_wrote_submitted(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        await ack()
+        user_id = str(body.get("user", {}).get("id", ""))
+        event = inbound.who_wrote_submission(view, inbound.person_for(user_id))
+        if event is None or not user_id:
+            return
+        lead = replace(event, person=await self.roles.person(user_id))
+        await self.engine.dispatch(lead, self.outbox.replying_to(user_id))
 
     async def _open_form(self, body: Mapping[str, Any], event: AnswerFormRequested) -> None:
         """The answer form, or first the privacy note for someone who hasn't agreed in this
@@ -244,12 +275,14 @@ class SlackAdapter:
         outbox: Outbox,
         person: Person,
         channel_id: str,
+        *,
+        failed: str = _FORM_FAILED,
     ) -> None:
         try:
             await self.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
         except SLACK_FAILURES as exc:
             log.warning("views.open failed: %s", slack_error(exc) or type(exc).__name__)
-            await self._tell(outbox, person, channel_id, _FORM_FAILED)
+            await self._tell(outbox, person, channel_id, failed)
 
     async def _on_consent_submitted(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]

@@ -33,6 +33,7 @@ from bot.core.outbound import (
     ChannelNotice,
     ConsentRequest,
     FileDelivery,
+    HeldAnswerList,
     Outbound,
     PrivateNotice,
     SafeguardingAlert,
@@ -97,6 +98,8 @@ def spelled(message: M, prefix: str) -> M:
             | SafeguardingAlert()
         ):
             return replace(message, text=spell_commands(message.text, prefix))
+        case HeldAnswerList():
+            return replace(message, more=spell_commands(message.more, prefix))
     return message
 
 
@@ -112,6 +115,7 @@ _POSITIONAL: Mapping[Command, tuple[str, ...]] = {
     Command.WITHDRAW: ("session",),
     Command.RELEASE: ("answer",),
     Command.KEEP_OUT: ("answer",),
+    Command.HELD: ("session", "page"),
 }
 # Commands whose last option is free text: everything after the leading words, as typed.
 _FREE_TEXT: Mapping[Command, tuple[tuple[str, ...], str]] = {

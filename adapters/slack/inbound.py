@@ -6,7 +6,8 @@ channel, the message and the action id from a ``block_actions`` payload and hand
 ``bot.core.actions.event_for``. The narrower ``button_event`` / ``react_press_event`` /
 ``consent_press`` give the same events typed for one kind of button. Also here: the
 submitted answer modal (``view_submission_event``), the submitted privacy-note modal
-(``consent_submission``), and native ``reaction_added`` / ``reaction_removed`` events, whose
+(``consent_submission``), the lead's "Who wrote it?" reason form (``who_wrote_submission``),
+and native ``reaction_added`` / ``reaction_removed`` events, whose
 reaction names map to emoji characters. Slash commands are in ``commands``.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from adapters.slack import modals, render
-from bot.core.actions import Press, event_for, parse_action_id
+from bot.core.actions import Press, WhoWroteAction, event_for, parse_action_id, who_wrote_event
 from bot.core.events import (
     AlertAcknowledged,
     AnswerReported,
@@ -192,3 +193,18 @@ def native_reaction_event(
         change=change,
         message_ref=render.message_ref(channel, str(item["ts"])),
     )
+
+
+def who_wrote_submission(view: Mapping[str, Any], person: Person) -> CommandInvoked | None:
+    """The lead's "Who wrote it?" form submitted with a reason: the same ``CommandInvoked``
+    as ``/who-wrote``; ``None`` when the view is not ours."""
+    if view.get("callback_id") != modals.WHO_WROTE_VIEW_CALLBACK_ID:
+        return None
+    remembered = modals.decode_who_wrote(view)
+    if remembered is None:
+        return None
+    action_id, channel_id, reason = remembered
+    action = parse_action_id(action_id)
+    if not isinstance(action, WhoWroteAction):
+        return None
+    return who_wrote_event(action, person, channel_id, reason)

@@ -89,6 +89,11 @@ COMMANDS: dict[Command, tuple[str, str | None, bool]] = {
         "ANSWER reason for looking",
         False,
     ),
+    Command.HELD: (
+        "See held answers privately: release, keep out or ask who wrote (safeguarding lead)",
+        "[SESSION] [page=2]",
+        False,
+    ),
     Command.SCHEDULE_SESSION: (
         "Schedule a session to start by itself",
         'SET start="YYYY-MM-DD HH:MM" [repeat=weekly] [length=60] [channel=#channel]',

@@ -1,6 +1,7 @@
-"""The two modals: the answer form ("Answer anonymously") and the privacy note shown before
-it, and what each remembers in ``private_metadata`` so a submit lands on the question the
-person saw. Pure: no I/O. Text is escaped and cut like every other block (``render``).
+"""The modals: the answer form ("Answer anonymously"), the privacy note shown before it, and
+the lead's "Who wrote it?" reason form; and what each remembers in ``private_metadata`` so a
+submit lands where the person pressed. Pure: no I/O. Text is escaped and cut like every
+other block (``render``).
 
 Slack's modal limits: title, submit and close at most 24 characters; ``plain_text_input``
 ``max_length`` at most 3000 (the core's ``max_answer_chars`` when smaller).
@@ -9,6 +10,7 @@ Slack's modal limits: title, submit and close at most 24 characters; ``plain_tex
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,10 @@ QUOTE_ACTION_ID = "ok"
 QUOTE_OPTION_VALUE = "quote-ok"
 QUOTE_CHOICE = "You can quote my exact words in the group's report"
 CONSENT_VIEW_CALLBACK_ID = "cb-consent"
+WHO_WROTE_VIEW_CALLBACK_ID = "cb-who-wrote"
+REASON_BLOCK_ID = "reason"
+REASON_ACTION_ID = "text"
+REASON_MIN, REASON_MAX = 10, 500
 MODAL_TITLE_LIMIT = 24
 INPUT_MAX_LENGTH = 3000  # plain_text_input max_length
 EMPTY_ANSWER = "Please write something before sharing, or press Cancel."
@@ -150,3 +156,44 @@ def consent_modal(request: ConsentRequest, channel_id: str) -> dict[str, Any]:
         "private_metadata": metadata,
         "blocks": render.note_sections(request.text),
     }
+
+
+def who_wrote_modal(action_id: str, channel_id: str) -> dict[str, Any]:
+    """ "Who wrote it?" under a held answer: one box for the reason, which the desk audits.
+    ``private_metadata`` keeps the button's action id and the channel to answer in."""
+    metadata = json.dumps({"a": action_id, "c": channel_id}, separators=(",", ":"))
+    return {
+        "type": "modal",
+        "callback_id": WHO_WROTE_VIEW_CALLBACK_ID,
+        "title": render.plain("Who wrote it?"),
+        "submit": render.plain("Show me"),
+        "close": render.plain("Cancel"),
+        "private_metadata": metadata,
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": REASON_BLOCK_ID,
+                "label": render.plain("Why do you need to know?"),
+                "hint": render.plain("A sentence. It goes in the audit log, with your name."),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": REASON_ACTION_ID,
+                    "multiline": True,
+                    "min_length": REASON_MIN,
+                    "max_length": REASON_MAX,
+                },
+            }
+        ],
+    }
+
+
+def decode_who_wrote(view: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """(action id, channel id, reason) from a submitted "Who wrote it?" modal."""
+    try:
+        data = json.loads(str(view.get("private_metadata", "")))
+        action_id, channel_id = str(data["a"]), str(data["c"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    values = (view.get("state") or {}).get("values") or {}
+    typed = (values.get(REASON_BLOCK_ID) or {}).get(REASON_ACTION_ID) or {}
+    return action_id, channel_id, str(typed.get("value") or "")

@@ -51,6 +51,11 @@ reaction event's ``item`` gives the same pair, which is how reactions map back t
   text is only the alert's first line, so an answer's words never appear on a lock screen.
   One failed DM does not stop the others; ``DeliveryFailed`` only when every destination
   failed. Failures are logged by alert id, never with the alert's text.
+- ``HeldAnswerList`` (the lead's ``/held``): through the command's ``response_url``
+  (ephemeral), else ``chat.postEphemeral``, else a direct message; split into as many
+  messages as Slack's limits need (``render.held_messages``: 50 blocks and about 12,000
+  characters each), each held answer whole with **Release to the group** (confirm step),
+  **Keep out** and **Who wrote it?**. Never to a channel anyone else sees.
 - ``StaffNote``: a message in ``SLACK_STAFF_CHANNEL_ID`` (verbatim blocks: it may quote a
   check-in); without one, a warning is logged (without the note's text).
 - ``FileDelivery``: ``files_upload_v2``. STAFF → ``SLACK_STAFF_CHANNEL_ID``, or a direct
@@ -91,6 +96,7 @@ from bot.core.outbound import (
     ConsentRequest,
     EndCheckPost,
     FileDelivery,
+    HeldAnswerList,
     Outbound,
     PostsRemoved,
     PrivateNotice,
@@ -99,6 +105,7 @@ from bot.core.outbound import (
     ReactionCountsChanged,
     SafeguardingAlert,
     StaffNote,
+    is_held_list_for,
     is_private_to,
 )
 from bot.core.ports import Outbox
@@ -206,7 +213,7 @@ class SlackOutbox:
                 return None
             case ConsentRequest():
                 text, rendered = render.consent_message(message)
-                await self._ephemeral(message.recipient.user_id, message.channel_id, text, rendered)
+                await self.ephemeral(message.recipient.user_id, message.channel_id, text, rendered)
                 return None
             case ReactionCountsChanged():
                 self._counts.submit(message.answer_id, message)
@@ -219,6 +226,10 @@ class SlackOutbox:
                 return None
             case SafeguardingAlert():
                 await self._alert(message)
+                return None
+            case HeldAnswerList():  # not through its own request: by direct message
+                for text, rendered in render.held_messages(message):
+                    await self._direct(message.recipient.user_id, text, rendered)
                 return None
             case StaffNote():
                 await self._staff_note(message)
@@ -262,9 +273,9 @@ class SlackOutbox:
     async def tell(self, user_id: str, channel_id: str, text: str) -> None:
         """An ephemeral message, for the person who acted (who is looking at the channel);
         a direct message if Slack refuses it in that channel."""
-        await self._ephemeral(user_id, channel_id, render.notice_text(text), None)
+        await self.ephemeral(user_id, channel_id, render.notice_text(text), None)
 
-    async def _ephemeral(
+    async def ephemeral(
         self, user_id: str, channel_id: str, text: str, rendered: list[render.Block] | None
     ) -> None:
         _require_user(user_id)
@@ -416,6 +427,9 @@ class _ReplyOutbox:
     replace_original: bool = False  # e.g. the thanks takes the place of the privacy note
 
     async def send(self, message: Outbound) -> str | None:
+        if is_held_list_for(message, person_for(self.user_id)):
+            await self._held(spelled(message, self.outbox.command_prefix))
+            return None
         if not is_private_to(message, person_for(self.user_id)):
             return await self.outbox.send(message)
         message = spelled(message, self.outbox.command_prefix)
@@ -433,3 +447,19 @@ class _ReplyOutbox:
                 log.info("response_url failed (%s); sending ephemerally", exc)
         await self.outbox.tell(self.user_id, message.channel_id, message.text)
         return None
+
+    async def _held(self, listing: HeldAnswerList) -> None:
+        """The lead's /held list, message by message: through the ``response_url`` (Slack
+        allows five posts to one), else ephemerally (a direct message if Slack refuses)."""
+        for text, rendered in render.held_messages(listing):
+            if self.response_url:
+                try:
+                    response = await AsyncWebhookClient(self.response_url).send(
+                        text=text, blocks=rendered, response_type="ephemeral"
+                    )
+                    if response.status_code == 200:
+                        continue
+                    log.info("response_url refused (%s); sending ephemerally", response.status_code)
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    log.info("response_url failed (%s); sending ephemerally", exc)
+            await self.outbox.ephemeral(self.user_id, listing.channel_id, text, rendered)

@@ -26,6 +26,8 @@ from bot.core.outbound import (
     AnswerPost,
     ConsentRequest,
     EndCheckPost,
+    HeldAnswer,
+    HeldAnswerList,
     QuestionPost,
     ReactionButton,
     SafeguardingAlert,
@@ -41,6 +43,8 @@ CHECK_IN = 0  # the question number of the closing check-in (bot.sessions.answer
 SECTION_TEXT_LIMIT = 3000  # section / context text (Block Kit)
 HEADER_TEXT_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
+BLOCKS_PER_MESSAGE = 50
+MESSAGE_TEXT_BUDGET = 12_000  # block text per message; Slack refuses much over ~13k
 FALLBACK_TEXT_LIMIT = 3000  # the notification text; Slack allows more, nobody reads more
 
 I_UNDERSTAND = "I understand"
@@ -337,3 +341,63 @@ def alert_message(alert: SafeguardingAlert) -> tuple[str, list[Block]]:
         buttons.append(_button("Keep out of the digest", alert.keep_out_action_id, style="danger"))
     blocks.append({"type": "actions", "block_id": ALERT_BUTTONS_BLOCK_ID, "elements": buttons})
     return cut(escape(first_line), HEADER_TEXT_LIMIT), blocks
+
+
+# --- the safeguarding lead's /held list ------------------------------------------------------
+
+HELD_RELEASE = "Release to the group"
+HELD_KEEP_OUT = "Keep out"
+HELD_WHO_WROTE = "Who wrote it?"
+
+
+def held_entry_blocks(held: HeldAnswer) -> list[Block]:
+    """One held answer: the bot's heading, the question, the young person's words (escaped,
+    verbatim, over as many sections as they need), why it was held, then its three buttons."""
+    head = f"*{escape(held.heading)}*\nQuestion: {escape(held.question)}\nTheir words:"
+    blocks: list[Block] = [{"type": "section", "text": mrkdwn(cut(head, SECTION_TEXT_LIMIT))}]
+    blocks += [
+        {"type": "section", "text": mrkdwn(chunk, verbatim=True)}
+        for chunk in escaped_chunks(f"«{held.words}»")
+    ]
+    blocks.append(context(escape(held.why)))
+    release = _button(HELD_RELEASE, held.release_action_id, style="primary")
+    release["confirm"] = {
+        "title": plain("Release this answer?"),
+        "text": plain("The group will see it under the writer's made-up name."),
+        "confirm": plain("Release"),
+        "deny": plain("Cancel"),
+    }
+    buttons = [
+        release,
+        _button(HELD_KEEP_OUT, held.keep_out_action_id, style="danger"),
+        _button(HELD_WHO_WROTE, held.who_wrote_action_id),
+    ]
+    blocks.append({"type": "actions", "elements": buttons})
+    return blocks
+
+
+def _block_text(block: Block) -> int:
+    text = block.get("text")
+    if isinstance(text, dict):
+        return len(str(text.get("text", "")))
+    return sum(len(str(e.get("text", ""))) for e in block.get("elements", []) if "type" in e)
+
+
+def held_messages(listing: HeldAnswerList) -> list[tuple[str, list[Block]]]:
+    """The list as messages within Slack's limits (50 blocks, about 12,000 characters of
+    block text each): the intro first, each answer whole with its buttons, "and N more"
+    last. The notification text names no words."""
+    groups: list[list[Block]] = [note_sections(listing.intro)]
+    groups += [held_entry_blocks(held) for held in listing.answers]
+    if listing.more:
+        groups.append(note_sections(listing.more))
+    messages: list[list[Block]] = [[]]
+    for group in groups:
+        current = messages[-1]
+        blocks = len(current) + len(group)
+        size = sum(_block_text(b) for b in [*current, *group])
+        if current and (blocks > BLOCKS_PER_MESSAGE or size > MESSAGE_TEXT_BUDGET):
+            messages.append([])
+        messages[-1].extend(group)
+    fallback = "Held answers, for the safeguarding lead only"
+    return [(fallback, blocks) for blocks in messages]

@@ -10,6 +10,8 @@
     cb:release:<answer_id>:0                     safeguarding lead: show a held answer
     cb:keep:<answer_id>:0                        safeguarding lead: keep it out
     cb:endcheck:<session_id>:<10 * q + c>        end-of-session check: question q, face c
+    cb:whowrote:<answer_id>:0                    safeguarding lead: ask who wrote it (the
+                                                 adapter asks for a reason first)
 
 All fit Discord's 100-character custom_id and Slack's 255-character action_id.
 
@@ -92,6 +94,11 @@ class EndCheckAction:
     choice: int  # 0 to 9: the face, in the scale's order
 
 
+@dataclass(frozen=True, slots=True)
+class WhoWroteAction:
+    answer_id: str
+
+
 Action = (
     EndCheckAction
     | AnswerAction
@@ -102,6 +109,7 @@ Action = (
     | AcknowledgeAction
     | ReleaseAction
     | KeepOutAction
+    | WhoWroteAction
 )
 
 
@@ -144,6 +152,10 @@ def end_check_action_id(session_id: str, question: int, choice: int) -> str:
     return f"{_PREFIX}:endcheck:{session_id}:{10 * question + choice}"
 
 
+def who_wrote_action_id(answer_id: str) -> str:
+    return f"{_PREFIX}:whowrote:{answer_id}:0"
+
+
 def parse_action_id(action_id: str) -> Action | None:
     """Decode an action id; ``None`` for anything that is not ours or is malformed."""
     parts = action_id.split(":")
@@ -169,6 +181,8 @@ def parse_action_id(action_id: str) -> Action | None:
             return KeepOutAction(ident)
         case "endcheck":
             return EndCheckAction(ident, number // 10, number % 10)
+        case "whowrote":
+            return WhoWroteAction(ident)
     return None
 
 
@@ -197,7 +211,8 @@ def event_for(
     - "Answer anonymously" → ``AnswerFormRequested`` (the adapter opens the form);
     - "I understand" → ``ConsentGiven`` (``then_answer`` set when a form should follow);
     - release / keep out → the same ``CommandInvoked`` as /release and /keep-out, so the
-      engine checks the role the one way."""
+      engine checks the role the one way; who wrote → /who-wrote (adapters ask for the
+      reason first and use ``who_wrote_event``)."""
     match action:
         case AnswerAction():
             return AnswerFormRequested(
@@ -249,3 +264,20 @@ def event_for(
                 command=command,
                 options={"answer": action.answer_id},
             )
+        case WhoWroteAction():
+            # Adapters ask for a reason first (``who_wrote_event``); without one the desk
+            # asks for it, and nothing is revealed.
+            return who_wrote_event(action, person, channel_id, "")
+
+
+def who_wrote_event(
+    action: WhoWroteAction, person: Person, channel_id: str, reason: str
+) -> CommandInvoked:
+    """ "Who wrote" pressed on a held answer and a reason given: the same ``CommandInvoked``
+    as /who-wrote, so the engine checks the role and the desk audits the look."""
+    options = {"answer": action.answer_id}
+    if reason.strip():
+        options["reason"] = reason.strip()
+    return CommandInvoked(
+        person=person, channel_id=channel_id, command=Command.WHO_WROTE, options=options
+    )

@@ -39,6 +39,7 @@ class Command(enum.StrEnum):
     RELEASE = "release"  # safeguarding lead: show a held answer to the group, anonymously
     KEEP_OUT = "keep-out"  # safeguarding lead: keep an answer out of the group and the digest
     WHO_WROTE = "who-wrote"  # safeguarding lead: see who wrote a held or reported answer
+    HELD = "held"  # safeguarding lead: list held answers with their words, privately
     REPORT = "report"  # staff: one report over several sessions, by label or question set
     YOU_SAID_WE_DID = "you-said-we-did"  # staff, facilitators: what happened, told to the group
     SHARE_SUMMARY = "share-summary"  # staff: post a session's saved summary to its group

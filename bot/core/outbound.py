@@ -165,6 +165,37 @@ class SafeguardingAlert:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HeldAnswer:
+    """One held answer in the lead's /held list. ``heading`` (session, question number,
+    when, answer id), ``question`` and ``why`` are the bot's words; ``words`` are the young
+    person's, which each adapter escapes. No one's name or platform id is in any of them."""
+
+    answer_id: str
+    heading: str
+    question: str
+    words: str
+    why: str
+    release_action_id: str
+    keep_out_action_id: str
+    who_wrote_action_id: str  # the adapter asks for a reason before it becomes /who-wrote
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeldAnswerList:
+    """The answers held back from the group, for the safeguarding lead who asked (/held)
+    and nobody else: ephemeral where the platform allows, else a direct message. Each
+    adapter splits it into as many messages as its limits need, ``intro`` on the first,
+    ``more`` (how to see the rest, when there are more) on the last, and each answer's
+    three buttons with that answer."""
+
+    channel_id: str
+    recipient: Person
+    intro: str
+    answers: tuple[HeldAnswer, ...]
+    more: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StaffNote:
     """Text for the staff destination (the staff channel; logged if there is none)."""
 
@@ -208,6 +239,7 @@ Outbound = (
     | FileDelivery
     | ConsentRequest
     | SafeguardingAlert
+    | HeldAnswerList
     | StaffNote
 )
 
@@ -236,6 +268,15 @@ def split_for_actor(
     """(replies to whoever acted, everything else). The rule every adapter follows: a reply
     to the actor goes back through the interaction they started (ephemeral where the
     platform allows), everything else through the ordinary outbox."""
-    mine: list[Outbound] = [m for m in messages if is_private_to(m, actor)]
-    others = [m for m in messages if not is_private_to(m, actor)]
+    mine: list[Outbound] = [m for m in messages if _for(m, actor)]
+    others = [m for m in messages if not _for(m, actor)]
     return mine, others
+
+
+def is_held_list_for(message: Outbound, person: Person) -> TypeGuard[HeldAnswerList]:
+    """A /held list for ``person`` (it goes back through their own interaction)."""
+    return isinstance(message, HeldAnswerList) and message.recipient.user_id == person.user_id
+
+
+def _for(message: Outbound, actor: Person) -> bool:
+    return is_private_to(message, actor) or is_held_list_for(message, actor)

@@ -94,6 +94,7 @@ class FakeSlack:
         self.usergroups = {k: list(v) for k, v in (usergroups or {}).items()}
         self.calls: list[ApiCall] = []
         self.hook_posts: list[tuple[str, dict[str, Any]]] = []
+        self.hook_messages: dict[str, dict[str, Any]] = {}  # ts -> a response_url reply
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.deleted: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
         self.ephemerals: dict[str, Ephemeral] = {}  # ts -> the ephemeral message
@@ -330,7 +331,10 @@ class FakeSlack:
         return web.Response(text=f"OK - {len(self._uploads[file_id]['content'])}")
 
     async def _hook(self, request: web.Request) -> web.Response:
-        self.hook_posts.append((request.match_info["key"], await request.json()))
+        body = await request.json()
+        self.hook_posts.append((request.match_info["key"], body))
+        if body.get("blocks"):  # an ephemeral reply with buttons: they can be pressed
+            self.hook_messages[self._next_ts()] = body
         await self._notify()
         return web.Response(text="ok")
 
@@ -444,9 +448,12 @@ class SlackRequests:
         """A press on the button ``action_id`` of a message the fake holds (posted, or an
         ephemeral message shown to ``user_id``)."""
         ephemeral = self.fake.ephemerals.get(message_ts)
+        hooked = self.fake.hook_messages.get(message_ts)
         if ephemeral is not None:
             assert ephemeral.user == user_id, "only its user can see an ephemeral message"
             message = ephemeral.message
+        elif hooked is not None:
+            message = hooked
         else:
             message = self.fake.messages[(channel_id, message_ts)]
         for block in message.get("blocks", []):
@@ -476,7 +483,7 @@ class SlackRequests:
                 "type": "message",
                 "message_ts": message_ts,
                 "channel_id": channel_id,
-                "is_ephemeral": ephemeral is not None,
+                "is_ephemeral": ephemeral is not None or hooked is not None,
             },
             "trigger_id": f"{n}.2.trigger",
             "team": {"id": self.fake.team_id, "domain": "fake"},
@@ -487,7 +494,7 @@ class SlackRequests:
             "response_url": self.fake.hook_url(f"act{n}"),
             "actions": [action],
         }
-        if ephemeral is None:  # Slack leaves the message out for ephemeral messages
+        if ephemeral is None and hooked is None:  # left out for ephemeral messages
             payload["message"] = message
         return payload
 

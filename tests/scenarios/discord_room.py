@@ -20,10 +20,21 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.actions import ReactAction, parse_action_id
+from bot.core.records import AuditEntry
 from tests.discord.harness import EVERYONE, buttons, buttons_labelled, open_room
 from tests.discord.harness import Room as Harness
 from tests.fakes.discord_server import EPHEMERAL, InteractionHandle
-from tests.scenarios.room import Alert, Opened, Post, ReversingRandom, newly
+from tests.scenarios.room import (
+    HELD_WHO_WROTE,
+    Alert,
+    Held,
+    HeldList,
+    Opened,
+    Post,
+    ReversingRandom,
+    held_entries,
+    newly,
+)
 from tests.scenarios.runtime import START, Clock
 
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -48,6 +59,7 @@ class DiscordRoom:
     _handles: dict[str, list[InteractionHandle]] = field(default_factory=dict)
     _notes: dict[str, InteractionHandle] = field(default_factory=dict)
     _forms: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
+    _held: dict[str, InteractionHandle] = field(default_factory=dict)  # the latest /held
 
     @property
     def facilitator(self) -> str:
@@ -92,6 +104,8 @@ class DiscordRoom:
         before = self.private(who)
         handle = await self.harness.command(who, name, **options)
         assert self._first(handle) == PRIVATE_DEFER, self._first(handle)
+        if name == "held":
+            self._held[who] = handle
         return await self._after(who, handle, before)
 
     async def you_said_we_did(
@@ -215,6 +229,27 @@ class DiscordRoom:
         assert self._first(handle) == PRIVATE_DEFER, self._first(handle)
         return await self._after(who, handle, before)
 
+    async def press_held(self, who: str, held: Held, label: str) -> list[str]:
+        return await self._click(who, self.harness.fake.messages[held.ref], label)
+
+    async def who_wrote_held(self, who: str, held: Held, reason: str) -> list[str]:
+        message = self.harness.fake.messages[held.ref]
+        press = await self.harness.click(who, message, HELD_WHO_WROTE)
+        modal = self.harness.modal(press)  # the reason form, as the first response
+        fake = self.harness.fake
+        payload = fake.modal_submit(
+            modal,
+            {"reason": reason},
+            guild_id=self.harness.guild,
+            channel_id=str(message["channel_id"]),
+            user_id=who,
+        )
+        before = self.private(who)
+        handle = await fake.interact(payload)
+        await fake.wait_for_response(handle)
+        assert fake.callbacks(handle.id)[0].json == PRIVATE_DEFER, "defer first, privately"
+        return await self._after(who, handle, before)
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.harness.jobs.run_due(self.harness.client.outbox)
@@ -282,6 +317,33 @@ class DiscordRoom:
                 )
             )
         return found
+
+    def held_list(self, who: str) -> HeldList:
+        shown = [m for m in self.harness.fake.replies(self._held[who]) if m.get("content")]
+        rows: list[tuple[str, list[dict[str, Any]]]] = []
+        for message in shown:
+            assert message["flags"] & EPHEMERAL, "only the lead sees the list"
+            assert len(str(message["content"])) <= 2000, "Discord's limit per message"
+            assert len(message.get("components") or []) <= 5, "five rows a message"
+            for row in message.get("components") or []:
+                rows.append((str(message["id"]), row["components"]))
+        text = "\n".join(readable(str(m["content"])) for m in shown)
+        ids = [str(b["custom_id"]) for _, row in rows for b in row]
+        release = [i for i in ids if i.startswith("cb:release:")]
+        parts = held_entries(text, [i.split(":")[2] for i in release])
+        held = tuple(
+            Held(
+                ref=ref,
+                text=parts[str(row[0]["custom_id"]).split(":")[2]],
+                buttons=tuple(str(b["label"]) for b in row),
+                action_ids=tuple(str(b["custom_id"]) for b in row),
+            )
+            for ref, row in rows
+        )
+        return HeldList(held=held, messages=len(shown), text=text)
+
+    async def audit_entries(self) -> list[AuditEntry]:
+        return await self.harness.engine.desk.audit_entries()
 
     def staff_files(self) -> list[dict[str, bytes]]:
         uploads = self.harness.fake.requests_to(

@@ -23,13 +23,27 @@ from bot.core.outbound import (
     ConsentRequest,
     EndCheckPost,
     FileDelivery,
+    HeldAnswer,
+    HeldAnswerList,
     Outbound,
     PrivateNotice,
     QuestionPost,
     SafeguardingAlert,
     StaffNote,
 )
-from tests.scenarios.room import ACKNOWLEDGE, KEEP_OUT, RELEASE, Alert, Opened, Post, newly
+from bot.core.records import AuditEntry
+from tests.scenarios.room import (
+    ACKNOWLEDGE,
+    HELD_BUTTONS,
+    KEEP_OUT,
+    RELEASE,
+    Alert,
+    Held,
+    HeldList,
+    Opened,
+    Post,
+    newly,
+)
 from tests.scenarios.runtime import Clock, open_scenario_runtime
 
 FACILITATOR = "local-facilitator"
@@ -140,6 +154,15 @@ class LocalRoom:
     async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
         return await self._press(who, action_id, post.ref)
 
+    async def press_held(self, who: str, held: Held, label: str) -> list[str]:
+        return await self._press(who, held.action_for(label))
+
+    async def who_wrote_held(self, who: str, held: Held, reason: str) -> list[str]:
+        action_id = held.action_for("Who wrote it?")
+        return await self._private_after(
+            who, self.channel.ask_who_wrote(self._person(who), action_id, reason)
+        )
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.channel.outbox)
@@ -192,6 +215,8 @@ class LocalRoom:
             if isinstance(message, PrivateNotice | ConsentRequest):
                 if message.recipient.user_id == who:
                     texts.append(message.text)
+            elif isinstance(message, HeldAnswerList) and message.recipient.user_id == who:
+                texts.append(_held_text(message))
             elif (
                 isinstance(message, FileDelivery)
                 and message.audience is Audience.REQUESTER
@@ -220,6 +245,33 @@ class LocalRoom:
             )
         return found
 
+    def held_list(self, who: str) -> HeldList:
+        lists = [
+            (n, m)
+            for n, m in enumerate(self.channel.outbox.sent)
+            if isinstance(m, HeldAnswerList) and m.recipient.user_id == who
+        ]
+        assert lists, f"no /held list was shown to {who}"
+        n, listing = lists[-1]
+        assert listing in self.channel.outbox.replies, "the list goes back only to the lead"
+        held = tuple(
+            Held(
+                ref=f"held-{n}",
+                text=_entry_text(entry),
+                buttons=HELD_BUTTONS,
+                action_ids=(
+                    entry.release_action_id,
+                    entry.keep_out_action_id,
+                    entry.who_wrote_action_id,
+                ),
+            )
+            for entry in listing.answers
+        )
+        return HeldList(held=held, messages=1, text=_held_text(listing))
+
+    async def audit_entries(self) -> list[AuditEntry]:
+        return await self.runtime.engine.desk.audit_entries()
+
     def staff_files(self) -> list[dict[str, bytes]]:
         return [
             {f.name: f.content for f in delivery.files}
@@ -239,6 +291,15 @@ class LocalRoom:
 
     def identifying(self) -> set[str]:
         return {FACILITATOR, STAFF, LEAD, *YOUNG, self.channel.channel_id}
+
+
+def _entry_text(entry: HeldAnswer) -> str:
+    return f"{entry.heading}\nQuestion: {entry.question}\nTheir words: «{entry.words}»\n{entry.why}"
+
+
+def _held_text(listing: HeldAnswerList) -> str:
+    parts = [listing.intro, *(_entry_text(e) for e in listing.answers), listing.more]
+    return "\n\n".join(p for p in parts if p)
 
 
 def _question(room: LocalRoom, question: Post) -> QuestionPost:

@@ -31,11 +31,16 @@ from bot.core.actions import (
     SkipAction,
     parse_action_id,
 )
+from bot.core.records import AuditEntry
 
 ACKNOWLEDGE = "I'm on it"
 RELEASE = "Release to the group"
 KEEP_OUT = "Keep out of the digest"
 ALERT_BUTTONS = (ACKNOWLEDGE, RELEASE, KEEP_OUT)
+HELD_RELEASE = "Release to the group"
+HELD_KEEP_OUT = "Keep out"
+HELD_WHO_WROTE = "Who wrote it?"
+HELD_BUTTONS = (HELD_RELEASE, HELD_KEEP_OUT, HELD_WHO_WROTE)
 _A = TypeVar("_A")
 
 
@@ -109,6 +114,36 @@ class Alert:
             if isinstance(action, ReleaseAction | KeepOutAction):
                 return action.answer_id
         raise AssertionError(f"this alert is about no answer: {self.text!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """One held answer in the lead's /held list, as the lead sees it: the text shown with it
+    (the words included) and its buttons."""
+
+    ref: str  # the platform's reference of the message its buttons are on
+    text: str
+    buttons: tuple[str, ...]  # labels, in order
+    action_ids: tuple[str, ...]
+
+    def action_for(self, label: str) -> str:
+        (found,) = [a for a, b in zip(self.action_ids, self.buttons, strict=True) if b == label]
+        return found
+
+    @property
+    def answer_id(self) -> str:
+        action = parse_action_id(self.action_for(HELD_RELEASE))
+        assert isinstance(action, ReleaseAction), self.action_ids
+        return action.answer_id
+
+
+@dataclass(frozen=True, slots=True)
+class HeldList:
+    """What one /held showed: the held answers, how many messages it took, all its text."""
+
+    held: tuple[Held, ...]
+    messages: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +225,15 @@ class Room(Protocol):
         """Press the button ``action_id`` on a group post (an end-of-session check face)."""
         ...
 
+    async def press_held(self, who: str, held: Held, label: str) -> list[str]:
+        """Press ``HELD_RELEASE`` or ``HELD_KEEP_OUT`` under a held answer in a /held list."""
+        ...
+
+    async def who_wrote_held(self, who: str, held: Held, reason: str) -> list[str]:
+        """Press ``HELD_WHO_WROTE`` under a held answer and give ``reason`` (a form on
+        Discord and Slack, an option on the local adapter)."""
+        ...
+
     async def batch_time(self) -> None:
         """The clock reaches the next batch time: due timed jobs run through this adapter."""
         ...
@@ -228,6 +272,15 @@ class Room(Protocol):
         """What the safeguarding lead was sent."""
         ...
 
+    def held_list(self, who: str) -> HeldList:
+        """What ``who``'s latest /held showed them, privately (checked against the
+        platform's limits as it is read)."""
+        ...
+
+    async def audit_entries(self) -> list[AuditEntry]:
+        """The safeguarding audit log, oldest first."""
+        ...
+
     def staff_files(self) -> list[dict[str, bytes]]:
         """Files delivered to the staff destination, one name → content map per delivery."""
         ...
@@ -252,6 +305,25 @@ def questions(room: Room) -> list[Post]:
 
 def answers(room: Room) -> list[Post]:
     return [post for post in room.group() if post.is_answer]
+
+
+def held_entries(text: str, answer_ids: Sequence[str]) -> dict[str, str]:
+    """Each held answer's part of a /held list's text: from its heading (which names the
+    answer) to the next heading, or to the "and N more" line."""
+    starts = {}
+    for answer_id in answer_ids:
+        at = text.find(f" · answer {answer_id}")
+        assert at >= 0, f"answer {answer_id} is not in the list"
+        starts[answer_id] = text.rfind("Session ", 0, at)
+    ends = [*sorted(starts.values()), len(text)]
+    more = text.find("… and ")
+    parts = {}
+    for answer_id, start in starts.items():
+        end = min(e for e in ends if e > start)
+        if more > start:
+            end = min(end, more)
+        parts[answer_id] = text[start:end].strip()
+    return parts
 
 
 def newly(before: Sequence[str], after: Iterable[str]) -> list[str]:

@@ -30,8 +30,18 @@ from bot.core.actions import (
     consent_action_id,
     parse_action_id,
 )
+from bot.core.records import AuditEntry
 from tests.fakes.slack_server import Ephemeral, FakeSlack
-from tests.scenarios.room import Alert, Opened, Post, newly
+from tests.scenarios.room import (
+    HELD_WHO_WROTE,
+    Alert,
+    Held,
+    HeldList,
+    Opened,
+    Post,
+    held_entries,
+    newly,
+)
 from tests.scenarios.runtime import Clock, open_scenario_runtime
 from tests.slack.conftest import (
     ALL_SLACK_IDS,
@@ -78,6 +88,7 @@ class SlackRoom:
     _notes: dict[str, dict[str, Any] | Ephemeral] = field(default_factory=dict)
     _forms: dict[str, dict[str, Any]] = field(default_factory=dict)
     _events: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _held: dict[str, str] = field(default_factory=dict)  # who → the latest /held's reply key
 
     @property
     def fake(self) -> FakeSlack:
@@ -117,6 +128,8 @@ class SlackRoom:
         )
         fields = dict(parse_qsl(body))
         self._own(who, fields["response_url"], fields["trigger_id"])
+        if name == "held":
+            self._held[who] = fields["response_url"].rsplit("/", 1)[-1]
         reply = await self.harness.slack.post(body, FORM)
         assert reply.status == 200, reply
         assert reply.body == "", "acknowledged at once, with nothing shown in the channel"
@@ -252,6 +265,22 @@ class SlackRoom:
         texts, _ = await self._press(who, CHANNEL, post.ref, action_id)
         return texts
 
+    async def press_held(self, who: str, held: Held, label: str) -> list[str]:
+        texts, _ = await self._press(who, CHANNEL, held.ref, held.action_for(label))
+        return texts
+
+    async def who_wrote_held(self, who: str, held: Held, reason: str) -> list[str]:
+        action_id = held.action_for(HELD_WHO_WROTE)
+        _, view = await self._press(who, CHANNEL, held.ref, action_id)
+        assert view is not None, "a form asks for the reason"
+        (block,) = [b for b in view["blocks"] if b.get("type") == "input"]
+        values = {block["block_id"]: {block["element"]["action_id"]: reason}}
+        before = self.private(who)
+        reply = await self.harness.slack.submit(user_id=who, view=view, values=values)
+        assert (reply.status, reply.body) == (200, ""), "an empty ack closes the form"
+        await self.settle()
+        return newly(before, self.private(who))
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.harness.adapter.outbox)
@@ -329,6 +358,38 @@ class SlackRoom:
             )
         return found
 
+    def held_list(self, who: str) -> HeldList:
+        bodies = [body for key, body in self.fake.hook_posts if key == self._held.get(who)]
+        refs = {id(body): ts for ts, body in self.fake.hook_messages.items()}
+        texts: list[str] = []
+        found: list[tuple[str, dict[str, str]]] = []
+        for body in bodies:
+            assert body["response_type"] == "ephemeral", "only the lead sees the list"
+            blocks = body.get("blocks") or []
+            assert len(blocks) <= 50, "Slack's limit: 50 blocks a message"
+            for block in blocks:
+                text = (block.get("text") or {}).get("text", "")
+                assert len(text) <= 3000, "Slack's limit: 3000 characters a section"
+                if block.get("type") == "actions":
+                    found.append((refs[id(body)], _buttons({"blocks": [block]})))
+                else:
+                    texts += _texts([block])
+        text = html.unescape("\n".join(texts))
+        parts = held_entries(text, [_answer_of(buttons) for _, buttons in found])
+        held = tuple(
+            Held(
+                ref=ref,
+                text=parts[_answer_of(buttons)],
+                buttons=tuple(buttons),
+                action_ids=tuple(buttons.values()),
+            )
+            for ref, buttons in found
+        )
+        return HeldList(held=held, messages=len(bodies), text=text)
+
+    async def audit_entries(self) -> list[AuditEntry]:
+        return await self.runtime.engine.desk.audit_entries()
+
     def staff_files(self) -> list[dict[str, bytes]]:
         return [dict(s.files) for s in self.fake.shared if s.channel_id == STAFF_CHANNEL]
 
@@ -349,6 +410,11 @@ def _slash_text(name: str, options: Mapping[str, str]) -> str:
     if name == "worried":
         return options.get("message", "")
     return " ".join(f'{key}="{value}"' for key, value in options.items())
+
+
+def _answer_of(buttons: Mapping[str, str]) -> str:
+    release = [a for a in buttons.values() if a.startswith("cb:release:")]
+    return release[0].split(":")[2]
 
 
 def _buttons(message: Mapping[str, Any]) -> dict[str, str]:
