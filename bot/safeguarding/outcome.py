@@ -61,7 +61,7 @@ _PRESENT_VERBS = frozenset({
     "is", "am", "im", "are", "isnt", "arent", "aint", "keeps", "keep", "does", "doesnt", "dont",
     "cant", "has", "have", "hasnt", "havent", "ive", "theres", "gets", "goes", "says", "wants",
     "makes", "lets", "tells", "calls", "hits", "gonna", "wanna", "hes", "shes", "theyre",
-    "youre", "its", "thats", "will", "wont", "ill", "theyll",
+    "youre", "its", "thats", "will", "wont", "ill", "theyll", "theyve", "weve", "youve",
 })  # fmt: skip
 _EXPLAINING = frozenset({"why", "how", "because", "cos"})
 _PERFECT = frozenset({"ive", "have", "has", "weve", "theyve", "hes", "shes", "hasnt", "havent"})

@@ -11,6 +11,8 @@ figurative phrases, games and sport, the policy register and comparisons.
   "us" and "our" in it speak for a group, not the writer ("we get exploited for our stories
   at these events" is policy talk). So do they in any distanced sentence ("for some of us,
   being in care was where we were abused").
+- jokes: in a sentence with a joke marker ("lol", 😂) a hint does not count; topics,
+  concerns and phrases do (a joking word on a real sign still holds).
 - ``likeness``: a topic just after a comparison ("like it was a punishment", "basically
   getting evicted from your own life") is weaker, a hint, unless its clause says now.
 """
@@ -62,7 +64,13 @@ class Context:
     everyday: tuple[tuple[int, int], ...]  # spans of everyday and (when joking) figurative
     figurative: tuple[tuple[int, int], ...]  # spans of figurative phrases in joking sentences
     play: tuple[tuple[int, int], ...] = ()  # spans of games and sport
+    joke_sentences: frozenset[int] = frozenset()  # sentences with a joke marker
     compared: frozenset[int] = frozenset()  # words just after a comparison, in a clause not now
+
+    def jokey(self, m: Match, found: Sequence[Word]) -> bool:
+        """Whether hint ``m`` is in a joking sentence, written plainly: two weak signs in a
+        joke ("if she eats my crisps again 😂") are not enough."""
+        return found[m.start].sentence in self.joke_sentences and not _disguised(m, found)
 
     def playing(self, m: Match, found: Sequence[Word], lexicon: Lexicon) -> bool:
         """Whether ``m`` is near a game or sport in its clause, written plainly, in a
@@ -139,7 +147,7 @@ def evidence(
                 and context.personal(m.start, m.end, found)
             )
         else:
-            if not _negated(m, found, context.negations, lexicon):
+            if not _negated(m, found, context.negations, lexicon) and not context.jokey(m, found):
                 hints.append(m)
             continue
         if counts:
@@ -208,6 +216,7 @@ def _context(
         everyday,
         figurative,
         play,
+        frozenset(joking),
         _compared(found, matches),
     )
 
