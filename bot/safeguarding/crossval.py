@@ -11,8 +11,8 @@ joined to that score as the screen joins them: an answer the lexicon does not ho
 when the score reaches the threshold and the second opinion may read it (``screen``, rule
 9). For each regularisation setting and threshold:
 
-- fresh dev: hold recall and precision; past-and-over stories (``inform_lead``) and shared
-  answers (``share``) held;
+- fresh dev (both fresh sets, ``source == "fresh"``): hold recall and precision;
+  past-and-over stories (``inform_lead``) and shared answers (``share``) held;
 - real dev: ordinary answers held (the target is at most 3%);
 - the second opinion's own holds, out of fold: how many it added to the lexicon's (how many
   of those were labelled ``hold``, and how many were real ordinary answers), and the model
@@ -210,7 +210,7 @@ def format_cv(report: CvReport) -> str:
     folds = "leave-one-author-out" if report.by_author else f"{FOLDS}-fold"
     lines = [
         f"{folds} cross-validation on {report.answers} dev answers "
-        f"({report.fresh_holds} fresh-dev holds); out-of-fold figures",
+        f"({report.fresh_holds} fresh holds); out-of-fold figures",
         head,
         "-" * len(head),
     ]
