@@ -65,6 +65,7 @@ class Context:
     figurative: tuple[tuple[int, int], ...]  # spans of figurative phrases in joking sentences
     play: tuple[tuple[int, int], ...] = ()  # spans of games and sport
     joke_sentences: frozenset[int] = frozenset()  # sentences with a joke marker
+    excused: frozenset[int] = frozenset()  # clauses that explain an injury away
     compared: frozenset[int] = frozenset()  # words just after a comparison, in a clause not now
 
     def jokey(self, m: Match, found: Sequence[Word]) -> bool:
@@ -78,7 +79,7 @@ class Context:
         if not self.play or not lexicon.categories[m.label[1]].playable or _disguised(m, found):
             return False
         clause = found[m.start].clause
-        if any(w.clause == clause and w.norm in _EXPLAINED_AWAY for w in found):
+        if clause in self.excused:
             return False  # "told school i did it at football": an injury explained away
         return any(
             found[s].clause == clause and s - PLAY_REACH < m.end and m.start < e + PLAY_REACH
@@ -208,6 +209,7 @@ def _context(
         if m.label[0] is Kind.FIGURATIVE and found[m.start].sentence in joking
     )
     play = tuple((m.start, m.end) for m in matches if m.label[0] is Kind.PLAY)
+    excused = frozenset(w.clause for w in found if w.norm in _EXPLAINED_AWAY) if play else None
     return Context(
         cues,
         cues | people,
@@ -217,6 +219,7 @@ def _context(
         figurative,
         play,
         frozenset(joking),
+        excused or frozenset(),
         _compared(found, matches),
     )
 
