@@ -1,15 +1,18 @@
 """Cross-validation of the second opinion on the dev sets: how to choose its threshold.
 
 The training answers (``train.training_answers``) are split into 5 folds, stratified by
-source and label, with a fixed seed. For each fold a model is trained on the other four
+source and label, with a fixed seed; or, with ``by_author`` (``--cv-authors``), one fold per
+author or gatherer (brief-A, brief-B, G1, G2, and each old set, written by one person): the
+model that scores an author's answers never saw a word that author wrote, which is how a
+fresh set by a new author meets it. For each fold a model is trained on the other four
 (``bot.textmodel``, as ``train.build`` does) and scores the fold's answers, so every
 answer gets a score from a model that never saw it. The lexicon's outcome for each answer is
 joined to that score as the screen joins them: an answer the lexicon does not hold is held
 when the score reaches the threshold and the second opinion may read it (``screen``, rule
 9). For each regularisation setting and threshold:
 
-- fresh dev: hold recall and precision; past-and-over stories (``inform_lead``) and shared
-  answers (``share``) held;
+- fresh dev (both fresh sets, ``source == "fresh"``): hold recall and precision;
+  past-and-over stories (``inform_lead``) and shared answers (``share``) held;
 - real dev: ordinary answers held (the target is at most 3%);
 - the second opinion's own holds, out of fold: how many it added to the lexicon's (how many
   of those were labelled ``hold``, and how many were real ordinary answers), and the model
@@ -72,6 +75,7 @@ class Row:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CvReport:
+    by_author: bool
     answers: int
     fresh_holds: int
     rows: tuple[Row, ...]
@@ -90,15 +94,29 @@ class CvReport:
 
 
 def out_of_fold_scores(
-    answers: Sequence[Labelled], settings: TrainSettings, folds: int = FOLDS
+    answers: Sequence[Labelled],
+    settings: TrainSettings,
+    folds: int = FOLDS,
+    *,
+    by_author: bool = False,
 ) -> list[float]:
-    """Each answer's ``hold`` probability from a model trained without its fold."""
-    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
+    """Each answer's ``hold`` probability from a model trained without its fold (its
+    author's or gatherer's answers, with ``by_author``)."""
+    from sklearn.model_selection import (  # type: ignore[import-untyped]
+        LeaveOneGroupOut,
+        StratifiedKFold,
+    )
 
     strata = [f"{a.source}-{a.hold}" if a.source != "real" else "real" for a in answers]
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    if by_author:
+        groups = [a.group for a in answers]
+        split = LeaveOneGroupOut().split(strata, strata, groups)
+    else:
+        split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED).split(
+            strata, strata
+        )
     scores = [0.0] * len(answers)
-    for train_rows, test_rows in splitter.split(strata, strata):
+    for train_rows, test_rows in split:
         fitted = train(
             [answers[i].example() for i in train_rows],
             [LABEL],
@@ -117,6 +135,7 @@ def cross_validate(
     *,
     c_values: Sequence[float] = C_VALUES,
     thresholds: Sequence[float] = THRESHOLDS,
+    by_author: bool = False,
 ) -> CvReport:
     """The figures of the module docstring for every setting and threshold."""
     lexical = [lexicon.screen(a.text).outcome.value for a in answers]
@@ -124,10 +143,11 @@ def cross_validate(
     rows: list[Row] = []
     for c in c_values:
         settings = TrainSettings(c=c, class_weight=SETTINGS.class_weight, min_df=SETTINGS.min_df)
-        scores = out_of_fold_scores(answers, settings)
+        scores = out_of_fold_scores(answers, settings, by_author=by_author)
         for threshold in (None, *thresholds):
             rows.append(_row(answers, lexical, reads, scores, c, threshold))
     return CvReport(
+        by_author=by_author,
         answers=len(answers),
         fresh_holds=sum(a.source == "fresh" and a.hold for a in answers),
         rows=tuple(rows),
@@ -187,9 +207,10 @@ def format_cv(report: CvReport) -> str:
         f"{'shared held':>11}  {'real held':>10}  {'added (right, real)':>19}  "
         f"{'model alone R/P':>15}"
     )
+    folds = "leave-one-author-out" if report.by_author else f"{FOLDS}-fold"
     lines = [
-        f"{FOLDS}-fold cross-validation on {report.answers} dev answers "
-        f"({report.fresh_holds} fresh-dev holds); out-of-fold figures",
+        f"{folds} cross-validation on {report.answers} dev answers "
+        f"({report.fresh_holds} fresh holds); out-of-fold figures",
         head,
         "-" * len(head),
     ]

@@ -17,7 +17,9 @@ keys are single words, written as young people type them.
 
 The lists the policy reads (``outcome``): ``asks`` (requests to talk privately), ``past``,
 ``over`` and ``now`` (when what is told happened), ``jokes``, ``joke_emoji`` and
-``figurative`` (joking speech); a category's ``now_only`` (evidence told in the past counts
+``figurative`` (joking speech); ``play`` (games and sport), ``collective`` (the policy
+register), ``likeness`` (comparisons) and ``dates`` (time words that say now only in a
+clause told in the present); a category's ``now_only`` (evidence told in the past counts
 only as past and over). ``model`` names the second opinion's file, in the lexicon's folder.
 """
 
@@ -59,6 +61,10 @@ _TOP_KEYS = frozenset(
         "jokes",
         "joke_emoji",
         "figurative",
+        "play",
+        "collective",
+        "likeness",
+        "dates",
         "model",
     }
 )
@@ -73,6 +79,7 @@ _CATEGORY_KEYS = frozenset(
         "hints",
         "negatable",
         "now_only",
+        "playable",
         "emoji",
     }
 )
@@ -90,6 +97,7 @@ class Category:
     hints: tuple[str, ...] = ()  # two near each other, with a cue or close person near
     negatable: bool = True  # may "not" / "never" just before a topic cancel it
     now_only: bool = False  # evidence counts only when told as now (or as past and over)
+    playable: bool = True  # its words near a game or sport (``play``) are play, phrases too
     emoji: tuple[str, ...] = ()  # a disclosure on their own
 
 
@@ -114,6 +122,10 @@ class Lexicon:
     jokes: tuple[str, ...] = ()  # "lol", "jk": the sentence is joking
     joke_emoji: tuple[str, ...] = ()  # "😂": so is this, after it in the same sentence
     figurative: tuple[str, ...] = ()  # everyday in a joking sentence only ("murder me")
+    play: tuple[str, ...] = ()  # games and sport ("at fifa"): harm words near them are play
+    collective: tuple[str, ...] = ()  # the policy register ("the system", "care leavers")
+    likeness: tuple[str, ...] = ()  # comparisons ("like it was a", "basically")
+    dates: tuple[str, ...] = ()  # "next week", "every day": now only in a present clause
     model_file: Path | None = None  # the second opinion's model, if the file names one
 
     @property
@@ -175,6 +187,10 @@ def parse_lexicon(name: str, data: dict[str, Any], folder: Path | None = None) -
         jokes=_phrases(name, "jokes", data.get("jokes", []), known),
         joke_emoji=_emoji(name, "joke_emoji", data.get("joke_emoji", [])),
         figurative=_phrases(name, "figurative", data.get("figurative", []), known),
+        play=_phrases(name, "play", data.get("play", []), known),
+        collective=_phrases(name, "collective", data.get("collective", []), known),
+        likeness=_phrases(name, "likeness", data.get("likeness", []), known),
+        dates=_phrases(name, "dates", data.get("dates", []), known),
         model_file=folder / model.strip() if isinstance(model, str) and folder else None,
     )
 
@@ -235,6 +251,9 @@ def _category(name: str, at: str, entry: object, groups: set[str]) -> Category:
     now_only = entry.get("now_only", False)
     if not isinstance(now_only, bool):
         raise DataFileError(name, f"{at}.now_only", "must be true or false")
+    playable = entry.get("playable", True)
+    if not isinstance(playable, bool):
+        raise DataFileError(name, f"{at}.playable", "must be true or false")
     emoji = _emoji(name, f"{at}.emoji", entry.get("emoji", []))
     return Category(
         id=entry["id"],
@@ -246,6 +265,7 @@ def _category(name: str, at: str, entry: object, groups: set[str]) -> Category:
         hints=hints,
         negatable=negatable,
         now_only=now_only,
+        playable=playable,
         emoji=emoji,
     )
 

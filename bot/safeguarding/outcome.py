@@ -19,12 +19,15 @@ around it say it is past and over. It is **past and over** when all of these are
 2. its sentence is told in the past tense: it has a past-tense verb ("was", "used", "got",
    "-ed": ``_PAST_VERBS``);
 3. nothing says it is now: its clause has no word of ``now`` ("still", "again", "rn",
-   "last night", "this week"), and its part of the clause (up to a joining word such as
-   "and", "but", "so") no present-tense verb: one of ``_PRESENT_VERBS`` ("is", "im",
+   "last night", "this week") nor a word of ``dates`` ("next week", "every day", "monday")
+   in a part of a clause not told in the past ("got moved the next week" is past), and its
+   part of the clause (up to a joining word such as "and", "but", "so") no present-tense
+   verb: one of ``_PRESENT_VERBS`` ("is", "im",
    "keeps", "dont", "ive", "will") or a subject pronoun's verb that is not past ("i wish",
    "he hits"). The words of ``past`` and ``over`` phrases are left out ("im safe now" is
-   not "im"), and so is a verb that explains ("which is why") or follows a past one
-   ("didnt have").
+   not "im"), and so is a verb that explains ("which is why"), follows a past one
+   ("didnt have"), or makes a perfect tense of a past one ("ive been groomed before",
+   ``_PERFECT``; "ive been cutting" is present).
 
 In a category marked ``now_only`` (bullying: "happening now and serious"), evidence in a part
 of a clause told in the past (a past-tense verb, and nothing saying now as in 3) counts only
@@ -58,9 +61,10 @@ _PRESENT_VERBS = frozenset({
     "is", "am", "im", "are", "isnt", "arent", "aint", "keeps", "keep", "does", "doesnt", "dont",
     "cant", "has", "have", "hasnt", "havent", "ive", "theres", "gets", "goes", "says", "wants",
     "makes", "lets", "tells", "calls", "hits", "gonna", "wanna", "hes", "shes", "theyre",
-    "youre", "its", "thats", "will", "wont", "ill", "theyll",
+    "youre", "its", "thats", "will", "wont", "ill", "theyll", "theyve", "weve", "youve",
 })  # fmt: skip
 _EXPLAINING = frozenset({"why", "how", "because", "cos"})
+_PERFECT = frozenset({"ive", "have", "has", "weve", "theyve", "hes", "shes", "hasnt", "havent"})
 _SUBJECTS = frozenset({"i", "we", "he", "she", "they", "you", "u"})
 _JOINS = frozenset({"and", "but", "so", "then", "though", "tho", "although", "cos", "because"})
 _ADVERBS = frozenset({
@@ -113,6 +117,12 @@ def judge(
     segments = _segments(found)
     past_tense, past_parts, present = _tenses(found, segments, in_frame)
     now_clauses = {found[m.start].clause for m in matches if m.label[0] is Kind.NOW}
+    now_clauses.update(
+        found[m.start].clause
+        for m in matches
+        if m.label[0] is Kind.DATE
+        and (segments[m.start] not in past_parts or segments[m.start] in present)
+    )
 
     def said_now(i: int) -> bool:
         return found[i].clause in now_clauses or segments[i] in present
@@ -195,9 +205,24 @@ def _finite_present(verb: str | None) -> bool:
 def _not_present(found: Sequence[Word], i: int) -> bool:
     """Whether present-tense word ``i`` explains ("which is why") or is not the tense of its
     clause ("didnt have", "had to keep")."""
-    return (i + 1 < len(found) and found[i + 1].norm in _EXPLAINING) or (
-        i > 0 and found[i - 1].norm in _NOT_TENSE
+    return (
+        (i + 1 < len(found) and found[i + 1].norm in _EXPLAINING)
+        or (i > 0 and found[i - 1].norm in _NOT_TENSE)
+        or _perfect(found, i)
     )
+
+
+def _perfect(found: Sequence[Word], i: int) -> bool:
+    """Whether word ``i`` makes a perfect tense of a past verb ("ive been groomed", "has
+    had"), not a present one ("ive been cutting")."""
+    if found[i].norm not in _PERFECT or i + 2 >= len(found):
+        return False
+    been, verb = found[i + 1], found[i + 2]
+    if been.clause != found[i].clause or verb.clause != been.clause:
+        return False
+    if been.norm == "had":
+        return True
+    return been.norm == "been" and _is_past_verb(verb.norm) and not verb.norm.endswith("ing")
 
 
 def _is_past_verb(word: str) -> bool:

@@ -39,7 +39,10 @@ Rules, in the order they apply:
 9. An answer the lexicon does not hold is held if the second opinion's probability reaches
    its threshold; the lead is told the probability and the nearest labelled examples. The
    second opinion reads only an answer of eight words or more, or one in which the lexicon
-   found a word of a category, counted or not (``SECOND_OPINION_WORDS``).
+   found a word of a category, counted or not (``SECOND_OPINION_WORDS``), and not one whose
+   every sentence with such a word is joking or about a game or sport ("i'll kill my
+   brother if he takes my charger again 😂", "battered me at fifa"): the lexicon has read
+   those words as ordinary, and the model, which cannot tell a joke, may not overrule it.
 
 ``evidence`` is the answer's own text for each counted match, in reading order; ``why`` says
 in plain words what made the decision.
@@ -67,7 +70,7 @@ DEFAULT_LEXICON = SHIPPED_PROMPTS_DIR / "safeguarding.toml"
 # found any harm word, counted or not: a model trained on a few hundred answers cannot judge
 # "me" or "busy week".
 SECOND_OPINION_WORDS = 8
-_SIGNALS = frozenset({Kind.PHRASE, Kind.TOPIC, Kind.CONCERN, Kind.HINT, Kind.ASK})
+_HARM_WORDS = frozenset({Kind.PHRASE, Kind.TOPIC, Kind.CONCERN, Kind.HINT})
 _KIND_WORDS = {
     Kind.PHRASE: "phrase",
     Kind.TOPIC: "word",
@@ -161,9 +164,8 @@ class DisclosureScreen:
         folded = fold(text)
         found = self._matcher.expanded(folded_words(folded))
         matches = self._matcher.matches(found)
-        counted = evidence(
-            found, matches, self._matcher, self._lexicon, self._joking(text, found, matches)
-        )
+        joking = self._joking(text, found, matches)
+        counted = evidence(found, matches, self._matcher, self._lexicon, joking)
         if self._emoji and not text.isascii():
             counted += (
                 Evidence(Kind.PHRASE, n, -1, -1)
@@ -171,8 +173,10 @@ class DisclosureScreen:
                 if emoji in folded.text
             )
         judgement = judge(found, matches, counted, self._now_only)
-        readable = len(found) >= SECOND_OPINION_WORDS or any(
-            m.label[0] in _SIGNALS for m in matches
+        harm = {found[m.start].sentence for m in matches if m.label[0] in _HARM_WORDS}
+        light = joking | {found[m.start].sentence for m in matches if m.label[0] is Kind.PLAY}
+        readable = (len(found) >= SECOND_OPINION_WORDS or bool(harm)) and not (
+            harm and harm <= light and not any(w.disguised for w in found)
         )
         return self._verdict(text, found, judgement), readable
 

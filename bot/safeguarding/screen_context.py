@@ -1,6 +1,20 @@
 """Which lexicon matches count as evidence, given the words around them (rules 3-8 of
 ``screen``'s docstring): personal cues, distancing, negation, pairs of hints, everyday and
-figurative phrases.
+figurative phrases, games and sport, the policy register and comparisons.
+
+- ``play``: a harm word within ``PLAY_REACH`` words of a game or sport in its clause ("he
+  battered me at fifa", "homeless in minecraft") is play, a phrase too, unless its category
+  is not ``playable`` (self-harm), it is written in disguise, or its clause explains an
+  injury away ("school think it was football", ``_EXPLAINED_AWAY``).
+- ``collective``: a sentence in the policy register ("the system", "care leavers", "local
+  authorities") with no cue of one person ("I", "my", "my brother") is distanced, and "we",
+  "us" and "our" in it speak for a group, not the writer ("we get exploited for our stories
+  at these events" is policy talk). So do they in any distanced sentence ("for some of us,
+  being in care was where we were abused").
+- jokes: in a sentence with a joke marker ("lol", 😂) a hint does not count; topics,
+  concerns and phrases do (a joking word on a real sign still holds).
+- ``likeness``: a topic just after a comparison ("like it was a punishment", "basically
+  getting evicted from your own life") is weaker, a hint, unless its clause says now.
 """
 
 from __future__ import annotations
@@ -17,6 +31,14 @@ NEAR = 3  # words either side of a topic in which a personal cue counts
 NEGATION_REACH = 2  # words before a topic in which a negation cancels it
 CONCERN_REACH = 6  # words either side of a concern or hint in which a cue or person counts
 HINT_REACH = 6  # most words between two hints that count together
+PLAY_REACH = 6  # words either side of a harm word in which a game or sport makes it play
+LIKENESS_REACH = 3  # words after a comparison in which a topic is weaker
+_GROUP_VOICE = frozenset({"we", "us", "our", "ours"})
+# Words that explain an injury away: play near them is the cover story, not the cause.
+_EXPLAINED_AWAY = frozenset({
+    "said", "say", "says", "told", "tell", "tells", "think", "thinks", "thought", "pretend",
+    "pretended", "pretending", "excuse", "lie", "lied", "lying", "blamed", "blame",
+})  # fmt: skip
 
 _HARM = frozenset({Kind.PHRASE, Kind.TOPIC, Kind.CONCERN, Kind.HINT})
 
@@ -41,6 +63,28 @@ class Context:
     negations: set[int]  # where each negation ends (the word after it)
     everyday: tuple[tuple[int, int], ...]  # spans of everyday and (when joking) figurative
     figurative: tuple[tuple[int, int], ...]  # spans of figurative phrases in joking sentences
+    play: tuple[tuple[int, int], ...] = ()  # spans of games and sport
+    joke_sentences: frozenset[int] = frozenset()  # sentences with a joke marker
+    excused: frozenset[int] = frozenset()  # clauses that explain an injury away
+    compared: frozenset[int] = frozenset()  # words just after a comparison, in a clause not now
+
+    def jokey(self, m: Match, found: Sequence[Word]) -> bool:
+        """Whether hint ``m`` is in a joking sentence, written plainly: two weak signs in a
+        joke ("if she eats my crisps again 😂") are not enough."""
+        return found[m.start].sentence in self.joke_sentences and not _disguised(m, found)
+
+    def playing(self, m: Match, found: Sequence[Word], lexicon: Lexicon) -> bool:
+        """Whether ``m`` is near a game or sport in its clause, written plainly, in a
+        category whose words can be play."""
+        if not self.play or not lexicon.categories[m.label[1]].playable or _disguised(m, found):
+            return False
+        clause = found[m.start].clause
+        if clause in self.excused:
+            return False  # "told school i did it at football": an injury explained away
+        return any(
+            found[s].clause == clause and s - PLAY_REACH < m.end and m.start < e + PLAY_REACH
+            for s, e in self.play
+        )
 
     def ordinary(self, m: Match, found: Sequence[Word]) -> bool:
         """Whether ``m`` overlaps an everyday phrase ("kicked out of the group chat"), and
@@ -84,9 +128,17 @@ def evidence(
             if kind is Kind.MARKER:
                 hints.append(m)
             continue
-        if kind is Kind.PHRASE or kind is Kind.ASK:
+        if kind is Kind.ASK:
+            counts = not context.covered(m, found)
+        elif context.playing(m, found, lexicon):
+            continue
+        elif kind is Kind.PHRASE:
             counts = not context.covered(m, found)
         elif context.ordinary(m, found) or context.joking(m, found):
+            continue
+        elif kind is Kind.TOPIC and m.start in context.compared and not _disguised(m, found):
+            if not _negated(m, found, context.negations, lexicon):
+                hints.append(Match((Kind.HINT, category), m.start, m.end))
             continue
         elif kind is Kind.TOPIC:
             counts = _topic_counts(m, found, context, lexicon)
@@ -96,7 +148,7 @@ def evidence(
                 and context.personal(m.start, m.end, found)
             )
         else:
-            if not _negated(m, found, context.negations, lexicon):
+            if not _negated(m, found, context.negations, lexicon) and not context.jokey(m, found):
                 hints.append(m)
             continue
         if counts:
@@ -113,9 +165,25 @@ def _context(
 ) -> Context:
     """Word positions of cues, people and negations, the distanced sentences, and the
     spans of everyday phrases."""
-    cue_spans = [(m.start, m.end) for m in matches if m.label[0] is Kind.CUE]
-    people_spans = [(m.start, m.end) for m in matches if m.label[0] is Kind.PERSON]
+    mine = {
+        found[m.start].sentence
+        for m in matches
+        if m.label[0] is Kind.CUE
+        and any(w.norm not in _GROUP_VOICE for w in found[m.start : m.end])
+    }
+    collective = {found[m.start].sentence for m in matches if m.label[0] is Kind.COLLECTIVE} - mine
     far_spans = [(m.start, m.end) for m in matches if m.label[0] is Kind.DISTANCING]
+    group_talk = collective | {found[s].sentence for s, _ in far_spans}
+    cue_spans = [
+        (m.start, m.end)
+        for m in matches
+        if m.label[0] is Kind.CUE
+        and not (
+            found[m.start].sentence in group_talk
+            and all(w.norm in _GROUP_VOICE for w in found[m.start : m.end])
+        )
+    ]
+    people_spans = [(m.start, m.end) for m in matches if m.label[0] is Kind.PERSON]
     longest_cue = _longest_cover(cue_spans, len(found))
     longest_far = _longest_cover(far_spans, len(found))
     cues: set[int] = set()
@@ -126,7 +194,7 @@ def _context(
     for start, end in people_spans:
         if max(longest_far[start:end]) <= end - start:  # "social workers" is distancing
             people.update(range(start, end))
-    distanced: set[int] = set()
+    distanced: set[int] = set(collective)
     for start, end in far_spans:
         if max(longest_cue[start:end]) <= end - start:
             distanced.add(found[start].sentence)
@@ -140,7 +208,37 @@ def _context(
         for m in matches
         if m.label[0] is Kind.FIGURATIVE and found[m.start].sentence in joking
     )
-    return Context(cues, cues | people, distanced, negations, everyday, figurative)
+    play = tuple((m.start, m.end) for m in matches if m.label[0] is Kind.PLAY)
+    excused = frozenset(w.clause for w in found if w.norm in _EXPLAINED_AWAY) if play else None
+    return Context(
+        cues,
+        cues | people,
+        distanced,
+        negations,
+        everyday,
+        figurative,
+        play,
+        frozenset(joking),
+        excused or frozenset(),
+        _compared(found, matches),
+    )
+
+
+def _compared(found: Sequence[Word], matches: Sequence[Match]) -> frozenset[int]:
+    """The words within ``LIKENESS_REACH`` after a comparison, in its clause, where the
+    clause has no word saying now."""
+    now = {found[m.start].clause for m in matches if m.label[0] is Kind.NOW}
+    out: set[int] = set()
+    for m in matches:
+        if m.label[0] is not Kind.LIKENESS or found[m.start].clause in now:
+            continue
+        clause = found[m.start].clause
+        out.update(
+            i
+            for i in range(m.end, min(len(found), m.end + LIKENESS_REACH))
+            if found[i].clause == clause
+        )
+    return frozenset(out)
 
 
 def _topic_counts(m: Match, found: Sequence[Word], context: Context, lexicon: Lexicon) -> bool:

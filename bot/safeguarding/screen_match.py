@@ -60,6 +60,10 @@ class Kind(enum.IntEnum):
     NOW = 13  # says it is now ("still", "again", "last night")
     JOKE = 14  # marks a sentence as joking ("lol", "jk")
     FIGURATIVE = 15  # an everyday phrase only in a joking sentence ("murder me")
+    PLAY = 16  # a game or sport ("at fifa", "in minecraft"): harm words near it are play
+    COLLECTIVE = 17  # the policy register ("the system", "care leavers", "local authorities")
+    LIKENESS = 18  # a comparison ("like it was a", "basically"): a topic after it is weaker
+    DATE = 19  # a time word ("next week", "every day"): now only in a clause told as present
 
 
 Label = tuple[Kind, int]  # what a lexicon entry is, and its category (-1 for global lists)
@@ -120,6 +124,10 @@ class Matcher:
             (Kind.NOW, lexicon.now),
             (Kind.JOKE, lexicon.jokes),
             (Kind.FIGURATIVE, lexicon.figurative),
+            (Kind.PLAY, lexicon.play),
+            (Kind.COLLECTIVE, lexicon.collective),
+            (Kind.LIKENESS, lexicon.likeness),
+            (Kind.DATE, lexicon.dates),
         ):
             for entry in entries:
                 self._add(entry, (kind, -1))
@@ -339,7 +347,8 @@ def _joined_variants(sequence: tuple[str | None, ...]) -> list[tuple[str | None,
     variants = [sequence]
     for i in range(len(sequence) - 1):
         a, b = sequence[i], sequence[i + 1]
-        if a is not None and b is not None:
+        # Two letters joined ("b&b" as "bb") squash to one: a lone "b" is not a b&b.
+        if a is not None and b is not None and len(a.removeprefix(EXACT) + b) > 2:
             # Joined to an exact word, the whole is exact ("years =older" is not "years old").
             exact = EXACT if EXACT in (a[:1], b[:1]) else ""
             both = exact + a.removeprefix(EXACT) + b.removeprefix(EXACT)

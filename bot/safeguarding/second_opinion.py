@@ -12,7 +12,7 @@ The file (``prompts/safeguarding-model.json``, named by ``model`` in ``safeguard
 is plain JSON; nothing in it is code, and nothing is unpickled:
 
     {"schema_version": 1,
-     "threshold": 0.65,           # chosen by cross-validation on the dev sets (crossval.py)
+     "threshold": 0.75,           # chosen by cross-validation on the dev sets (crossval.py)
      "examples": {"fresh-dev#12": {"snippet": "gave my trainers …", "outcome": "hold",
                                    "categories": ["self-harm"]}},
      "model": { … }}              # a bot.textmodel model with the one label "hold"

@@ -3,14 +3,17 @@
     python -m bot.safeguarding.train            # write prompts/safeguarding-model.json
     python -m bot.safeguarding.train --check    # retrain in memory; exit 1 if the file differs
     python -m bot.safeguarding.train --cv       # cross-validation figures (crossval.py)
+    python -m bot.safeguarding.train --cv-authors   # the same, leaving out one author a fold
 
 What it learns from (the dev sets only, each named exactly; a file whose name says
 "holdout" is refused, though ``screen-holdout-2.jsonl`` is a dev set now and is read by this
 exact name). The one label is ``hold``:
 
-- ``tests/data/screen-fresh-dev.jsonl``: written by two data authors under the three-outcome
-  policy. ``hold`` is positive; ``inform_lead`` and ``share`` are negative, so the model
-  learns that harm told as past and over is not a hold.
+- ``tests/data/screen-fresh-dev.jsonl`` and ``tests/data/screen-fresh-holdout.jsonl``:
+  written by two data authors under the three-outcome policy (the second was scored once as
+  a frozen holdout in round two, and is a dev set since). ``hold`` is positive;
+  ``inform_lead`` and ``share`` are negative, so the model learns that harm told as past
+  and over is not a hold.
 - ``tests/data/real-quotes-dev.jsonl``: real published words of care-experienced young
   people. Positive when marked ``current_harm``, else negative: they teach the model the
   register of ordinary answers. Trained on, never stored in the file.
@@ -43,12 +46,16 @@ from bot.textmodel.train import Example, TrainSettings, canonical_json, train, w
 
 DATA = SHIPPED_PROMPTS_DIR.parent / "tests" / "data"
 FRESH_DEV = DATA / "screen-fresh-dev.jsonl"
+FRESH_SCORED = DATA / "screen-fresh-holdout.jsonl"  # a holdout scored once; dev since round 3
+FRESH_SETS = (FRESH_DEV, FRESH_SCORED)
 REAL_DEV = DATA / "real-quotes-dev.jsonl"
 OLD_DEV = (DATA / "screen-eval.jsonl", DATA / "screen-holdout-2.jsonl")
-DEV_HOLDOUT_NAMES = frozenset({"screen-holdout-2.jsonl"})  # holdouts that became dev sets
+DEV_HOLDOUT_NAMES = frozenset(
+    {"screen-holdout-2.jsonl", "screen-fresh-holdout.jsonl"}
+)  # holdouts that became dev sets
 MODEL_FILE = SHIPPED_PROMPTS_DIR / "safeguarding-model.json"
-SETTINGS = TrainSettings(c=1.0, class_weight="balanced", min_df=2)
-THRESHOLD = 0.65
+SETTINGS = TrainSettings(c=2.0, class_weight="balanced", min_df=2)
+THRESHOLD = 0.75
 _SNIPPET_WORDS = 12
 
 
@@ -62,6 +69,7 @@ class Labelled:
     outcome: str  # hold, inform_lead or share (for the old sets: hold or share)
     categories: tuple[str, ...]
     stored: bool  # kept in the model file to explain holds (invented answers only)
+    group: str = ""  # who wrote or gathered it ("brief-A", "G1", "screen-eval"): CV folds
 
     @property
     def hold(self) -> bool:
@@ -71,13 +79,17 @@ class Labelled:
         return Example(id=self.id, text=self.text, labels=frozenset({LABEL} if self.hold else ()))
 
 
-def fresh_answers(path: Path = FRESH_DEV) -> list[Labelled]:
+def fresh_answers(*paths: Path) -> list[Labelled]:
+    """The three-outcome answers of ``paths`` (by default ``FRESH_SETS``)."""
     out = []
-    for at, record in _records(path):
-        outcome = record.get("outcome")
-        if outcome not in OUTCOMES:
-            raise DataFileError(str(path), at, f'"outcome" must be one of {", ".join(OUTCOMES)}')
-        out.append(_labelled(path, at, record, "fresh", outcome, stored=True))
+    for path in paths or FRESH_SETS:
+        for at, record in _records(path):
+            outcome = record.get("outcome")
+            if outcome not in OUTCOMES:
+                raise DataFileError(
+                    str(path), at, f'"outcome" must be one of {", ".join(OUTCOMES)}'
+                )
+            out.append(_labelled(path, at, record, "fresh", outcome, stored=True))
     return out
 
 
@@ -164,13 +176,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser.add_argument("--out", type=Path, default=MODEL_FILE, help="model file to write")
     parser.add_argument("--check", action="store_true", help="compare with the file; write nothing")
     parser.add_argument("--cv", action="store_true", help="print cross-validation figures")
+    parser.add_argument(
+        "--cv-authors", action="store_true", help="the same, one fold per author or gatherer"
+    )
     args = parser.parse_args(argv)
     lexicon_only = lexicon_screen()
     answers = training_answers(lexicon_only)
-    if args.cv:
+    if args.cv or args.cv_authors:
         from bot.safeguarding.crossval import cross_validate, format_cv
 
-        out.write(format_cv(cross_validate(answers, lexicon_only)))
+        report = cross_validate(answers, lexicon_only, by_author=args.cv_authors)
+        out.write(format_cv(report))
         return 0
     data = build(answers)
     if args.check:
@@ -205,6 +221,7 @@ def _labelled(
         outcome=outcome,
         categories=tuple(categories) if outcome != "share" else (),
         stored=stored,
+        group=str(record.get("author") or record.get("gatherer") or path.stem),
     )
 
 

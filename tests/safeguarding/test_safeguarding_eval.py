@@ -25,6 +25,8 @@ DATA = Path(__file__).parents[2] / "tests" / "data"
 SCREEN = DATA / "screen-eval.jsonl"
 HOLDOUT_2 = DATA / "screen-holdout-2.jsonl"
 FRESH_DEV = DATA / "screen-fresh-dev.jsonl"
+# Scored once as a frozen holdout in round two; read and tuned on since (a dev set now).
+FRESH_SCORED = DATA / "screen-fresh-holdout.jsonl"
 REAL_DEV = DATA / "real-quotes-dev.jsonl"
 DEMO_ANSWERS = Path(__file__).parents[2] / "prompts" / "demo-answers.toml"
 SCRUB = DATA / "scrub-eval.jsonl"
@@ -34,20 +36,25 @@ SCRUB = DATA / "scrub-eval.jsonl"
 # edit pass. The frozen holdouts are scored by the lead engineer, who adds their floors.
 #
 # screen-fresh-dev.jsonl, three-outcome labels by two data authors (tuned on):
-FRESH_RECALL = 0.97  # measured 0.988 (81 of 82 holds); the lexicon alone 0.976
-FRESH_PRECISION = 0.92  # measured 0.942 (5 false alarms, all shared answers)
+FRESH_RECALL = 0.97  # measured 0.976 (80 of 82 holds; round two 0.988)
+FRESH_PRECISION = 0.92  # measured 0.941 (5 false alarms, all shared answers)
 FRESH_INFORM_LEAD = 0.95  # measured 1.00: all 34 past-and-over stories noted, none held
+# screen-fresh-holdout.jsonl, the same authors, dev since round three (the second opinion is
+# trained on it, so these are not a measure of unseen text: see tests/data/README.md):
+FRESH_SCORED_RECALL = 0.96  # measured 0.967 (87 of 90)
+FRESH_SCORED_PRECISION = 0.92  # measured 0.926 (7 false alarms)
+FRESH_SCORED_PAST_HELD_AT_MOST = 1  # measured 1 of 26 past-and-over stories held
 # real-quotes-dev.jsonl, real published words with no current harm (tuned on):
-REAL_HELD_AT_MOST = 6  # measured 5 of 297 (1.7%); the target is at most 3%
+REAL_HELD_AT_MOST = 4  # measured 4 of 297 (1.3%); the target is at most 3%
 # screen-eval.jsonl and screen-holdout-2.jsonl were labelled under the old policy, where
 # harm in the past counted as a disclosure: "flagged" (held or noted for the lead) is
 # compared with their labels. Both are dev sets now.
 OLD_FLAGGED_RECALL = 0.99  # screen-eval, each split: measured 1.00
 OLD_FLAGGED_PRECISION = 0.99  # measured 1.00
 HOLDOUT_2_FLAGGED_RECALL = 0.98  # measured 0.989 (90 of 91)
-HOLDOUT_2_FLAGGED_PRECISION = 0.93  # measured 0.938 (6 false alarms)
+HOLDOUT_2_FLAGGED_PRECISION = 0.95  # measured 0.957 (4 false alarms)
 # The demo answers describe no harm (they are shown in public): most must flow as normal.
-DEMO_HELD_AT_MOST = 5  # measured 4 of 160
+DEMO_HELD_AT_MOST = 4  # measured 3 of 160
 SCRUB_PRECISION = 1.00
 SCRUB_RECALL = 0.98
 # The scrubber's fresh dev set (scrub-fresh-dev.jsonl). Restored after the screen's floors
@@ -69,6 +76,13 @@ def test_fresh_dev_holds_what_is_harm_now_and_notes_what_is_past() -> None:
     assert fresh.precision >= FRESH_PRECISION
     assert fresh.inform_lead_accuracy >= FRESH_INFORM_LEAD
     assert fresh.past_held <= 1
+
+
+def test_the_once_scored_fresh_set_holds_what_is_harm_now() -> None:
+    scored = report(FRESH_SCORED)
+    assert scored.recall >= FRESH_SCORED_RECALL
+    assert scored.precision >= FRESH_SCORED_PRECISION
+    assert scored.past_held <= FRESH_SCORED_PAST_HELD_AT_MOST
 
 
 def test_real_ordinary_answers_are_rarely_held() -> None:

@@ -151,7 +151,8 @@ def test_odd_input_never_crashes(text: str) -> None:
 )
 def test_long_answers_full_of_matches_are_screened_quickly(text: str) -> None:
     start = time.perf_counter()
-    assert screen(text).disclosure
+    # Held, or noted for the lead: "when i was little he hit me" is told in the past.
+    assert screen(text).outcome is not Outcome.SHARE
     assert time.perf_counter() - start < 10  # about a second; a hundred when it was quadratic
 
 

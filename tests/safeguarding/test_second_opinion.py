@@ -53,7 +53,7 @@ def test_the_model_is_plain_json_with_only_invented_answers_stored(stored: dict[
     assert MODEL.read_bytes().startswith(b"{")
     ids = set(stored["examples"])
     assert ids == {e["id"] for e in stored["model"]["examples"]}
-    invented = {"screen-fresh-dev", "screen-eval", "screen-holdout-2"}
+    invented = {"screen-fresh-dev", "screen-fresh-holdout", "screen-eval", "screen-holdout-2"}
     assert {i.split("#")[0] for i in ids} == invented
     real = [json.loads(line)["text"] for line in (DATA / "real-quotes-dev.jsonl").open()]
     snippets = [e["snippet"].removesuffix(" …") for e in stored["examples"].values()]
@@ -65,11 +65,13 @@ def test_training_reads_the_dev_sets_only_and_leaves_out_old_past_stories() -> N
     sources = Counter(a.id.split("#")[0] for a in answers)
     assert set(sources) == {
         "screen-fresh-dev",
+        "screen-fresh-holdout",  # scored once as a frozen holdout in round two; dev since
         "real-quotes-dev",
         "screen-eval",
         "screen-holdout-2",
     }
     assert sources["screen-fresh-dev"] == 170 and sources["real-quotes-dev"] == 298
+    assert sources["screen-fresh-holdout"] == 170
     old = [a for a in answers if a.source == "old"]
     assert len(old) < 560 + 151  # old disclosures told in the past are left out
     assert not any(a.hold and "used to" in a.text for a in old)
@@ -77,7 +79,7 @@ def test_training_reads_the_dev_sets_only_and_leaves_out_old_past_stories() -> N
 
 
 def test_a_holdout_is_refused_for_training(tmp_path: Path) -> None:
-    path = tmp_path / "screen-fresh-holdout.jsonl"
+    path = tmp_path / "screen-fresh9-holdout.jsonl"
     path.write_text('{"text": "x", "outcome": "hold"}\n', encoding="utf-8")
     with pytest.raises(DataFileError, match="holdout"):
         training.fresh_answers(path)
@@ -100,7 +102,7 @@ def test_the_second_opinion_only_adds_holds() -> None:
 def test_a_hold_it_adds_is_explained_by_the_nearest_labelled_answers(
     second: SecondOpinion,
 ) -> None:
-    text = "gave my trainers n my speaker to my little bro. wont need them where im going"
+    text = "been giving my stuff away to my mates, wont need it where im going"
     shipped = default_screen().lexicon
     without_self_harm = [c for c in shipped.categories if c.id != "self-harm"]
     lexicon = dataclasses.replace(shipped, categories=tuple(without_self_harm))
