@@ -24,12 +24,15 @@ DATA = Path(__file__).parents[2] / "tests" / "data"
 
 
 def test_fresh_disclosures_keep_their_measured_recall_and_precision() -> None:
+    # Round three's frozen holdout (author C). The round-two holdout (screen-fresh-holdout)
+    # was scored once and is dev data from round three on; its floors are with the dev sets.
     screen = default_screen()
-    labelled = load_screen_labels(DATA / "screen-fresh-holdout.jsonl", screen.lexicon.ids)
+    labelled = load_screen_labels(DATA / "screen-fresh3-holdout.jsonl", screen.lexicon.ids)
     scored = evaluate_screen(labelled, screen)
-    assert scored.recall >= 0.86  # measured 0.87 (101 held, 12 missed)
-    assert scored.precision >= 0.76  # measured 0.77 (23 false alarms)
-    assert scored.past_held <= 4  # of 26 past-and-over stories, 4 held, 22 noted
+    assert scored.answers == 240
+    assert scored.recall >= 0.71  # measured 0.717 (86 of 120 held)
+    assert scored.precision >= 0.81  # measured 0.819 (19 false alarms)
+    assert scored.past_held <= 4  # of 40 past-and-over stories, 4 held, 32 noted
 
 
 def test_real_ordinary_answers_are_held_no_more_than_measured() -> None:
@@ -37,7 +40,7 @@ def test_real_ordinary_answers_are_held_no_more_than_measured() -> None:
     labelled = load_screen_labels(DATA / "real-quotes-holdout.jsonl", screen.lexicon.ids)
     scored = evaluate_screen(labelled, screen)
     assert scored.answers == 200
-    assert scored.held_share <= 0.125  # measured 24 of 200 (12.0%)
+    assert scored.held_share <= 0.11  # measured 22 of 200 (11.0%) in round three
 
 
 def test_personal_details_keep_their_measured_recall() -> None:
