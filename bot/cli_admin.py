@@ -122,8 +122,16 @@ async def run_keys(args: argparse.Namespace, settings: Settings, out: TextIO) ->
         f"under the new {setting}.",
         file=out,
     )
+    if rotation.changed_alerts:
+        print(f"Re-sealed what {_alerts(rotation.changed_alerts)} keep sealed.", file=out)
     if rotation.lost:
         print(_lost(which, rotation), file=out)
+    if rotation.lost_alerts:
+        print(
+            f"What {_alerts(rotation.lost_alerts)} keep sealed could not be re-sealed: the lead "
+            "will be told it can no longer be read.",
+            file=out,
+        )
     return 0
 
 
@@ -134,6 +142,13 @@ def _refusal(which: str, rotation: Rotation) -> str:
             "identity can't be opened with CONSULTBOT_SAFEGUARDING_KEY. If you go on, their "
             "answers stay until the retention purge but they can no longer take them back "
             "with /withdraw (nor can staff for them). Run again with --confirm to go on"
+        )
+    if not rotation.lost:
+        return (
+            f"What {_alerts(rotation.lost_alerts)} keep sealed (the words the lead needs) is "
+            f"sealed with a key that isn't here: set {OLD_SAFEGUARDING_KEY} to the old key, or "
+            "run again with --confirm to go on without it (the lead will be told it can no "
+            "longer be read)"
         )
     return (
         f"{_people(rotation.lost)} ({_sessions(rotation)}) had who they are sealed with a key "
@@ -159,6 +174,10 @@ def _lost(which: str, rotation: Rotation) -> str:
 
 def _people(n: int) -> str:
     return "1 person" if n == 1 else f"{n} people"
+
+
+def _alerts(n: int) -> str:
+    return "1 alert" if n == 1 else f"{n} alerts"
 
 
 def _count(n: int, noun: str) -> str:

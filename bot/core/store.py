@@ -30,9 +30,9 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.core.records import (
-    AlertDelivery,
     ActionRecord,
     ActionUpdate,
+    AlertDelivery,
     AlertRecord,
     AnswerForDigest,
     AnswerRecord,
@@ -44,6 +44,7 @@ from bot.core.records import (
     JobState,
     Participant,
     ScheduleRecord,
+    SealedAlert,
     SealedIdentity,
     SessionAttendance,
     SessionRecord,
@@ -277,6 +278,10 @@ class KeyStore(Protocol):
         ...
 
     async def sealed_identities(self) -> list[SealedIdentity]: ...
+    async def sealed_alerts(self) -> list[SealedAlert]:
+        """Every alert that keeps something sealed, oldest first."""
+        ...
+
     async def rekey_people(
         self, person_keys: Sequence[tuple[int, str]], fingerprint: str, entry: AuditEntry
     ) -> None:
@@ -284,9 +289,15 @@ class KeyStore(Protocol):
         ...
 
     async def reseal_identities(
-        self, identities: Sequence[tuple[int, bytes]], fingerprint: str, entry: AuditEntry
+        self,
+        identities: Sequence[tuple[int, bytes]],
+        fingerprint: str,
+        entry: AuditEntry,
+        *,
+        alerts: Sequence[tuple[str, bytes]] = (),
     ) -> None:
-        """Replace participants' encrypted identities, under a new safeguarding key."""
+        """Replace participants' encrypted identities and what alerts keep sealed (by alert
+        id), under a new safeguarding key, in one transaction."""
         ...
 
 
