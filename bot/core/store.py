@@ -155,6 +155,11 @@ class AnswerStore(Protocol):
         """``True`` if anything changed."""
         ...
 
+    async def toggle_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
+        """Turn one person's reaction off if it is on, else on, as one step (presses at once,
+        from one process or several, each see the one before); ``True`` if it is now on."""
+        ...
+
     async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool: ...
     async def reaction_counts(self, answer_id: str) -> dict[str, int]: ...
     async def set_tag(self, answer_id: str, theme_id: str, active: bool) -> None: ...
@@ -334,7 +339,8 @@ class ReplicaStore(Protocol):
 
     async def reaction_tally(self, answer_id: str) -> tuple[dict[str, int], int]:
         """The answer's reaction counts and their revision, read together: every change to
-        its reactions (``set_reaction`` returning ``True``) raises the revision by one."""
+        its reactions (``set_reaction`` returning ``True``, or ``toggle_reaction``) raises the
+        revision by one."""
         ...
 
     async def offer_counts(self, answer_id: str, revision: int, payload: str) -> tuple[int, str]:

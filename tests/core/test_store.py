@@ -80,6 +80,7 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
             "answers_with_status",
             "set_answer_status",
             "set_reaction",
+            "toggle_reaction",
             "has_reaction",
             "reaction_counts",
             "set_tag",
@@ -218,7 +219,7 @@ def test_every_store_method_is_in_exactly_one_capability() -> None:
     for protocol, (_, methods) in CAPABILITIES.items():
         assert _own_methods(protocol) == methods, protocol.__name__
     every = [m for _, methods in CAPABILITIES.values() for m in methods]
-    assert len(every) == len(set(every)) == 73
+    assert len(every) == len(set(every)) == 74
     # Store only combines the capabilities; it adds no method of its own.
     assert set(Store.__mro__) >= set(CAPABILITIES)
     assert _own_methods(Store) == set()
