@@ -123,13 +123,13 @@ async def run_keys(args: argparse.Namespace, settings: Settings, out: TextIO) ->
         file=out,
     )
     if rotation.changed_alerts:
-        print(f"Re-sealed what {_alerts(rotation.changed_alerts)} keep sealed.", file=out)
+        print(f"Re-sealed the sealed words of {_alerts(rotation.changed_alerts)}.", file=out)
     if rotation.lost:
         print(_lost(which, rotation), file=out)
     if rotation.lost_alerts:
         print(
-            f"What {_alerts(rotation.lost_alerts)} keep sealed could not be re-sealed: the lead "
-            "will be told it can no longer be read.",
+            f"The sealed words of {_alerts(rotation.lost_alerts)} could not be re-sealed: the "
+            "lead will be told they can no longer be read.",
             file=out,
         )
     return 0
@@ -145,9 +145,9 @@ def _refusal(which: str, rotation: Rotation) -> str:
         )
     if not rotation.lost:
         return (
-            f"What {_alerts(rotation.lost_alerts)} keep sealed (the words the lead needs) is "
-            f"sealed with a key that isn't here: set {OLD_SAFEGUARDING_KEY} to the old key, or "
-            "run again with --confirm to go on without it (the lead will be told it can no "
+            f"The sealed words of {_alerts(rotation.lost_alerts)} (what the lead needs to read) "
+            f"are sealed with a key that isn't here: set {OLD_SAFEGUARDING_KEY} to the old key, or "
+            "run again with --confirm to go on without them (the lead will be told they can no "
             "longer be read)"
         )
     return (
@@ -155,6 +155,11 @@ def _refusal(which: str, rotation: Rotation) -> str:
         f"that isn't here: set {OLD_SAFEGUARDING_KEY} to the old key, or run again with "
         "--confirm to go on without them (/who-wrote will then not know who wrote their "
         "answers; they are kept, to re-seal if the old key turns up)"
+        + (
+            f"; so are the sealed words of {_alerts(rotation.lost_alerts)}"
+            if rotation.lost_alerts
+            else ""
+        )
     )
 
 
