@@ -122,8 +122,16 @@ async def run_keys(args: argparse.Namespace, settings: Settings, out: TextIO) ->
         f"under the new {setting}.",
         file=out,
     )
+    if rotation.changed_alerts:
+        print(f"Re-sealed the sealed words of {_alerts(rotation.changed_alerts)}.", file=out)
     if rotation.lost:
         print(_lost(which, rotation), file=out)
+    if rotation.lost_alerts:
+        print(
+            f"The sealed words of {_alerts(rotation.lost_alerts)} could not be re-sealed: the "
+            "lead will be told they can no longer be read.",
+            file=out,
+        )
     return 0
 
 
@@ -135,11 +143,23 @@ def _refusal(which: str, rotation: Rotation) -> str:
             "answers stay until the retention purge but they can no longer take them back "
             "with /withdraw (nor can staff for them). Run again with --confirm to go on"
         )
+    if not rotation.lost:
+        return (
+            f"The sealed words of {_alerts(rotation.lost_alerts)} (what the lead needs to read) "
+            f"are sealed with a key that isn't here: set {OLD_SAFEGUARDING_KEY} to the old key, or "
+            "run again with --confirm to go on without them (the lead will be told they can no "
+            "longer be read)"
+        )
     return (
         f"{_people(rotation.lost)} ({_sessions(rotation)}) had who they are sealed with a key "
         f"that isn't here: set {OLD_SAFEGUARDING_KEY} to the old key, or run again with "
         "--confirm to go on without them (/who-wrote will then not know who wrote their "
         "answers; they are kept, to re-seal if the old key turns up)"
+        + (
+            f"; so are the sealed words of {_alerts(rotation.lost_alerts)}"
+            if rotation.lost_alerts
+            else ""
+        )
     )
 
 
@@ -159,6 +179,10 @@ def _lost(which: str, rotation: Rotation) -> str:
 
 def _people(n: int) -> str:
     return "1 person" if n == 1 else f"{n} people"
+
+
+def _alerts(n: int) -> str:
+    return "1 alert" if n == 1 else f"{n} alerts"
 
 
 def _count(n: int, noun: str) -> str:

@@ -4,7 +4,8 @@ command sync at start, and ``serve``.
 The client only connects the parts: gateway events go to ``Inbound`` (``inbound.py``:
 payloads → core events, Discord's acknowledgements), slash commands are declared in
 ``commands.py``, and everything the core sends goes through ``DiscordOutbox``
-(``outbox.py``: rendering via ``render.py``, sending, retries, ``DeliveryFailed``). The
+(``outbox.py``: rendering via ``render.py``, sending; ``delivery.py``: retries,
+``DeliveryFailed``; ``interaction_outbox.py``: replies to one interaction). The
 proactive outbox is handed to ``on_start`` once, after login, for timed jobs. On close the
 pending reaction-count edits are sent before the connection goes.
 
@@ -26,9 +27,10 @@ from discord.gateway import DiscordWebSocket
 
 from adapters.discord import convert, ui
 from adapters.discord.commands import add_commands
+from adapters.discord.delivery import DEFAULT_RETRY_DELAYS
 from adapters.discord.feedback import add_feedback_command
 from adapters.discord.inbound import Inbound, Interaction
-from adapters.discord.outbox import DEFAULT_EDIT_INTERVAL, DEFAULT_RETRY_DELAYS, DiscordOutbox
+from adapters.discord.outbox import DEFAULT_EDIT_INTERVAL, DiscordOutbox
 from adapters.discord.settings import DiscordSettings
 from bot.core.errors import ConfigError
 from bot.core.events import ReactionChange

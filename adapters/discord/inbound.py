@@ -49,7 +49,8 @@ import discord
 
 from adapters.discord import convert, feedback, render, ui
 from adapters.discord.convert import RoleMap
-from adapters.discord.outbox import DiscordOutbox, InteractionOutbox
+from adapters.discord.interaction_outbox import InteractionOutbox
+from adapters.discord.outbox import DiscordOutbox
 from bot.core.actions import (
     AnswerAction,
     WhoWroteAction,

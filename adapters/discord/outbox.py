@@ -1,7 +1,8 @@
 """The Outbox on Discord: each core message rendered (``render``) and sent, with retries, and
-every Discord error mapped to one ``DeliveryFailed`` in one place (``DiscordOutbox.deliver``).
+every Discord error mapped to one ``DeliveryFailed`` in one place (``delivery.deliver``).
 
-Kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interaction):
+Kind by kind (``DiscordOutbox``; ``InteractionOutbox`` in ``interaction_outbox.py`` wraps it
+for one interaction):
 - ``QuestionPost``: a channel message: the content note first when set, then "Question n of
   m" ("Check-in" for question 0), the text and help, and "Answer anonymously" and "Skip"
   buttons.
@@ -51,31 +52,24 @@ Kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interact
 A message for someone who is not a Discord user (the scheduler's ``system_person``) raises
 ``DeliveryFailed``.
 
-Retries. discord.py retries 429s itself; 5xx and connection errors are retried a bounded
-number of times when a retry cannot send twice: channel posts and DMs carry a nonce with
-``enforce_nonce``, so Discord drops a repeat. Interaction follow-ups are webhook calls, which
-take no nonce, so they are retried only when Discord surely did nothing (a rate limit, no
-connection made), never after a 5xx or a dropped connection. (discord.py's webhook client
-itself still retries a 5xx up to five times; that is outside the adapter.) Every Discord
-error becomes one ``DeliveryFailed`` whose hint names the missing permission
-(``convert.delivery_failure``). No mention can ping anyone: ``allowed_mentions`` is empty on
-the client and on every send.
+Sending goes through ``deliver`` (``delivery.py``): bounded retries where a retry cannot send
+twice, and every Discord error mapped to one ``DeliveryFailed``. No mention can ping anyone:
+``allowed_mentions`` is empty on the client and on every send.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-import aiohttp
 import discord
 
 from adapters.discord import convert, render, ui
 from adapters.discord.convert import Needs
+from adapters.discord.delivery import DEFAULT_RETRY_DELAYS, deliver
 from adapters.discord.render import Rows
 from adapters.discord.settings import DiscordSettings
 from bot.core.actions import report_action_id
@@ -98,19 +92,14 @@ from bot.core.outbound import (
     ReactionCountsChanged,
     SafeguardingAlert,
     StaffNote,
-    is_held_list_for,
-    is_private_to,
 )
 from bot.core.routing import alert_route, deliver_alert
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RETRY_DELAYS: tuple[float, ...] = (0.5, 2.0)
 DEFAULT_EDIT_INTERVAL = 1.0
-DONE = "Done."
 
 T = TypeVar("T")
-Interaction = discord.Interaction[discord.Client]
 
 
 class DiscordOutbox:
@@ -202,42 +191,14 @@ class DiscordOutbox:
         channel_id: str | None,
         repeatable: bool = True,
     ) -> T:
-        """Run ``attempt``, retrying transient failures; the one place Discord errors become
-        ``DeliveryFailed``. ``repeatable=False`` is for a call Discord cannot de-duplicate
-        (a follow-up: webhooks take no nonce): it is retried only when the failure shows
-        Discord did nothing, since a 5xx or a dropped connection may come after the send."""
-        delays: tuple[float | None, ...] = (*self._retry_delays, None)
-        for delay in delays:
-            cause: Exception
-            unsent = False  # Discord surely did nothing, so even a follow-up may be retried
-            try:
-                return await attempt()
-            except discord.HTTPException as exc:
-                cause = exc
-                unsent = exc.status == 429
-                failure = convert.delivery_failure(
-                    status=exc.status, code=exc.code, needs=needs, channel_id=channel_id
-                )
-            except discord.RateLimited as exc:
-                cause, unsent = exc, True
-                failure = convert.delivery_failure(
-                    status=429, code=0, needs=needs, channel_id=channel_id
-                )
-            except aiohttp.ClientConnectorError as exc:  # before the general clause: a subclass
-                cause, unsent = exc, True
-                failure = convert.delivery_failure(
-                    status=None, code=0, needs=needs, channel_id=channel_id
-                )
-            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-                cause = exc
-                failure = convert.delivery_failure(
-                    status=None, code=0, needs=needs, channel_id=channel_id
-                )
-            if not failure.transient or delay is None or not (repeatable or unsent):
-                raise failure from cause
-            log.warning("Discord failed transiently (%s); retrying in %.1fs", cause, delay)
-            await asyncio.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+        """``delivery.deliver`` with this outbox's retry delays."""
+        return await deliver(
+            attempt,
+            needs=needs,
+            channel_id=channel_id,
+            retry_delays=self._retry_delays,
+            repeatable=repeatable,
+        )
 
     async def _post(
         self,
@@ -370,85 +331,3 @@ class DiscordOutbox:
             await self.deliver(attempt, needs=Needs.CHANNEL_POST, channel_id=channel_id)
         except DeliveryFailed as exc:  # nobody to tell: the counts are stored all the same
             log.warning("could not update counts for answer %s: %s", change.answer_id, exc.hint)
-
-
-class InteractionOutbox:
-    """The Outbox while answering one interaction: the actor's private notices and the files
-    they asked for become ephemeral follow-ups; everything else goes to ``DiscordOutbox``."""
-
-    def __init__(self, base: DiscordOutbox, interaction: Interaction, actor: Person) -> None:
-        self._base = base
-        self._interaction = interaction
-        self._actor = actor
-        self.replied = False
-
-    def _is_actor(self, person: Person) -> bool:
-        return person.user_id == self._actor.user_id
-
-    async def send(self, message: Outbound) -> str | None:
-        if is_private_to(message, self._actor):
-            for chunk in render.split_text(render.notice_text(message.text)):
-                await self.reply(chunk)
-            return None
-        if is_held_list_for(message, self._actor):
-            for text, rows in render.held_messages(message):
-                await self.reply(text, rows=rows)
-            return None
-        if isinstance(message, ConsentRequest) and self._is_actor(message.recipient):
-            chunks = render.split_text(message.text)
-            for index, chunk in enumerate(chunks):
-                last = index == len(chunks) - 1
-                await self.reply(chunk, rows=render.consent_buttons(message) if last else ())
-            return None
-        if (
-            isinstance(message, FileDelivery)
-            and message.audience is Audience.REQUESTER
-            and self._is_actor(message.requester)
-        ):
-            await self.reply(message.text, message.files)
-            return None
-        return await self._base.send(message)
-
-    async def reply(
-        self, text: str, files: Sequence[DeliveryFile] = (), *, rows: Rows = ()
-    ) -> None:
-        """An ephemeral follow-up to the interaction, with files or buttons. Not retried
-        after a 5xx or a dropped connection: a webhook call cannot be de-duplicated."""
-        followup = self._interaction.followup
-
-        async def attempt() -> discord.WebhookMessage:
-            if files:
-                return await followup.send(
-                    text,
-                    files=ui.files(files),
-                    ephemeral=True,
-                    allowed_mentions=ui.NO_MENTIONS,
-                    wait=True,
-                )
-            if rows:
-                return await followup.send(
-                    text,
-                    view=ui.view(rows),
-                    ephemeral=True,
-                    allowed_mentions=ui.NO_MENTIONS,
-                    wait=True,
-                )
-            return await followup.send(
-                text, ephemeral=True, allowed_mentions=ui.NO_MENTIONS, wait=True
-            )
-
-        await self._base.deliver(
-            attempt, needs=Needs.INTERACTION_REPLY, channel_id=None, repeatable=False
-        )
-        self.replied = True
-
-    async def finish(self) -> None:
-        """Resolve a "thinking…" response that the engine left without a private reply."""
-        thinking = self._interaction.response.type is (
-            discord.InteractionResponseType.deferred_channel_message
-        )
-        if thinking and not self.replied:
-            try:
-                await self.reply(DONE)
-            except DeliveryFailed as exc:
-                log.warning("could not resolve an interaction: %s", exc.hint)

@@ -217,6 +217,14 @@ class GroupSummary:
     saved_at: datetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SealedAlert:
+    """What an alert keeps sealed (``AlertRecord.sealed``), for re-sealing under a new key."""
+
+    alert_id: str
+    ciphertext: bytes
+
+
 class SmtpTls(enum.StrEnum):
     STARTTLS = "starttls"  # connect in plain text, then upgrade; refuse a server that can't
     IMPLICIT = "implicit"  # TLS from the first byte (SMTPS, usually port 465)

@@ -47,6 +47,7 @@ from bot.core.records import (
     JobState,
     Participant,
     ScheduleRecord,
+    SealedAlert,
     SealedIdentity,
     SessionAttendance,
     SessionRecord,
@@ -155,6 +156,11 @@ class AnswerStore(Protocol):
 
     async def set_reaction(self, answer_id: str, participant_id: int, emoji: str, on: bool) -> bool:
         """``True`` if anything changed."""
+        ...
+
+    async def toggle_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
+        """Turn one person's reaction off if it is on, else on, as one step (presses at once,
+        from one process or several, each see the one before); ``True`` if it is now on."""
         ...
 
     async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool: ...
@@ -280,6 +286,10 @@ class KeyStore(Protocol):
         ...
 
     async def sealed_identities(self) -> list[SealedIdentity]: ...
+    async def sealed_alerts(self) -> list[SealedAlert]:
+        """Every alert that keeps something sealed, oldest first."""
+        ...
+
     async def rekey_people(
         self, person_keys: Sequence[tuple[int, str]], fingerprint: str, entry: AuditEntry
     ) -> None:
@@ -287,9 +297,15 @@ class KeyStore(Protocol):
         ...
 
     async def reseal_identities(
-        self, identities: Sequence[tuple[int, bytes]], fingerprint: str, entry: AuditEntry
+        self,
+        identities: Sequence[tuple[int, bytes]],
+        fingerprint: str,
+        entry: AuditEntry,
+        *,
+        alerts: Sequence[tuple[str, bytes]] = (),
     ) -> None:
-        """Replace participants' encrypted identities, under a new safeguarding key."""
+        """Replace participants' encrypted identities and what alerts keep sealed (by alert
+        id), under a new safeguarding key, in one transaction."""
         ...
 
 
@@ -326,7 +342,8 @@ class ReplicaStore(Protocol):
 
     async def reaction_tally(self, answer_id: str) -> tuple[dict[str, int], int]:
         """The answer's reaction counts and their revision, read together: every change to
-        its reactions (``set_reaction`` returning ``True``) raises the revision by one."""
+        its reactions (``set_reaction`` returning ``True``, or ``toggle_reaction``) raises the
+        revision by one."""
         ...
 
     async def offer_counts(self, answer_id: str, revision: int, payload: str) -> tuple[int, str]:

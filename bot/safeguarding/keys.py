@@ -19,7 +19,9 @@ Changing a key is ``consultbot keys rotate`` (see docs/running.md):
 - ``--safeguarding``: every identity is decrypted (with ``CONSULTBOT_OLD_SAFEGUARDING_KEY``,
   or already under the new key) and encrypted again under the new key. One neither key opens
   is kept as it is, unreadable (it can be re-sealed later if the old key turns up); going on
-  without them needs ``--confirm``.
+  without them needs ``--confirm``. What alerts keep sealed (the words of /worried, who
+  wrote it…) is carried over the same way, in the same transaction, so an alert still
+  waiting to be delivered reaches the lead readable.
 """
 
 from __future__ import annotations
@@ -28,12 +30,12 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.alias import person_key
 from bot.core.errors import ConfigError
-from bot.core.records import AuditEntry, SealedIdentity
+from bot.core.records import AuditEntry, SealedAlert, SealedIdentity
 from bot.core.store import KeyStore
 from bot.safeguarding.vault import IdentityVault
 
@@ -76,6 +78,8 @@ class Rotation:
     lost: int  # people whose identity neither key opens
     lost_sessions: tuple[str, ...]
     done: bool
+    changed_alerts: int = 0  # alerts whose sealed words were re-sealed
+    lost_alerts: int = 0  # alerts whose sealed words neither key opens
     unchanged_key: bool = False  # the key given is the one already in use
 
 
@@ -135,12 +139,38 @@ async def rotate_safeguarding_key(
         else:
             changed.append(sealed)
             resealed.append((sealed.participant_id, new.seal(identity.platform, identity.user_id)))
-    rotation = _rotation(changed, lost, done=confirm or not lost)
+    alerts, lost_alerts = _reseal_alerts(await store.sealed_alerts(), new=new, old=old)
+    rotation = replace(
+        _rotation(changed, lost, done=confirm or not (lost or lost_alerts)),
+        changed_alerts=len(alerts),
+        lost_alerts=len(lost_alerts),
+    )
     if rotation.done:
         await store.reseal_identities(
-            resealed, fingerprint(new_key), _entry(clock, "safeguarding-key-rotated", rotation)
+            resealed,
+            fingerprint(new_key),
+            _entry(clock, "safeguarding-key-rotated", rotation),
+            alerts=alerts,
         )
     return rotation
+
+
+def _reseal_alerts(
+    sealed_alerts: Sequence[SealedAlert], *, new: IdentityVault, old: IdentityVault | None
+) -> tuple[list[tuple[str, bytes]], list[SealedAlert]]:
+    """Each alert's seal under the new key, and the alerts neither key opens (kept as they
+    are: they reach the lead saying their sealed words can no longer be read)."""
+    resealed: list[tuple[str, bytes]] = []
+    lost: list[SealedAlert] = []
+    for sealed in sealed_alerts:
+        if new.opens(sealed.ciphertext):
+            continue  # already under the new key
+        token = old.reseal(sealed.ciphertext, new) if old else None
+        if token is None:
+            lost.append(sealed)
+        else:
+            resealed.append((sealed.alert_id, token))
+    return resealed, lost
 
 
 def _nothing_to_do() -> Rotation:
@@ -167,5 +197,10 @@ def _entry(clock: Callable[[], datetime], action: str, rotation: Rotation) -> Au
         actor="cli",
         action=action,
         subject="",
-        detail=f"{rotation.changed} carried over, {rotation.lost} could not be",
+        detail=f"{rotation.changed} carried over, {rotation.lost} could not be"
+        + (
+            f"; alerts: {rotation.changed_alerts} carried over, {rotation.lost_alerts} could not be"
+            if rotation.changed_alerts or rotation.lost_alerts
+            else ""
+        ),
     )

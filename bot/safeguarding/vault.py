@@ -52,3 +52,19 @@ class IdentityVault:
             return self._fernet.decrypt(token).decode("utf-8", "replace")
         except InvalidToken:
             return None
+
+    def reseal(self, token: bytes, new: IdentityVault) -> bytes | None:
+        """What ``token`` holds (an identity or a text), sealed again under ``new``'s key, or
+        ``None`` if this vault's key can't open it. The bytes are carried over unchanged."""
+        try:
+            plain = self._fernet.decrypt(token)
+        except InvalidToken:
+            return None
+        return new._fernet.encrypt(plain)
+
+    def opens(self, token: bytes) -> bool:
+        try:
+            self._fernet.decrypt(token)
+        except InvalidToken:
+            return False
+        return True

@@ -47,11 +47,13 @@ class Reactions:
                 return [self._directory.consent_request(session, event.person, None)]
             return []  # a native reaction from someone who hasn't agreed is not counted
         if event.change is ReactionChange.TOGGLE:
-            on = not await self._store.has_reaction(answer.id, participant.id, entry.emoji)
+            # One step in the store, so two quick presses (or two replicas) can't both read
+            # "off" and both turn it on.
+            await self._store.toggle_reaction(answer.id, participant.id, entry.emoji)
         else:
             on = event.change is ReactionChange.ADDED
-        if not await self._store.set_reaction(answer.id, participant.id, entry.emoji, on):
-            return []
+            if not await self._store.set_reaction(answer.id, participant.id, entry.emoji, on):
+                return []
         counts, revision = await self._store.reaction_tally(answer.id)
         return [
             ReactionCountsChanged(

@@ -200,8 +200,11 @@ class PostgresAnswers(PostgresConnection):
     # -- reactions --------------------------------------------------------------------------
 
     async def set_reaction(self, answer_id: str, participant_id: int, emoji: str, on: bool) -> bool:
-        """Turn one person's reaction on or off; ``True`` if anything changed."""
+        """Turn one person's reaction on or off; ``True`` if anything changed. The answer's
+        row is locked first, as ``toggle_reaction`` does, so the two never wait on each other
+        in opposite orders."""
         async with self._write() as conn:
+            await conn.execute("SELECT 1 FROM answers WHERE id = %s FOR UPDATE", (answer_id,))
             if on:
                 cursor = await conn.execute(
                     "INSERT INTO reactions (answer_id, participant_id, emoji)"
@@ -221,6 +224,28 @@ class PostgresAnswers(PostgresConnection):
                 (answer_id,),
             )
             return True
+
+    async def toggle_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
+        """Delete the reaction, or insert it if there was none, in one transaction; ``True``
+        if it is now on. The revision is raised first: that locks the answer's row, so a
+        toggle on another connection waits for this one to commit, and then sees it."""
+        key = (answer_id, participant_id, emoji)
+        async with self._write() as conn:
+            await conn.execute(  # see ``ReplicaStore.reaction_tally``
+                "UPDATE answers SET reactions_revision = reactions_revision + 1 WHERE id = %s",
+                (answer_id,),
+            )
+            cursor = await conn.execute(
+                "DELETE FROM reactions WHERE answer_id = %s AND participant_id = %s AND emoji = %s",
+                key,
+            )
+            on = cursor.rowcount == 0
+            if on:
+                await conn.execute(
+                    "INSERT INTO reactions (answer_id, participant_id, emoji) VALUES (%s, %s, %s)",
+                    key,
+                )
+            return on
 
     async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
         rows = await self._rows(

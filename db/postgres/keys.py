@@ -1,12 +1,13 @@
 """Keys (``KeyStore``): the fingerprints of the keys the database was set up with, and
-re-keying participants' hashes or re-sealing their identities when a key is changed; each
+re-keying participants' hashes or re-sealing their identities (and what alerts keep
+sealed) when a key is changed; each
 replacement is one transaction with its fingerprint and its audit entry."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.records import AuditEntry, SealedIdentity
+from bot.core.records import AuditEntry, SealedAlert, SealedIdentity
 from db.postgres.audit import append_audit
 from db.postgres.connection import Connection, PostgresConnection
 
@@ -47,6 +48,12 @@ class PostgresKeys(PostgresConnection):
             for r in rows
         ]
 
+    async def sealed_alerts(self) -> list[SealedAlert]:
+        rows = await self._rows(
+            "SELECT id, sealed FROM alerts WHERE sealed IS NOT NULL ORDER BY created_at, id"
+        )
+        return [SealedAlert(alert_id=r["id"], ciphertext=bytes(r["sealed"])) for r in rows]
+
     async def rekey_people(
         self, person_keys: Sequence[tuple[int, str]], fingerprint: str, entry: AuditEntry
     ) -> None:
@@ -60,13 +67,22 @@ class PostgresKeys(PostgresConnection):
             await append_audit(conn, entry)
 
     async def reseal_identities(
-        self, identities: Sequence[tuple[int, bytes]], fingerprint: str, entry: AuditEntry
+        self,
+        identities: Sequence[tuple[int, bytes]],
+        fingerprint: str,
+        entry: AuditEntry,
+        *,
+        alerts: Sequence[tuple[str, bytes]] = (),
     ) -> None:
         async with self._write() as conn:
             async with conn.cursor() as cursor:
                 await cursor.executemany(
                     "UPDATE identities SET ciphertext = %s WHERE participant_id = %s",
                     [(token, pid) for pid, token in identities],
+                )
+                await cursor.executemany(
+                    "UPDATE alerts SET sealed = %s WHERE id = %s",
+                    [(token, alert_id) for alert_id, token in alerts],
                 )
             await _replace_fingerprint(conn, "safeguarding", fingerprint)
             await append_audit(conn, entry)

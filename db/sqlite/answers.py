@@ -206,6 +206,27 @@ class SqliteAnswers(SqliteConnection):
             )
             return True
 
+    async def toggle_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
+        """Delete the reaction, or insert it if there was none, in one write transaction (a
+        second process waits for the first: ``BEGIN IMMEDIATE``); ``True`` if it is now on."""
+        key = (answer_id, participant_id, emoji)
+        async with self._write() as db:
+            cursor = await db.execute(
+                "DELETE FROM reactions WHERE answer_id = ? AND participant_id = ? AND emoji = ?",
+                key,
+            )
+            on = cursor.rowcount == 0
+            if on:
+                await db.execute(
+                    "INSERT INTO reactions (answer_id, participant_id, emoji) VALUES (?, ?, ?)",
+                    key,
+                )
+            await db.execute(  # see ``ReplicaStore.reaction_tally``
+                "UPDATE answers SET reactions_revision = reactions_revision + 1 WHERE id = ?",
+                (answer_id,),
+            )
+            return on
+
     async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
         rows = await self._rows(
             "SELECT 1 FROM reactions WHERE answer_id = ? AND participant_id = ? AND emoji = ?",

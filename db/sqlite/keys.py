@@ -1,5 +1,6 @@
 """Keys (``KeyStore``): the fingerprints of the keys the database was set up with, and
-re-keying participants' hashes or re-sealing their identities when a key is changed."""
+re-keying participants' hashes or re-sealing their identities (and what alerts keep
+sealed) when a key is changed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.core.records import AuditEntry, SealedIdentity
+from bot.core.records import AuditEntry, SealedAlert, SealedIdentity
 from db.sqlite.connection import SqliteConnection
 
 _AUDIT = "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)"
@@ -52,6 +53,12 @@ class SqliteKeys(SqliteConnection):
             for r in rows
         ]
 
+    async def sealed_alerts(self) -> list[SealedAlert]:
+        rows = await self._rows(
+            "SELECT id, sealed FROM alerts WHERE sealed IS NOT NULL ORDER BY created_at, id"
+        )
+        return [SealedAlert(alert_id=r["id"], ciphertext=bytes(r["sealed"])) for r in rows]
+
     async def rekey_people(
         self, person_keys: Sequence[tuple[int, str]], fingerprint: str, entry: AuditEntry
     ) -> None:
@@ -65,12 +72,21 @@ class SqliteKeys(SqliteConnection):
         await self._forget()  # the old hashes go from the log too
 
     async def reseal_identities(
-        self, identities: Sequence[tuple[int, bytes]], fingerprint: str, entry: AuditEntry
+        self,
+        identities: Sequence[tuple[int, bytes]],
+        fingerprint: str,
+        entry: AuditEntry,
+        *,
+        alerts: Sequence[tuple[str, bytes]] = (),
     ) -> None:
         async with self._write() as db:
             await db.executemany(
                 "UPDATE identities SET ciphertext = ? WHERE participant_id = ?",
                 [(token, pid) for pid, token in identities],
+            )
+            await db.executemany(
+                "UPDATE alerts SET sealed = ? WHERE id = ?",
+                [(token, alert_id) for alert_id, token in alerts],
             )
             await _replace_fingerprint(db, "safeguarding", fingerprint)
             await db.execute(_AUDIT, _audit_row(entry))

@@ -9,8 +9,11 @@ import sqlite3
 import pytest
 from cryptography.fernet import Fernet
 
+from adapters.local.adapter import LocalChannel
+from bot.app import open_engine
 from bot.cli import main
 from bot.config import Settings
+from bot.core.events import Command
 from tests.core.conftest import session_with_answers
 
 NEW_IDENTITY_KEY = "a-brand-new-identity-key-0123456789"
@@ -117,3 +120,27 @@ def test_rotating_the_safeguarding_key_reseals_who_wrote_what(
     assert Fernet(new).decrypt(token) == b"local\x1fu"
     monkeypatch.delenv("CONSULTBOT_OLD_SAFEGUARDING_KEY")
     assert main(["sessions"]) == 0
+
+
+async def _worried(settings: Settings, words: str) -> None:
+    async with open_engine(settings) as engine:
+        await LocalChannel(engine).command(LocalChannel.person("w"), Command.WORRIED, message=words)
+
+
+def test_rotating_the_safeguarding_key_carries_an_alerts_sealed_words_over_or_says_so(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    words = "please can someone ring me"
+    asyncio.run(_worried(cli_env, words))
+    new = Fernet.generate_key()
+    monkeypatch.setenv("CONSULTBOT_SAFEGUARDING_KEY", new.decode())
+    # Nobody's identity is stored, but the alert's words would become unreadable: refused.
+    assert main(["keys", "rotate", "--safeguarding"]) == 2
+    refusal = _one_line(capsys.readouterr().err)
+    assert "1 alert" in refusal and "CONSULTBOT_OLD_SAFEGUARDING_KEY" in refusal
+    monkeypatch.setenv("CONSULTBOT_OLD_SAFEGUARDING_KEY", cli_env.safeguarding_key.decode())
+    assert main(["keys", "rotate", "--safeguarding"]) == 0
+    assert "Re-sealed the sealed words of 1 alert." in capsys.readouterr().out
+    with sqlite3.connect(cli_env.database_path) as db:
+        (token,) = db.execute("SELECT sealed FROM alerts").fetchone()
+    assert words in Fernet(new).decrypt(token).decode()

@@ -3,9 +3,12 @@ facilitator overrides, and a digest input that holds back held and kept-out answ
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.core.records import AnswerStatus, TagRecord
 from bot.core.store import Store
 from tests.db.builders import answer, participant, session
+from tests.db.conftest import Backend
 
 SHOWN, PENDING, HELD, KEPT_OUT = (
     AnswerStatus.SHOWN,
@@ -97,6 +100,44 @@ async def test_reactions_count_once_per_person_and_can_be_taken_back(store: Stor
     assert not await store.has_reaction(written.id, ben.id, "👍")
     (entry,) = await store.answers_for_session("s1")
     assert entry.reaction_counts == {"👍": 1, "💡": 1}
+
+
+async def test_a_toggle_turns_a_reaction_on_or_off_and_says_which(store: Store) -> None:
+    await store.create_session(session("s1"))
+    amy = await participant(store, "s1", "amy")
+    written = await answer(store, amy)
+    assert await store.toggle_reaction(written.id, amy.id, "👍")
+    assert await store.reaction_tally(written.id) == ({"👍": 1}, 1)
+    assert not await store.toggle_reaction(written.id, amy.id, "👍")
+    assert await store.reaction_tally(written.id) == ({}, 2)
+    assert await store.toggle_reaction(written.id, amy.id, "💡")
+    assert await store.reaction_tally(written.id) == ({"💡": 1}, 3)
+
+
+async def test_presses_at_once_from_several_replicas_end_as_their_count_implies(
+    backend: Backend,
+) -> None:
+    stores = [await backend.open() for _ in range(4)]
+    await stores[0].create_session(session("s1"))
+    amy = await participant(stores[0], "s1", "amy")
+    written = await answer(stores[0], amy)
+    for presses in (20, 7):  # an even count leaves it as it was; an odd one flips it
+        before = await stores[0].has_reaction(written.id, amy.id, "👍")
+        _, revision = await stores[0].reaction_tally(written.id)
+        states = await asyncio.gather(
+            *(
+                stores[press % len(stores)].toggle_reaction(written.id, amy.id, "👍")
+                for press in range(presses)
+            )
+        )
+        # One after another: each press saw the one before it, so on and off alternate.
+        ons = presses // 2 + (presses % 2 if not before else 0)
+        assert sorted(states) == [False] * (presses - ons) + [True] * ons
+        after = await stores[0].has_reaction(written.id, amy.id, "👍")
+        assert after == (before if presses % 2 == 0 else not before)
+        counts, new_revision = await stores[0].reaction_tally(written.id)
+        assert counts == ({"👍": 1} if after else {})
+        assert new_revision == revision + presses
 
 
 async def test_a_facilitator_tag_overrides_the_automatic_one(store: Store) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
+
+import pytest
 
 from bot.core.records import AlertKind, AuditEntry
 from bot.core.store import Store
@@ -119,3 +122,44 @@ async def test_the_first_key_fingerprint_stays_until_it_is_replaced_on_purpose(
     assert await store.key_fingerprint("safeguarding") == "d" * 64
     assert [s.ciphertext for s in await store.sealed_identities()] == [b"sealed-new"]
     assert [e.action for e in await store.audit_entries()] == ["rotate identity", "rotate sg"]
+
+
+async def test_a_new_safeguarding_key_reseals_identities_and_alerts_in_one_go(
+    store: Store,
+) -> None:
+    await store.create_session(session("s1"))
+    amy = await participant(store, "s1", "amy", identity=b"amy-old")
+    await store.create_alert(replace(alert("al1"), sealed=b"words-old"))
+    await store.create_alert(alert("al2"))  # nothing sealed: nothing to carry over
+    await store.create_alert(replace(alert("w1", session_id=None, minutes=1), sealed=b"w-old"))
+    assert [(s.alert_id, s.ciphertext) for s in await store.sealed_alerts()] == [
+        ("al1", b"words-old"),
+        ("w1", b"w-old"),
+    ]
+    await store.reseal_identities(
+        [(amy.id, b"amy-new")],
+        "d" * 64,
+        entry("rotate sg"),
+        alerts=[("al1", b"words-new"), ("w1", b"w-new")],
+    )
+    assert [s.ciphertext for s in await store.sealed_identities()] == [b"amy-new"]
+    assert [s.ciphertext for s in await store.sealed_alerts()] == [b"words-new", b"w-new"]
+    got = await store.alert("al1")
+    assert got is not None and got.sealed == b"words-new" and got.categories
+    assert await store.key_fingerprint("safeguarding") == "d" * 64
+
+
+async def test_a_reseal_that_fails_part_way_changes_nothing(store: Store) -> None:
+    await store.create_session(session("s1"))
+    amy = await participant(store, "s1", "amy", identity=b"amy-old")
+    await store.create_alert(replace(alert("al1"), sealed=b"words-old"))
+    with pytest.raises(Exception):  # noqa: B017 - each backend raises its own error
+        await store.reseal_identities(
+            [(amy.id, b"amy-new")],
+            "d" * 64,
+            entry("rotate sg"),
+            alerts=[("al1", b"words-new"), ("al1", object())],  # type: ignore[list-item]
+        )
+    assert [s.ciphertext for s in await store.sealed_identities()] == [b"amy-old"]
+    assert [s.ciphertext for s in await store.sealed_alerts()] == [b"words-old"]
+    assert await store.key_fingerprint("safeguarding") is None

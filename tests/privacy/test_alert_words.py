@@ -1,18 +1,25 @@
 """What an alert keeps until it is delivered, and what it shows: the words the young person
 wrote reach the lead (names and all) and the deputy, while the store holds them only
-sealed; a /worried message is sealed too, and goes with its alert at the purge."""
+sealed; a /worried message is sealed too, and goes with its alert at the purge; a change of
+safeguarding key carries the sealed words over to the new key."""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
+
+from cryptography.fernet import Fernet
 
 from adapters.local.adapter import LocalChannel
-from bot.app import Runtime
+from bot.app import Runtime, open_runtime, rotate_key
 from bot.config import Settings
 from bot.core.events import Command
 from bot.core.outbound import SafeguardingAlert
+from bot.safeguarding.alert_text import UNREADABLE, AlertSeal
+from bot.safeguarding.keys import SAFEGUARDING
+from bot.safeguarding.vault import IdentityVault
 from tests.privacy.conftest import AMY, BEN, start
-from tests.scheduling.conftest import FakeClock
+from tests.scheduling.conftest import FakeClock, RecordingWaker
 
 NAMED = "my uncle Gary hits me and i am scared to go home"
 WORRIED = "can someone ring me about my brother"
@@ -54,3 +61,28 @@ async def test_worried_words_are_sealed_in_the_store_and_purged_with_their_alert
 
     assert await runtime.store.alert(alert.alert_id) is None
     assert await runtime.store.alert_deliveries(alert.alert_id) == []
+
+
+async def test_an_alert_still_waiting_during_a_key_change_reaches_the_deputy_readable(
+    channel: LocalChannel, runtime: Runtime, clock: FakeClock, settings: Settings
+) -> None:
+    (alert, _) = await channel.command(AMY, Command.WORRIED, message=WORRIED)
+    assert isinstance(alert, SafeguardingAlert)
+    new_key = Fernet.generate_key()
+    rekeyed = replace(settings, safeguarding_key=new_key)
+
+    rotation = await rotate_key(
+        rekeyed, SAFEGUARDING, confirm=False, old_safeguarding_key=settings.safeguarding_key
+    )
+
+    assert rotation.done and rotation.changed_alerts == 1 and rotation.lost_alerts == 0
+    stored = await runtime.store.alert(alert.alert_id)
+    assert stored is not None and stored.sealed
+    seal = AlertSeal.open(IdentityVault(new_key), stored.sealed)
+    assert seal is not None and seal.words == WORRIED
+    async with open_runtime(rekeyed, clock=clock, waker=RecordingWaker()) as after:
+        clock.advance(minutes=16)
+        await after.jobs.run_due(channel.outbox)
+    (deputy,) = [a for a in channel.outbox.of_type(SafeguardingAlert) if a.audience == "deputy"]
+    assert WORRIED in deputy.text and UNREADABLE not in deputy.text
+    assert deputy.writer == "amy-111"

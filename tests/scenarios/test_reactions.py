@@ -4,6 +4,7 @@ digest, only for people who agreed to the privacy note."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.scenarios.room import Opened, Room, questions
@@ -108,4 +109,17 @@ async def test_joining_only_to_react_is_enough_to_be_counted(room: Room) -> None
 
     assert await room.react(room.young[1], post, "❤️") == []
 
+    await room.counts_become(post, {"👍": 0, "❤️": 1})
+
+
+async def test_presses_at_once_end_as_their_count_implies(room: Room) -> None:
+    """A button pressed again before the first press was handled (a double tap, or two
+    presses reaching two replicas) is one toggle after another, never two of the same."""
+    question = await start(room)
+    post = await answered(room, room.young[0], question, "Keep the same social worker")
+    presser = room.young[0]
+
+    await asyncio.gather(*(room.react(presser, post, "👍") for _ in range(2)))
+    await room.counts_become(post, {"👍": 0, "❤️": 0})
+    await asyncio.gather(*(room.react(presser, post, "❤️") for _ in range(3)))
     await room.counts_become(post, {"👍": 0, "❤️": 1})
