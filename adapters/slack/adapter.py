@@ -52,7 +52,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import commands, inbound, modals, render
 from adapters.slack.cache import Lru
-from adapters.slack.client import SLACK_FAILURES, make_client, slack_error
+from adapters.slack.client import SLACK_FAILURES, make_client, pooled_session, slack_error
 from adapters.slack.outbox import UPDATE_INTERVAL, SlackOutbox
 from adapters.slack.settings import SlackSettings
 from bot.core.actions import ACTION_ID_PATTERN
@@ -88,7 +88,9 @@ class SlackAdapter:
     ) -> None:
         self.engine = engine
         self.settings = settings
-        self.client = client or make_client(settings)
+        # the adapter's own client gets a pooled session, which ``aclose`` closes
+        self._session = pooled_session() if client is None else None
+        self.client = client or make_client(settings, self._session)
         self.outbox = SlackOutbox(self.client, settings, update_interval=update_interval)
         self.roles = commands.RoleResolver(self.client, settings)
         self._seen: Lru[str, None] = Lru(seen_events)
@@ -122,6 +124,8 @@ class SlackAdapter:
         except TimeoutError:
             log.warning("Slack listeners still busy after %.0f s at shutdown", drain_seconds)
         await self.outbox.aclose()
+        if self._session is not None:
+            await self._session.close()
 
     def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """Remember the task a listener runs in (bolt runs it after the ack, detached)."""
