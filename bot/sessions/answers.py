@@ -185,7 +185,7 @@ class Answers:
         if status is AnswerStatus.SHOWN:
             replies.append(answer_post(session, question, answer, {}))
         else:
-            await self._reveal.plan(session)
+            await self._reveal.plan(session, answer.id)
         thanks = notices.answer_received.format(alias=answer.alias)
         removed = _describe_removed([span.kind for span in scrubbed.spans])
         if removed:
