@@ -154,7 +154,7 @@ async def open_forms(
     privacy note; returns each person's answer form."""
     reply = await slack.slash("/start-session", "check-in", user_id=FACILITATOR, channel_id=CHANNEL)
     assert reply.status == 200, reply
-    await fake.wait_until(lambda: bool(_question(fake)), within=30)
+    await fake.wait_until(lambda: bool(_question(fake)[0]), within=30)
     ts, action_id = _question(fake)
     forms: dict[str, dict[str, Any]] = {}
 
@@ -277,11 +277,16 @@ class AppRun:
     lost: int | None  # None: the app keeps nothing
 
 
-async def run_consultbot(count: int, at_once: int, workdir: Path) -> AppRun:
+CONSULTBOT = [sys.executable, "-m", "bot.cli"]
+
+
+async def run_consultbot(
+    count: int, at_once: int, workdir: Path, launcher: list[str] = CONSULTBOT
+) -> AppRun:
     async with TimedSlack() as fake:
         database = workdir / "bench.db"
         port = free_port()
-        argv = [sys.executable, "-m", "bot.cli", "run", "--platform", "slack", "--http"]
+        argv = [*launcher, "run", "--platform", "slack", "--http"]
         env = consultbot_env(fake, database)
         child = await start_child([*argv, "--port", str(port)], env, port)
         try:

@@ -150,3 +150,20 @@ def consent_modal(request: ConsentRequest, channel_id: str) -> dict[str, Any]:
         "private_metadata": metadata,
         "blocks": render.note_sections(request.text),
     }
+
+
+SAVING_VIEW_CALLBACK_ID = "cb-saving"
+SAVING_TEXT = "Saving your answer… You'll get a message here as soon as it's safely saved."
+SAVED_TEXT = "Your answer is saved. You can close this now."
+
+
+def status_modal(text: str) -> dict[str, Any]:
+    """What the answer form turns into when saving takes longer than Slack waits for a
+    reply (``SAVING_TEXT``), and then once the answer is saved (``SAVED_TEXT``)."""
+    return {
+        "type": "modal",
+        "callback_id": SAVING_VIEW_CALLBACK_ID,
+        "title": render.plain("Your answer"),
+        "close": render.plain("Close"),
+        "blocks": render.note_sections(text),
+    }
