@@ -116,7 +116,7 @@ class Answers:
         await self._store.consent_participant(
             session.id, key, alias_candidates(self._rng), identity
         )
-        log.info("session %s: a participant agreed to the privacy note", session.id)
+        log.debug("session %s: a participant agreed to the privacy note", session.id)
         notices = self._directory.notices
         return [private(event.person, event.channel_id, notices.consent_thanks)]
 
@@ -171,7 +171,7 @@ class Answers:
         if answer.id != answer_id:  # the same form sent again: it was stored, and told, once
             log.info("session %s: a submission came again; answer %s stays", session.id, answer.id)
             return []
-        log.info("session %s: answer %s stored (%s)", session.id, answer.id, status)
+        log.debug("session %s: answer %s stored (%s)", session.id, answer.id, status)
         me = event.person
         notices = directory.notices
         if status is AnswerStatus.HELD:
