@@ -19,10 +19,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from docx import Document
-
 from bot.digest.csv_export import defuse
-from bot.digest.docx_export import clean
 from bot.digest.markdown import escape_inline
 from bot.digest.render import MIME_TYPES, DigestFormat
 from bot.report.model import SIZE_FAIR_RULE, Quote, Report, ReportTheme, Source
@@ -312,6 +309,11 @@ def render_html(report: Report) -> str:
 
 
 def render_docx(report: Report) -> bytes:
+    # python-docx (and lxml) only when a Word file is asked for: 15 MiB a bot need not hold
+    from docx import Document
+
+    from bot.digest.docx_export import clean
+
     document = Document()
     document.core_properties.title = clean(f"Report: {report.title}")
     document.add_heading(clean(f"Report: {report.title}"), level=0)
