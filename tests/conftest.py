@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,6 +15,20 @@ from bot.config import DEFAULT_PROMPTS_DIR, Settings
 from bot.engine import Engine
 
 TEST_IDENTITY_KEY = b"test-key-0123456789"
+_CACHE_DIRS: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Built data (the screen's trie, ``CONSULTBOT_CACHE_DIR``) goes to a folder of this run,
+    shared by its processes, not to the user's own cache."""
+    if "CONSULTBOT_CACHE_DIR" not in os.environ:
+        _CACHE_DIRS.append(tempfile.mkdtemp(prefix="consultbot-test-cache-"))
+        os.environ["CONSULTBOT_CACHE_DIR"] = _CACHE_DIRS[-1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _CACHE_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
