@@ -20,10 +20,12 @@ _CACHE_DIRS: list[str] = []
 
 def pytest_configure(config: pytest.Config) -> None:
     """Built data (the screen's trie, ``CONSULTBOT_CACHE_DIR``) goes to a folder of this run,
-    shared by its processes, not to the user's own cache."""
-    if "CONSULTBOT_CACHE_DIR" not in os.environ:
-        _CACHE_DIRS.append(tempfile.mkdtemp(prefix="consultbot-test-cache-"))
-        os.environ["CONSULTBOT_CACHE_DIR"] = _CACHE_DIRS[-1]
+    shared by its processes, not to the user's own cache; ``XDG_CACHE_HOME`` too, for the
+    tests that run a command without any ``CONSULTBOT_`` setting."""
+    folder = tempfile.mkdtemp(prefix="consultbot-test-cache-")
+    _CACHE_DIRS.append(folder)
+    os.environ["XDG_CACHE_HOME"] = folder
+    os.environ.setdefault("CONSULTBOT_CACHE_DIR", str(Path(folder) / "consultbot"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
