@@ -52,10 +52,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Benchmarks print what they measure (time, peak memory) and assert nothing: one line per
-# benchmark module below.
+# Benchmarks print what they measure (time, peak memory, ratios to the bare platform
+# library) and assert nothing: bench/__main__.py runs them all (a few minutes on 2 cores).
 bench: $(STAMP)
-	$(BIN)/python -m bench.digest
+	$(BIN)/python -m bench --quick
 
 # Slack replicas: one process against two behind a load balancer, SQLite and PostgreSQL
 # (starts real bot processes and a throwaway PostgreSQL cluster: about a minute).

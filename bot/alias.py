@@ -25,6 +25,9 @@ _ANIMALS = (
 )  # fmt: skip
 
 
+ALIASES_PER_ROUND = len(_ADJECTIVES) * len(_ANIMALS)  # then "Calm Otter 2"…
+
+
 def alias_candidates(rng: random.Random) -> Iterator[str]:
     """Every alias once, in a random order (900 in all; then numbered ones)."""
     names = [f"{a} {b}" for a in _ADJECTIVES for b in _ANIMALS]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings
 from bot.core.errors import ConfigError, StorageError
 from bot.core.events import utc_now
-from bot.core.ports import JobWaker, Outbox
+from bot.core.ports import JobWaker, Outbox, Screener, ScreenVerdict
 from bot.core.store import Store
 from bot.digest.delivery import Digests
 from bot.digest.json_export import render_json
@@ -66,15 +66,27 @@ SAFEGUARDING_FILE = "safeguarding.toml"
 FIRST_NAMES_FILE = "first-names.txt"
 
 
-def load_screen(path: Path) -> DisclosureScreen:
-    """The disclosure screen takes most of a second to build; build it once per file
-    version per process."""
-    return _cached_screen(path, path.stat().st_mtime_ns if path.exists() else 0)
+def load_screen(path: Path, cache_dir: Path | None = None) -> DisclosureScreen:
+    """The disclosure screen takes most of a second to build: build it once per file
+    version per process, and read its built trie from ``cache_dir`` when one is kept there
+    (``bot.safeguarding.screen_cache``)."""
+    return _cached_screen(path, path.stat().st_mtime_ns if path.exists() else 0, cache_dir)
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_screen(path: Path, _version: int) -> DisclosureScreen:
-    return DisclosureScreen.from_file(path)
+def _cached_screen(path: Path, _version: int, cache_dir: Path | None) -> DisclosureScreen:
+    return DisclosureScreen.from_file(path, cache_dir)
+
+
+class LazyScreen:
+    """The disclosure screen, built (or read from the cache) at its first answer: commands
+    that never screen an answer (``consultbot digest``, ``sessions``…) don't pay for it."""
+
+    def __init__(self, path: Path, cache_dir: Path | None) -> None:
+        self._path, self._cache_dir = path, cache_dir
+
+    def screen(self, text: str) -> ScreenVerdict:
+        return load_screen(self._path, self._cache_dir).screen(text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,19 +103,25 @@ class DataFiles:
     question_sets: Mapping[str, QuestionSet]
     codebook: Codebook
     notices: Notices
-    screen: DisclosureScreen
+    screen: Screener
     scrubber: Scrubber
     language_notes: Mapping[str, tuple[str, ...]]  # set id -> warnings for its facilitator
     glossary: Glossary = field(default_factory=lambda: Glossary(terms=()))  # words to avoid
 
 
-def load_data_files(settings: Settings) -> DataFiles:
-    """Read and check every data file (a ``DataFileError`` names the file and the field)."""
+def load_data_files(settings: Settings, *, screen_now: bool = True) -> DataFiles:
+    """Read and check every data file (a ``DataFileError`` names the file and the field);
+    without ``screen_now`` the disclosure screen is built only when first needed."""
+    screen_file = settings.prompts_dir / SAFEGUARDING_FILE
     return DataFiles(
         question_sets=load_question_sets(settings.prompts_dir),
         codebook=load_codebook(settings.prompts_dir / THEMES_FILE),
         notices=load_notices(settings.prompts_dir),
-        screen=load_screen(settings.prompts_dir / SAFEGUARDING_FILE),
+        screen=(
+            load_screen(screen_file, settings.cache_dir)
+            if screen_now
+            else LazyScreen(screen_file, settings.cache_dir)
+        ),
         scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
         language_notes=check_question_sets(settings.prompts_dir),
         glossary=_glossary(settings.prompts_dir),
@@ -124,13 +142,14 @@ async def open_runtime(
     waker: JobWaker | None = None,
     data: DataFiles | None = None,
 ) -> AsyncIterator[Runtime]:
-    """Load and validate every data file (unless given), open the store, check the keys, and
-    yield a ready engine and the runner of its timed jobs.
+    """Load and validate every data file (unless given; the disclosure screen is then built
+    at the first answer), open the store, check the keys, and yield a ready engine and the
+    runner of its timed jobs.
 
     Data files and settings are checked before the database is touched, so a malformed file
     fails fast with nothing half-written; once the store is open it is closed on every way
     out (its thread would otherwise keep the process alive)."""
-    data = data or load_data_files(settings)
+    data = data or load_data_files(settings, screen_now=False)
     vault = IdentityVault(settings.safeguarding_key)
     store = await open_store(settings, waker)
     try:

@@ -47,6 +47,7 @@ class Settings:
     deputy_email: str | None = None
     smtp: SmtpSettings | None = None
     database_url: str | None = None  # PostgreSQL instead of the SQLite file, when set
+    cache_dir: Path | None = None  # built data (the screen's trie) kept between starts
 
     @classmethod
     def from_env(
@@ -110,10 +111,22 @@ class Settings:
             database_path=Path(env.get("CONSULTBOT_DATABASE", "consultbot.db")),
             database_url=database_url(env.get("CONSULTBOT_DATABASE_URL", "")),
             prompts_dir=Path(env.get("CONSULTBOT_PROMPTS_DIR", str(DEFAULT_PROMPTS_DIR))),
+            cache_dir=_cache_dir(env),
             identity_key=key.encode(),
             max_answer_chars=max_chars,
             log_level=level,
         )
+
+
+def _cache_dir(env: Mapping[str, str]) -> Path | None:
+    """``CONSULTBOT_CACHE_DIR``; unset: the user's cache folder; ``off``: no cache."""
+    raw = env.get("CONSULTBOT_CACHE_DIR", "").strip()
+    if raw.lower() == "off":
+        return None
+    if raw:
+        return Path(raw)
+    base = env.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "consultbot"
 
 
 def database_url(raw: str) -> str | None:

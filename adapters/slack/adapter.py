@@ -1,9 +1,12 @@
 """Slack wiring: slack-bolt's AsyncApp, its listeners and acknowledgements, the lifecycle
 (``settle``, ``aclose``) and ``serve`` (Socket Mode or HTTP).
 
-Every listener acknowledges first (Slack allows 3 s) and does slow work afterwards; the
-answer button acks and opens a modal before anything else, because its ``trigger_id`` also
-expires after 3 s (only a quick read, ``engine.answer_form``, comes before ``views.open``).
+Every listener acknowledges first (Slack allows 3 s) and does slow work afterwards, except
+the answer form's submit: its ack closes the form, so it comes only once the answer is
+committed (within ``COMMIT_BUDGET``, 2 s; past that the form turns into "Saving your
+answer…", and "saved" once it is, with the thanks as usual). The answer button acks and
+opens a modal before anything else, because its ``trigger_id`` also expires after 3 s (only
+a quick read, ``engine.answer_form``, comes before ``views.open``).
 The core never sees a trigger id, response URL or token.
 
 Listeners are registered for our slash commands (``commands.command_pattern``), for every
@@ -58,7 +61,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import commands, feedback, inbound, modals, render
 from adapters.slack.cache import Lru
-from adapters.slack.client import SLACK_FAILURES, make_client, slack_error
+from adapters.slack.client import SLACK_FAILURES, make_client, pooled_session, slack_error
 from adapters.slack.outbox import UPDATE_INTERVAL, SlackOutbox
 from adapters.slack.settings import SlackSettings
 from bot.core.actions import ACTION_ID_PATTERN, WhoWroteAction, parse_action_id
@@ -80,6 +83,9 @@ from bot.core.store import ReplicaStore
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# Slack closes an answer form only when we ack it, and waits 3 s for that ack: the answer is
+# committed first if that takes at most this long, or else the form says "saving…".
+COMMIT_BUDGET = 2.0
 _FORM_FAILED = "Sorry, the answer form didn't open in time. Please tap the button again."
 _REASON_FAILED = "Sorry, the form didn't open in time. Please tap the button again."
 
@@ -96,10 +102,14 @@ class SlackAdapter:
         update_interval: float = UPDATE_INTERVAL,
         seen_events: int = 1000,
         shared: ReplicaStore | None = None,
+        commit_budget: float = COMMIT_BUDGET,
     ) -> None:
         self.engine = engine
+        self.commit_budget = commit_budget
         self.settings = settings
-        self.client = client or make_client(settings)
+        # the adapter's own client gets a pooled session, which ``aclose`` closes
+        self._session = pooled_session() if client is None else None
+        self.client = client or make_client(settings, self._session)
         self._shared = shared  # several replicas: see ``replicas``
         self.outbox = SlackOutbox(
             self.client, settings, update_interval=update_interval, shared=shared
@@ -140,6 +150,8 @@ class SlackAdapter:
         except TimeoutError:
             log.warning("Slack listeners still busy after %.0f s at shutdown", drain_seconds)
         await self.outbox.aclose()
+        if self._session is not None:
+            await self._session.close()
 
     def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """Remember the task a listener runs in (bolt runs it after the ack, detached)."""
@@ -319,9 +331,34 @@ class SlackAdapter:
                 errors={modals.ANSWER_INPUT_BLOCK_ID: modals.EMPTY_ANSWER},
             )
             return
-        await ack()
-        if event is not None:
-            await self.engine.dispatch(event, self.outbox.replying_to(user_id))
+        if event is None:
+            await ack()
+            return
+        # Commit before the form closes: the ack closes the modal, so it waits for the
+        # answer to be stored, within the budget; past it the form says "saving…" instead.
+        handling = asyncio.ensure_future(self.engine.handle(event))
+        await asyncio.wait({handling}, timeout=self.commit_budget)
+        saving = not handling.done()
+        if saving:
+            await ack(response_action="update", view=modals.status_modal(modals.SAVING_TEXT))
+        else:
+            await ack()
+        messages = await handling
+        outbox = self.outbox.replying_to(user_id)
+        await self.engine.send_all(
+            messages, outbox, actor=event.person, channel_id=event.channel_id
+        )
+        if saving:
+            await self._saved(str(view.get("id", "")))
+
+    async def _saved(self, view_id: str) -> None:
+        """The "saving…" form, once the answer is stored (the thanks says the rest)."""
+        try:
+            await self.client.views_update(
+                view_id=view_id, view=modals.status_modal(modals.SAVED_TEXT)
+            )
+        except SLACK_FAILURES as exc:
+            log.info("views.update failed: %s", slack_error(exc) or type(exc).__name__)
 
     async def _on_feedback_submitted(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]

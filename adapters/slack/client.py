@@ -1,6 +1,9 @@
 """The Slack Web API client, and the one place a Slack failure becomes ``DeliveryFailed``.
 
-slack_sdk retries only dropped connections by default; ``make_client`` also retries 429s
+slack_sdk opens (and closes) a new HTTP connection for every call unless it is given a
+session; ``pooled_session`` is the one the adapter gives it, so calls reuse kept-alive
+connections (and the ``response_url`` replies share it). slack_sdk retries only dropped
+connections by default; ``make_client`` also retries 429s
 (after ``Retry-After``) and 5xx. Whatever still fails (``SLACK_FAILURES``) is mapped by
 ``delivery_failed`` to a hint a facilitator can act on (``not_in_channel`` → invite me, with
 the channel linked) and never carries message text.
@@ -8,6 +11,7 @@ the channel linked) and never carries message text.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 
 import aiohttp
@@ -30,10 +34,25 @@ SLACK_FAILURES = (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutE
 CHANNEL_REFUSED = frozenset({"not_in_channel", "channel_not_found", "user_not_in_channel"})
 
 
-def make_client(settings: SlackSettings) -> AsyncWebClient:
+def pooled_session() -> aiohttp.ClientSession | None:
+    """One session whose connections are kept alive and shared by every call; ``None``
+    outside a running event loop (then slack_sdk makes one per call, as it does by default).
+    Whoever made it closes it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    # Slack's own per-method rate limits, not the pool, are what bound the calls in flight.
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, limit_per_host=0))
+
+
+def make_client(
+    settings: SlackSettings, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """A Web API client that retries 429s (after ``Retry-After``), 5xx and dropped
-    connections; slack_sdk retries only connection errors by default."""
-    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
+    connections (a kept-alive connection the server closed is one); slack_sdk retries only
+    connection errors by default."""
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, session=session)
     client.retry_handlers = [
         AsyncConnectionErrorRetryHandler(max_retry_count=2),
         AsyncRateLimitErrorRetryHandler(max_retry_count=3),

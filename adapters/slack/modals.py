@@ -197,3 +197,20 @@ def decode_who_wrote(view: Mapping[str, Any]) -> tuple[str, str, str] | None:
     values = (view.get("state") or {}).get("values") or {}
     typed = (values.get(REASON_BLOCK_ID) or {}).get(REASON_ACTION_ID) or {}
     return action_id, channel_id, str(typed.get("value") or "")
+
+
+SAVING_VIEW_CALLBACK_ID = "cb-saving"
+SAVING_TEXT = "Saving your answer… You'll get a message here as soon as it's safely saved."
+SAVED_TEXT = "Your answer is saved. You can close this now."
+
+
+def status_modal(text: str) -> dict[str, Any]:
+    """What the answer form turns into when saving takes longer than Slack waits for a
+    reply (``SAVING_TEXT``), and then once the answer is saved (``SAVED_TEXT``)."""
+    return {
+        "type": "modal",
+        "callback_id": SAVING_VIEW_CALLBACK_ID,
+        "title": render.plain("Your answer"),
+        "close": render.plain("Close"),
+        "blocks": render.note_sections(text),
+    }

@@ -241,6 +241,11 @@ class SlackOutbox:
         """Wait until every count update asked for so far has been sent."""
         await self._counts.settle()
 
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The Web API client's pooled HTTP session (``None``: one per call)."""
+        return self._client.session
+
     async def aclose(self) -> None:
         """Send the last pending count updates now, then stop."""
         await self._counts.aclose()
@@ -435,7 +440,8 @@ class _ReplyOutbox:
         message = spelled(message, self.outbox.command_prefix)
         if self.response_url:
             try:
-                response = await AsyncWebhookClient(self.response_url).send(
+                webhook = AsyncWebhookClient(self.response_url, session=self.outbox.session)
+                response = await webhook.send(
                     text=render.notice_text(message.text),
                     response_type="ephemeral",
                     replace_original=self.replace_original,

@@ -3,13 +3,17 @@ kept after the retention purge), rendering it in every format, /digest for staff
 automatic delivery to staff when a session closes (whatever closed it; marked delivered only
 once the platform accepted it, so at least once).
 
+Building and rendering run in a worker thread (``asyncio.to_thread``): a 50,000-answer digest
+takes seconds, and the bot goes on answering meanwhile.
+
 Before a digest is built, answers whose automatic tags came from an older codebook are tagged
 again (``bot.digest.retag``), so every digest follows the codebook it names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -40,6 +44,9 @@ from bot.questions.model import QuestionSet
 LONDON = ZoneInfo("Europe/London")
 FORMAT_NAMES = ", ".join([*(f.value for f in DigestFormat), "all"])
 
+Renderer = Callable[[Digest, DigestFormat], bytes]
+"""Turns a digest into a file's bytes; run in a worker thread."""
+
 
 class DigestStore(
     SessionStore, AnswerStore, RetentionStore, CodebookStore, EndCheckStore, Protocol
@@ -58,8 +65,10 @@ class Digests:
         zone: ZoneInfo = LONDON,
         tagging: CodebookTagging | None = None,
         actions: ActionStore | None = None,
+        renderer: Renderer = render,
     ) -> None:
         self._store = store
+        self._render = renderer
         self._sets = dict(question_sets)
         self.theme_labels = dict(theme_labels)
         self._audit = audit
@@ -90,7 +99,8 @@ class Digests:
             version = self._tagging.version
             await self._tagging.bring_up_to_date(self._store, self._audit, session.id)
         answers = await self._store.answers_for_session(session.id)
-        return build_digest(
+        return await asyncio.to_thread(
+            build_digest,
             session,
             question_set,
             answers,
@@ -111,9 +121,14 @@ class Digests:
         self, session_id: str, formats: Sequence[DigestFormat] = tuple(DigestFormat)
     ) -> tuple[DeliveryFile, ...]:
         digest = await self.digest(session_id)
+        return await asyncio.to_thread(self._files, digest, formats)
+
+    def _files(self, digest: Digest, formats: Sequence[DigestFormat]) -> tuple[DeliveryFile, ...]:
         return tuple(
             DeliveryFile(
-                name=file_name(digest, fmt), content=render(digest, fmt), mime_type=MIME_TYPES[fmt]
+                name=file_name(digest, fmt),
+                content=self._render(digest, fmt),
+                mime_type=MIME_TYPES[fmt],
             )
             for fmt in formats
         )

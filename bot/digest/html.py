@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from bot.digest import actions, feedback_words, words
 from bot.digest.agreement import thresholds_text
 from bot.digest.model import Digest
 from bot.digest.summary import summarise
+
+if TYPE_CHECKING:
+    import jinja2
 
 _TEMPLATE = "digest.html.j2"
 CHART_THEMES = 8
@@ -118,6 +120,8 @@ def theme_chart(digest: Digest) -> Chart:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # only when an HTML digest is made: 9 MiB a bot at rest need not hold
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("bot.digest", "templates"),
         autoescape=True,

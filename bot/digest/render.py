@@ -8,7 +8,6 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from bot.digest.csv_export import render_csv
-from bot.digest.docx_export import render_docx
 from bot.digest.html import render_html
 from bot.digest.json_export import render_json
 from bot.digest.markdown import render_markdown
@@ -43,9 +42,18 @@ _RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
         DigestFormat.HTML: lambda digest: render_html(digest).encode("utf-8"),
         DigestFormat.CSV: render_csv,
         DigestFormat.JSON: lambda digest: render_json(digest).encode("utf-8"),
-        DigestFormat.DOCX: render_docx,
+        DigestFormat.DOCX: lambda digest: _render_docx(digest),
     }
 )
+
+
+def _render_docx(digest: Digest) -> bytes:
+    # python-docx (and lxml) only when a Word file is asked for: 15 MiB a bot need not hold
+    from bot.digest.docx_export import render_docx
+
+    return render_docx(digest)
+
+
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
 

@@ -10,9 +10,9 @@ from docx import Document
 from bot.digest.actions import SECTION_TITLE, action_line
 from bot.digest.docx_export import clean
 from bot.report.figures import (
-    feedback_sections,
     NOTES_MARK,
     cell,
+    feedback_sections,
     only_workshop,
     percent,
     sources_line,

@@ -7,9 +7,9 @@ import html
 
 from bot.digest.actions import SECTION_TITLE, action_line
 from bot.report.figures import (
-    feedback_sections,
     NOTES_MARK,
     cell,
+    feedback_sections,
     only_workshop,
     percent,
     sources_line,

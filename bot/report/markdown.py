@@ -6,9 +6,9 @@ from __future__ import annotations
 from bot.digest.actions import SECTION_TITLE, action_line
 from bot.digest.markdown import escape_inline
 from bot.report.figures import (
-    feedback_sections,
     NOTES_MARK,
     cell,
+    feedback_sections,
     one_line,
     only_workshop,
     percent,

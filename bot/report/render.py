@@ -18,7 +18,6 @@ from types import MappingProxyType
 
 from bot.digest.render import MIME_TYPES, DigestFormat
 from bot.report.data_export import render_csv, render_json
-from bot.report.docx_export import render_docx
 from bot.report.html import render_html
 from bot.report.markdown import render_markdown
 from bot.report.model import Report
@@ -35,6 +34,13 @@ def render_report(report: Report, fmt: DigestFormat) -> bytes:
 def report_file_name(report: Report, fmt: DigestFormat) -> str:
     stem = _UNSAFE_IN_NAME.sub("-", report.title.lower()).strip("-")[:60] or "workshops"
     return f"report-{stem}.{fmt.value}"
+
+
+def render_docx(report: Report) -> bytes:
+    # python-docx (and lxml) only when a Word file is asked for: 15 MiB a bot need not hold
+    from bot.report.docx_export import render_docx as render
+
+    return render(report)
 
 
 _RENDERERS: Mapping[DigestFormat, Callable[[Report], bytes]] = MappingProxyType(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
@@ -57,7 +58,8 @@ class Reports:
         else:
             picked = select_sessions(await self._sessions.session_summaries(), wanted, self._zone)
         digests = [await self._digests.digest(s.id) for s in picked]
-        return build_report(
+        return await asyncio.to_thread(
+            build_report,
             digests,
             notes,
             self._digests.theme_labels,
@@ -97,14 +99,8 @@ class Reports:
             until=parse_day(until, "until") if until else None,
         )
         report = await self.report(wanted)
-        files = tuple(
-            DeliveryFile(
-                name=report_file_name(report, f),
-                content=render_report(report, f),
-                mime_type=MIME_TYPES[f],
-            )
-            for f in formats
-        )
+        # rendered in a worker thread, so the bot goes on answering meanwhile
+        files = await asyncio.to_thread(_report_files, report, formats)
         keys = ",".join(w.key for w in report.workshops)
         await self._audit.audit(audit_name(event.person), "report-downloaded", keys, fmt)
         return [
@@ -116,3 +112,14 @@ class Reports:
                 files=files,
             )
         ]
+
+
+def _report_files(report: Report, formats: Sequence[DigestFormat]) -> tuple[DeliveryFile, ...]:
+    return tuple(
+        DeliveryFile(
+            name=report_file_name(report, f),
+            content=render_report(report, f),
+            mime_type=MIME_TYPES[f],
+        )
+        for f in formats
+    )

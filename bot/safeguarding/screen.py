@@ -61,6 +61,7 @@ from bot.datafile import SHIPPED_PROMPTS_DIR
 from bot.safeguarding.lexicon import Lexicon, load_lexicon
 from bot.safeguarding.normalise import Word, fold, folded_words, words
 from bot.safeguarding.outcome import Judgement, Outcome, judge
+from bot.safeguarding.screen_cache import cached_matcher
 from bot.safeguarding.screen_context import Evidence, evidence
 from bot.safeguarding.screen_match import Kind, Match, Matcher
 from bot.safeguarding.second_opinion import SecondOpinion
@@ -106,9 +107,15 @@ class DisclosureScreen:
     """Screens answers with one lexicon (and its second opinion, if it names one); build
     once, reuse for every answer."""
 
-    def __init__(self, lexicon: Lexicon, second_opinion: SecondOpinion | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        second_opinion: SecondOpinion | None = None,
+        *,
+        matcher: Matcher | None = None,
+    ) -> None:
         self._lexicon = lexicon
-        self._matcher = Matcher(lexicon)
+        self._matcher = matcher or Matcher(lexicon)
         self._second = second_opinion
         self._emoji = tuple(
             (n, fold(e).text, e) for n, c in enumerate(lexicon.categories) for e in c.emoji
@@ -117,11 +124,12 @@ class DisclosureScreen:
         self._now_only = frozenset(n for n, c in enumerate(lexicon.categories) if c.now_only)
 
     @classmethod
-    def from_file(cls, path: Path) -> DisclosureScreen:
-        """The lexicon in ``path``, with the second opinion it names (``model``)."""
+    def from_file(cls, path: Path, cache_dir: Path | None = None) -> DisclosureScreen:
+        """The lexicon in ``path``, with the second opinion it names (``model``); its built
+        trie is read from (or written to) ``cache_dir`` when given (``screen_cache``)."""
         lexicon = load_lexicon(path)
         second = None if lexicon.model_file is None else SecondOpinion.from_file(lexicon.model_file)
-        return cls(lexicon, second)
+        return cls(lexicon, second, matcher=cached_matcher(lexicon, path, cache_dir))
 
     @property
     def lexicon(self) -> Lexicon:

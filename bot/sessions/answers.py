@@ -117,7 +117,7 @@ class Answers:
         await self._store.consent_participant(
             session.id, key, alias_candidates(self._rng), identity
         )
-        log.info("session %s: a participant agreed to the privacy note", session.id)
+        log.debug("session %s: a participant agreed to the privacy note", session.id)
         notices = self._directory.notices
         return [private(event.person, event.channel_id, notices.consent_thanks)]
 
@@ -172,7 +172,7 @@ class Answers:
         if answer.id != answer_id:  # the same form sent again: it was stored, and told, once
             log.info("session %s: a submission came again; answer %s stays", session.id, answer.id)
             return []
-        log.info("session %s: answer %s stored (%s)", session.id, answer.id, status)
+        log.debug("session %s: answer %s stored (%s)", session.id, answer.id, status)
         me = event.person
         notices = directory.notices
         if status is AnswerStatus.HELD:
@@ -188,7 +188,7 @@ class Answers:
         if status is AnswerStatus.SHOWN:
             replies.append(answer_post(session, question, answer, {}))
         else:
-            await self._reveal.plan(session)
+            await self._reveal.plan(session, answer.id)
         thanks = notices.answer_received.format(alias=answer.alias)
         removed = _describe_removed([span.kind for span in scrubbed.spans])
         if removed:

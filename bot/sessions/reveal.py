@@ -54,6 +54,7 @@ class Reveal:
         self._waker = waker
         self._rng = rng
         self._ready_at: dict[str, tuple[str, datetime]] = {}  # answer -> (session, ready)
+        self._scheduled: dict[str, datetime] = {}  # batch jobs written: job id -> due
 
     async def reveal(
         self, session: SessionRecord, question_number: int | None = None
@@ -76,10 +77,14 @@ class Reveal:
             return []
         return await self._show(session, ready)
 
-    async def plan(self, session: SessionRecord) -> None:
-        """An answer was just stored to wait: it may be shown one interval from now."""
-        pending = await self._store.answers_with_status(session.id, AnswerStatus.PENDING)
-        await self._remember(session, pending, self._directory.clock())
+    async def plan(self, session: SessionRecord, answer_id: str) -> None:
+        """An answer was just stored to wait: it may be shown one interval from now. The
+        batch job for that second is written (and the waker told) once, by the first answer
+        that needs it, not by every answer."""
+        now = self._directory.clock()
+        due = self._due(now)
+        self._ready_at.setdefault(answer_id, (session.id, due))
+        await self._schedule(session, due, now)
 
     async def _remember(
         self, session: SessionRecord, pending: Sequence[AnswerRecord], now: datetime
@@ -94,18 +99,28 @@ class Reveal:
         new = [a for a in pending if a.id not in self._ready_at]
         if not new:
             return
-        # Whole seconds: answers in the same second share a time and a job.
-        seconds = now.timestamp() + self._directory.rules.reveal_seconds
-        due = datetime.fromtimestamp(math.ceil(seconds), tz=now.tzinfo)
+        due = self._due(now)
         for answer in new:
             self._ready_at[answer.id] = (session.id, due)
-        job = JobRecord(
-            id=f"{session.id}:reveal:{int(due.timestamp())}",
-            kind=JobKind.REVEAL,
-            due_at=due,
-            session_id=session.id,
-        )
+        await self._schedule(session, due, now)
+
+    def _due(self, now: datetime) -> datetime:
+        # Whole seconds: answers in the same second share a time and a job.
+        seconds = now.timestamp() + self._directory.rules.reveal_seconds
+        return datetime.fromtimestamp(math.ceil(seconds), tz=now.tzinfo)
+
+    async def _schedule(self, session: SessionRecord, due: datetime, now: datetime) -> None:
+        """The batch job at ``due``, written and woken once per process (``add_jobs`` keeps
+        the job a restart finds; writing it again would change nothing)."""
+        job_id = f"{session.id}:reveal:{int(due.timestamp())}"
+        if job_id in self._scheduled:
+            return
+        for old, at in list(self._scheduled.items()):
+            if at < now:  # long run: jobs already due need no memory
+                del self._scheduled[old]
+        job = JobRecord(id=job_id, kind=JobKind.REVEAL, due_at=due, session_id=session.id)
         await self._store.add_jobs([job])
+        self._scheduled[job_id] = due
         self._waker.wake(due)
 
     async def _show(

@@ -2,8 +2,10 @@
 
 Every write runs in ``BEGIN IMMEDIATE … COMMIT`` under the single writer lock and returns
 only after the commit, so anything the engine acknowledges to a young person is already
-durable. The capability mixins (``sessions``, ``answers``, …) build on this class and use only
-``_write``, ``_rows`` and ``_forget``.
+durable. Writers that arrive together share one transaction and one commit (group commit,
+see ``_write``), each still confirmed only after that commit. The capability mixins
+(``sessions``, ``answers``, …) build on this class and use only ``_write``, ``_rows`` and
+``_forget``.
 
 Deleting is meant to forget: ``secure_delete`` overwrites deleted rows with zeros, and after a
 withdrawal or a purge ``_forget`` checkpoints the write-ahead log and truncates it, so the
@@ -38,6 +40,8 @@ class SqliteConnection:
     def __init__(self, db: aiosqlite.Connection, *, upgraded_from: int, version: int) -> None:
         self._db = db
         self._lock = asyncio.Lock()
+        self._batch: asyncio.Future[None] | None = None  # the open transaction's commit
+        self._committer: asyncio.Future[None] | None = None  # its queued commit
         self.upgraded_from = upgraded_from  # the schema version before this open migrated it
         self.schema_version = version
 
@@ -72,39 +76,97 @@ class SqliteConnection:
         return cls(db, upgraded_from=before, version=version)
 
     async def close(self) -> None:
+        async with self._lock:
+            await self._commit_batch()
         await self._db.close()
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write, confirmed only once it is committed: the context exits after the
+        ``COMMIT`` of the transaction it ran in, and raises ``StorageError`` if that failed.
+
+        Group commit: writers that queue up while a transaction is open share it, each in its
+        own ``SAVEPOINT`` (so one writer's failure undoes only its own statements), and one
+        ``COMMIT`` (two fsyncs) confirms them all; it is queued behind the writers already
+        waiting, so a lone write is committed at once. Reads on this connection (the only
+        writer) see a batch's statements before its commit; a failed commit fails them all."""
         async with self._lock:
-            # aiosqlite runs statements on its own thread in order, and a cancelled await does
-            # not stop a statement already queued. So a cancelled BEGIN is waited for and
-            # undone before the lock is let go, or the next writer's BEGIN would fail.
-            begin = asyncio.ensure_future(self._db.execute("BEGIN IMMEDIATE"))
-            try:
-                await asyncio.shield(begin)
-            except asyncio.CancelledError:
-                with contextlib.suppress(Exception):
-                    await begin
-                    await self._db.execute("ROLLBACK")
-                raise
-            except sqlite3.OperationalError as e:
-                raise storage_error(e) from e
+            if self._batch is None:
+                await self._begin()
+                self._batch = asyncio.get_running_loop().create_future()
+                self._batch.add_done_callback(_retrieve)
+            batch = self._batch
+            await self._savepoint("SAVEPOINT write")
             try:
                 yield self._db
             except BaseException as e:
                 with contextlib.suppress(Exception):
-                    await asyncio.shield(self._db.execute("ROLLBACK"))
+                    await self._savepoint("ROLLBACK TO write")
+                    await self._savepoint("RELEASE write")
+                if not self._db.in_transaction:  # SQLite undid the whole batch (a full disk)
+                    self._fail_batch(storage_error(e) if isinstance(e, sqlite3.Error) else e)
                 if isinstance(e, sqlite3.OperationalError):
                     raise storage_error(e) from e
                 raise
             else:
-                try:
-                    await asyncio.shield(self._db.execute("COMMIT"))
-                except sqlite3.OperationalError as e:
-                    with contextlib.suppress(Exception):
-                        await asyncio.shield(self._db.execute("ROLLBACK"))
-                    raise storage_error(e) from e
+                await self._savepoint("RELEASE write")
+            finally:
+                self._commit_soon()
+        await asyncio.shield(batch)
+
+    async def _begin(self) -> None:
+        # aiosqlite runs statements on its own thread in order, and a cancelled await does
+        # not stop a statement already queued. So a cancelled BEGIN is waited for and undone
+        # before the lock is let go, or the next writer's BEGIN would fail.
+        begin = asyncio.ensure_future(self._db.execute("BEGIN IMMEDIATE"))
+        try:
+            await asyncio.shield(begin)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await begin
+                await self._db.execute("ROLLBACK")
+            raise
+        except sqlite3.OperationalError as e:
+            raise storage_error(e) from e
+
+    async def _savepoint(self, sql: str) -> None:
+        """A savepoint statement runs to its end even if the writer is cancelled."""
+        try:
+            await asyncio.shield(self._db.execute(sql))
+        except sqlite3.OperationalError as e:
+            raise storage_error(e) from e
+
+    def _commit_soon(self) -> None:
+        """Queue the commit of the open batch behind every writer already waiting."""
+        if self._batch is not None and self._committer is None:
+            self._committer = asyncio.ensure_future(self._commit_queued())
+
+    async def _commit_queued(self) -> None:
+        try:
+            async with self._lock:
+                await self._commit_batch()
+        finally:
+            self._committer = None
+            self._commit_soon()  # a batch opened after this commit was queued
+
+    async def _commit_batch(self) -> None:
+        """Commit the open batch (the lock is held) and tell its writers how it went."""
+        batch, self._batch = self._batch, None
+        if batch is None or batch.done():
+            return
+        try:
+            await asyncio.shield(self._db.execute("COMMIT"))
+        except sqlite3.Error as e:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._db.execute("ROLLBACK"))
+            batch.set_exception(storage_error(e))
+        else:
+            batch.set_result(None)
+
+    def _fail_batch(self, error: BaseException) -> None:
+        batch, self._batch = self._batch, None
+        if batch is not None and not batch.done():
+            batch.set_exception(error)
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         try:
@@ -116,11 +178,19 @@ class SqliteConnection:
     async def _forget(self) -> None:
         """After deleting what someone wrote: copy the log into the database (where
         ``secure_delete`` has zeroed the rows) and truncate it, so no old copy stays."""
-        async with self._lock, self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-            row = await cursor.fetchone()
+        async with self._lock:
+            await self._commit_batch()  # a checkpoint cannot run inside a transaction
+            async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                row = await cursor.fetchone()
         if row is not None and row[0]:
             # Another connection is reading an older snapshot; the next checkpoint finishes.
             log.warning("the write-ahead log could not be emptied yet (a reader is busy)")
+
+
+def _retrieve(batch: asyncio.Future[None]) -> None:
+    """Mark a failed batch's error as seen even if all its writers were cancelled."""
+    if not batch.cancelled():
+        batch.exception()
 
 
 def storage_error(error: sqlite3.Error, path: Path | str | None = None) -> StorageError:

@@ -4,9 +4,15 @@ their encrypted identity; withdrawal deletes them with everything they wrote."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 
+import aiosqlite
+
+from bot.alias import ALIASES_PER_ROUND
 from bot.core.records import Participant
 from db.sqlite.connection import SqliteConnection
+
+_ALIAS_BATCH = 64  # candidates checked against the (session, alias) index per query
 
 
 class SqliteParticipants(SqliteConnection):
@@ -31,11 +37,7 @@ class SqliteParticipants(SqliteConnection):
                     "UPDATE participants SET consented = 1 WHERE id = ?", (participant_id,)
                 )
             else:
-                async with db.execute(
-                    "SELECT alias FROM participants WHERE session_id = ?", (session_id,)
-                ) as cursor:
-                    taken = {r[0] for r in await cursor.fetchall()}
-                alias = next(a for a in alias_candidates if a not in taken)
+                alias = await _free_alias(db, session_id, alias_candidates)
                 cursor = await db.execute(
                     "INSERT INTO participants (session_id, person_key, alias, consented)"
                     " VALUES (?, ?, ?, 1)",
@@ -85,3 +87,27 @@ class SqliteParticipants(SqliteConnection):
             await db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
         await self._forget()
         return int(row[0]) if row else 0
+
+
+async def _free_alias(db: aiosqlite.Connection, session_id: str, candidates: Iterable[str]) -> str:
+    """A free alias among ``candidates``, looked up in the unique (session, alias) index a
+    batch at a time, rather than reading every alias taken. The candidates come in rounds
+    (every alias once, then numbered), so rounds that the number of participants shows
+    must be full are skipped (an alias freed by a withdrawal there is simply not reused)."""
+    async with db.execute(
+        "SELECT COUNT(*) FROM participants WHERE session_id = ?", (session_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    full_rounds = (int(row[0]) if row else 0) // ALIASES_PER_ROUND
+    remaining = islice(candidates, full_rounds * ALIASES_PER_ROUND, None)
+    while batch := list(islice(remaining, _ALIAS_BATCH)):
+        marks = ", ".join("?" * len(batch))
+        async with db.execute(
+            f"SELECT alias FROM participants WHERE session_id = ? AND alias IN ({marks})",
+            (session_id, *batch),
+        ) as cursor:
+            taken = {r[0] for r in await cursor.fetchall()}
+        for alias in batch:
+            if alias not in taken:
+                return alias
+    raise LookupError("no free alias among the candidates")
