@@ -66,6 +66,7 @@ from bot.sessions.lifecycle import Lifecycle
 from bot.sessions.posts import answer_post
 from bot.sessions.reactions import Reactions
 from bot.sessions.retention import Retention
+from bot.signin.links import SignIn
 from bot.tagging.corrections import TagCorrections
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class Features:
     corrections: TagCorrections
     timers: Timers
     desk: SafeguardingDesk
+    signin: SignIn
 
 
 class Engine:
@@ -119,6 +121,7 @@ class Engine:
         self._corrections = features.corrections
         self._timers = features.timers
         self.desk = features.desk
+        self.signin = features.signin
         self.reports = Reports(sessions=store, digests=features.digests, audit=features.desk)
 
     # -- the adapter-facing API (bot.core.ports.EventHandler) -------------------------------
@@ -316,6 +319,8 @@ class Engine:
                 return await self.digests.command(event, session)
             case Command.REPORT:
                 return await self.reports.command(event)
+            case Command.WORKSPACE:
+                return await self.signin.command(event)
             case Command.WITHDRAW:
                 return await self._withdraw(event)
             case Command.PRIVACY:

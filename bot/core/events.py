@@ -40,6 +40,7 @@ class Command(enum.StrEnum):
     KEEP_OUT = "keep-out"  # safeguarding lead: keep an answer out of the group and the digest
     WHO_WROTE = "who-wrote"  # safeguarding lead: see who wrote a held or reported answer
     REPORT = "report"  # staff: one report over several sessions, by label or question set
+    WORKSPACE = "workspace"  # staff, facilitators, lead: a private sign-in link to the browser
 
 
 class ReactionChange(enum.StrEnum):

@@ -18,6 +18,7 @@ RetentionStore     purging closed sessions and old alerts, keeping the anonymise
 AuditStore         the append-only audit log
 KeyStore           fingerprints of the keys the database was set up with; re-keying
 CodebookStore      which codebook the automatic tags came from; re-tagging when it changes
+WorkspaceStore     sign-in links and browser sessions of the staff workspace; recent alerts
 ================== ===========================================================================
 """
 
@@ -33,6 +34,7 @@ from bot.core.records import (
     AnswerRecord,
     AnswerStatus,
     AuditEntry,
+    BrowserSession,
     JobKind,
     JobRecord,
     JobState,
@@ -42,6 +44,7 @@ from bot.core.records import (
     SessionAttendance,
     SessionRecord,
     SessionSummary,
+    SignInLink,
 )
 
 
@@ -281,6 +284,35 @@ class CodebookStore(Protocol):
         ...
 
 
+class WorkspaceStore(Protocol):
+    """The staff workspace in the browser (``bot.signin``, ``bot.web``): single-use sign-in
+    links and browser sessions, both kept as hashes of their tokens, and the alerts list the
+    safeguarding lead's page shows."""
+
+    async def add_sign_in_link(self, link: SignInLink) -> None:
+        """Store a new link (and forget links that expired a day or more before it)."""
+        ...
+
+    async def sign_in_link(self, token_hash: str) -> SignInLink | None: ...
+    async def use_sign_in_link(self, token_hash: str, at: datetime) -> bool:
+        """Mark the link used; ``True`` only for the first use of a link not yet expired."""
+        ...
+
+    async def sign_in_links_since(self, platform: str, user_id: str, since: datetime) -> int:
+        """How many links this person was sent since ``since`` (the rate limit)."""
+        ...
+
+    async def start_browser_session(self, session: BrowserSession) -> None: ...
+    async def browser_session(self, token_hash: str) -> BrowserSession | None: ...
+    async def end_browser_session(self, token_hash: str, at: datetime) -> bool:
+        """Sign out; ``True`` if it was signed in."""
+        ...
+
+    async def recent_alerts(self, limit: int) -> list[AlertRecord]:
+        """The newest alerts first."""
+        ...
+
+
 class Store(
     SessionStore,
     ParticipantStore,
@@ -291,6 +323,7 @@ class Store(
     AuditStore,
     KeyStore,
     CodebookStore,
+    WorkspaceStore,
     Protocol,
 ):
     """Every capability: for the composition root, which owns the one store, and tests."""

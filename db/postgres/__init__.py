@@ -21,6 +21,7 @@ from db.postgres.participants import PostgresParticipants
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
+from db.postgres.workspace import PostgresWorkspace
 
 __all__ = ["PostgresStore"]
 
@@ -35,6 +36,7 @@ class PostgresStore(
     PostgresAudit,
     PostgresKeys,
     PostgresCodebook,
+    PostgresWorkspace,
 ):
     """Every capability over one pool: implements ``bot.core.store.Store``."""
 

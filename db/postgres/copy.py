@@ -97,6 +97,8 @@ TABLES: dict[str, dict[str, Convert]] = {
     "key_fingerprints": {"name": T, "fingerprint": T},
     "codebook_state": {"id": N, "version": T},
 }  # fmt: skip
+# Not copied: a sign-in link or a browser session is short-lived; staff sign in again.
+NOT_COPIED = frozenset({"sign_in_links", "browser_sessions"})
 IDENTITY_COLUMNS = (("participants", "id"), ("answers", "seq"), ("audit_log", "seq"))
 
 
@@ -116,6 +118,7 @@ def _check_known(found: dict[str, list[str]], path: Path) -> None:
     unknown = [
         f"{table}.{column}" if table in TABLES else table
         for table, columns in found.items()
+        if table not in NOT_COPIED
         for column in (columns if table in TABLES else columns[:1])
         if table not in TABLES or column not in TABLES[table]
     ]

@@ -17,6 +17,7 @@ from db.sqlite.participants import SqliteParticipants
 from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
 from db.sqlite.sessions import SqliteSessions
+from db.sqlite.workspace import SqliteWorkspace
 
 __all__ = ["SqliteStore"]
 
@@ -31,6 +32,7 @@ class SqliteStore(
     SqliteAudit,
     SqliteKeys,
     SqliteCodebook,
+    SqliteWorkspace,
 ):
     """Every capability over one connection: implements ``bot.core.store.Store``."""
 
