@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-pg lint format bench clean
+.PHONY: demo test test-pg lint format bench axe clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: none is on the PATH (set PYTHON=... to point to one)"; exit 1; }
@@ -56,6 +56,11 @@ format: $(STAMP)
 # benchmark module below.
 bench: $(STAMP)
 	$(BIN)/python -m bench.digest
+
+# The workspace's browser tests use the system's Chromium (Debian: chromium) and axe-core from
+# the npm registry (Debian: npm), fetched into tests/web/.axe on first use; this fetches it now.
+axe: $(STAMP)
+	$(BIN)/python -m tests.web.browser
 
 clean:
 	rm -rf $(VENV) digests .pytest_cache .mypy_cache .ruff_cache
