@@ -397,6 +397,21 @@ async def serve_workspace(settings: Settings, *, host: str, port: int) -> None:
         await asyncio.Event().wait()
 
 
+async def serve_workspace_beside(
+    runtime: Runtime, settings: Settings, outbox: Outbox, env: Mapping[str, str]
+) -> AppRunner | None:
+    """``consultbot run`` with CONSULTBOT_WEB_PORT: the workspace beside the bot, its lead's
+    decisions going to the chat through ``outbox``. ``None`` when no port is set."""
+    if settings.web.port is None:
+        return None
+    from bot.web.serve import start
+    from bot.web.workspace import ChatLink
+
+    chat = ChatLink(handler=runtime.engine, outbox=outbox)
+    workspace = workspace_for(runtime, settings, env=env, chat=chat)
+    return await start(workspace, host=settings.web.host, port=settings.web.port)
+
+
 async def workspace_link(settings: Settings, person: Person) -> str:
     """``consultbot web --link``: a sign-in link made at the server."""
     async with open_runtime(settings) as runtime:
@@ -444,14 +459,9 @@ async def run_platform(
 
         async def start_jobs(outbox: Outbox) -> None:
             await waker.start(runtime.jobs, outbox, runtime.store)
-            if settings.web.port is not None and not web_runner:
-                from bot.web.serve import start
-                from bot.web.workspace import ChatLink
-
-                chat = ChatLink(handler=runtime.engine, outbox=outbox)
-                workspace = workspace_for(runtime, settings, env=os.environ, chat=chat)
-                port = settings.web.port
-                web_runner.append(await start(workspace, host=settings.web.host, port=port))
+            if not web_runner:
+                beside = await serve_workspace_beside(runtime, settings, outbox, os.environ)
+                web_runner.extend([beside] if beside is not None else [])
 
         try:
             if platform == "discord":
