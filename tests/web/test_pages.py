@@ -297,7 +297,9 @@ async def test_the_lead_sees_held_words_and_releases_an_answer_to_the_group(
     again = await client.post(
         f"/safeguarding/answers/{site.held_answer}/release", data={"csrf": csrf}
     )
-    assert "isn't held" in unescape(await again.text())
+    assert again.status == 400 and "isn't held" in unescape(await again.text())
+    unknown = await client.post("/safeguarding/answers/nope/keep-out", data={"csrf": csrf})
+    assert unknown.status == 404 and "no answer" in await unknown.text()
 
 
 async def test_who_wrote_needs_a_reason_and_goes_to_the_lead_in_the_chat_never_on_a_page(
@@ -360,3 +362,20 @@ async def test_every_page_has_strict_headers_and_no_young_persons_id(
         assert not re.search("|".join(YOUNG_PEOPLE), text), path
         forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", text, re.DOTALL)
         assert all('name="csrf"' in form for form in forms), path
+
+
+async def test_the_lead_keeps_an_answer_out_of_the_group_and_the_digest(
+    site: Site, client: Client
+) -> None:
+    csrf = await sign_in(client, await site.link(LEAD_ID, Role.SAFEGUARDING_LEAD))
+    done = await client.post(
+        f"/safeguarding/answers/{site.held_answer}/keep-out", data={"csrf": csrf}
+    )
+    assert done.status == 200 and "kept out of the group" in await done.text()
+    kept = await site.runtime.store.answer(site.held_answer)
+    assert kept is not None and kept.status is AnswerStatus.KEPT_OUT
+    assert DISCLOSURE_WORDS not in await (await client.get("/safeguarding")).text()
+    (entry,) = [
+        e for e in await site.runtime.store.audit_entries() if e.action == "answer-kept-out"
+    ]
+    assert entry.actor == f"local:{LEAD_ID}" and entry.subject == site.held_answer

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.core.errors import InvalidRequest
+from bot.core.errors import InvalidRequest, NotFound
 from bot.core.events import Command, CommandInvoked, Role
 from bot.core.outbound import PrivateNotice, is_private_to
 from bot.core.records import AnswerStatus
@@ -71,12 +71,16 @@ async def _as_in_chat(request: web.Request, command: Command) -> str:
     """Run the lead's command through the engine; send what is for the chat; return the
     reply meant for the lead, to show on the page."""
     lead = access.require(request, Role.SAFEGUARDING_LEAD, who=WHO)
-    chat = _chat(workspace_of(request), command)
+    workspace = workspace_of(request)
+    chat = _chat(workspace, command)
+    answer_id = request.match_info["answer"]
+    answer = await workspace.store.answer(answer_id)
+    if answer is None:
+        raise NotFound(f"There's no answer '{answer_id}'. Nothing has changed.")
+    if command is Command.RELEASE and answer.status is not AnswerStatus.HELD:
+        raise InvalidRequest(f"Answer {answer_id} isn't held, so there's nothing to release.")
     event = CommandInvoked(
-        person=lead.person,
-        channel_id=CHANNEL,
-        command=command,
-        options={"answer": request.match_info["answer"]},
+        person=lead.person, channel_id=CHANNEL, command=command, options={"answer": answer_id}
     )
     messages = await chat.handler.handle(event)
     mine = [m for m in messages if is_private_to(m, lead.person)]

@@ -50,7 +50,9 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
 
 async def sign_out(request: web.Request) -> web.StreamResponse:
     person = access.viewer(request)
-    await workspace_of(request).signin.sign_out(person.cookie_token)
+    workspace = workspace_of(request)
+    await workspace.signin.sign_out(person.cookie_token)
+    workspace.reports_made.pop(person.session_hash, None)
     request.pop(access.VIEWER, None)
     response = page(request, "signed_out.html.j2", signed_out=True)
     response.del_cookie(access.COOKIE, path="/")
