@@ -24,6 +24,7 @@ from bot.core.store import (
     SafeguardingStore,
     SessionStore,
     Store,
+    WorkspaceStore,
 )
 from db.sqlite import SqliteStore
 from db.sqlite.answers import SqliteAnswers
@@ -36,6 +37,7 @@ from db.sqlite.participants import SqliteParticipants
 from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
 from db.sqlite.sessions import SqliteSessions
+from db.sqlite.workspace import SqliteWorkspace
 
 # The split of the store's methods, and the module that implements each capability. A new
 # store method goes in exactly one row here.
@@ -127,6 +129,19 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
         },
     ),
     CodebookStore: (SqliteCodebook, {"adopt_codebook", "answers_to_retag", "replace_auto_tags"}),
+    WorkspaceStore: (
+        SqliteWorkspace,
+        {
+            "add_sign_in_link",
+            "sign_in_link",
+            "use_sign_in_link",
+            "sign_in_links_since",
+            "start_browser_session",
+            "browser_session",
+            "end_browser_session",
+            "recent_alerts",
+        },
+    ),
 }
 
 
@@ -203,7 +218,7 @@ def test_every_store_method_is_in_exactly_one_capability() -> None:
     for protocol, (_, methods) in CAPABILITIES.items():
         assert _own_methods(protocol) == methods, protocol.__name__
     every = [m for _, methods in CAPABILITIES.values() for m in methods]
-    assert len(every) == len(set(every)) == 60
+    assert len(every) == len(set(every)) == 68
     # Store only combines the capabilities; it adds no method of its own.
     assert set(Store.__mro__) >= set(CAPABILITIES)
     assert _own_methods(Store) == set()

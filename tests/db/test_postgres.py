@@ -27,6 +27,7 @@ from db.postgres.participants import PostgresParticipants
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
+from db.postgres.workspace import PostgresWorkspace
 from tests.db.builders import answer, job, participant, session
 from tests.db.conftest import TEST_LEASE
 
@@ -42,6 +43,7 @@ MIXINS: dict[Any, type] = {
     store_module.AuditStore: PostgresAudit,
     store_module.KeyStore: PostgresKeys,
     store_module.CodebookStore: PostgresCodebook,
+    store_module.WorkspaceStore: PostgresWorkspace,
 }
 LEASE = TEST_LEASE.total_seconds()
 
