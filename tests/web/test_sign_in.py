@@ -183,3 +183,11 @@ async def test_the_lead_alone_sees_the_lead_pages_not_the_sessions(
     assert (await client.get("/safeguarding")).status == 200
     refused = await client.get("/sessions")
     assert refused.status == 403 and "Only facilitators and staff" in await refused.text()
+
+
+async def test_another_sites_form_cannot_use_a_link(site: Site, client: Client) -> None:
+    link = await site.link(STAFF_ID, Role.STAFF)
+    path = link[link.index("/sign-in/") :]
+    refused = await client.post(path, headers={"Origin": "https://elsewhere.example"})
+    assert refused.status == 403 and "Set-Cookie" not in refused.headers
+    assert (await client.get(path)).status == 200  # not used up

@@ -6,8 +6,11 @@ in advance can't use it up. Pressing the button uses the link once and sets the 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from aiohttp import web
 
+from bot.core.errors import NotAllowed
 from bot.signin.links import SESSION_LIFETIME, SIGN_IN_PATH
 from bot.web import access
 from bot.web.render import page
@@ -34,6 +37,10 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
     workspace = workspace_of(request)
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc != request.host:
+        # The button is on our own page: another site's form can't sign a browser in.
+        raise NotAllowed("Please open the link from the chat and press Sign in there.")
     signed_in = await workspace.signin.open_link(request.match_info["token"])
     response = web.Response(status=303, headers={"Location": "/"})
     response.set_cookie(
