@@ -23,7 +23,9 @@ PAGE_POLICY = (
 SECURITY_HEADERS: Mapping[str, str] = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # a sign-in link's token never leaves in a Referer
+    # A sign-in link's token never leaves for another site in a Referer; same-origin keeps the
+    # Origin header on our own forms (no-referrer makes it "null").
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",  # pages hold young people's words
     "Cross-Origin-Opener-Policy": "same-origin",
 }
