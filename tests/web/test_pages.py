@@ -379,3 +379,16 @@ async def test_the_lead_keeps_an_answer_out_of_the_group_and_the_digest(
         e for e in await site.runtime.store.audit_entries() if e.action == "answer-kept-out"
     ]
     assert entry.actor == f"local:{LEAD_ID}" and entry.subject == site.held_answer
+
+
+async def test_a_report_by_question_set_and_dates(site: Site, client: Client) -> None:
+    csrf = await sign_in(client, await site.link(STAFF_ID, Role.STAFF))
+    form = {"csrf": csrf, "question_set": "check-in", "since": "2026-12-01", "until": "2026-12-31"}
+    made = await client.post("/reports", data=form)
+    assert made.status == 200 and "2 workshops" in await made.text()
+    none = {**form, "since": "2027-01-01", "until": "2027-01-31"}
+    refused = await client.post("/reports", data=none)
+    assert refused.status in {400, 404}
+    assert "2 workshops" in await (await client.get("/reports/latest")).text()  # kept
+    bad_day = await client.post("/reports", data={**form, "since": "1 Dec"})
+    assert bad_day.status == 400 and "not a date" in await bad_day.text()
