@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-pg lint format bench axe clean
+.PHONY: demo test test-pg lint format bench bench-pg axe clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: none is on the PATH (set PYTHON=... to point to one)"; exit 1; }
@@ -61,6 +61,10 @@ bench: $(STAMP)
 # the npm registry (Debian: npm), fetched into tests/web/.axe on first use; this fetches it now.
 axe: $(STAMP)
 	$(BIN)/python -m tests.web.browser
+# Slack replicas: one process against two behind a load balancer, SQLite and PostgreSQL
+# (starts real bot processes and a throwaway PostgreSQL cluster: about a minute).
+bench-pg: $(STAMP)
+	$(BIN)/python -m bench.replicas
 
 clean:
 	rm -rf $(VENV) digests .pytest_cache .mypy_cache .ruff_cache

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import random
 import secrets
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from bot.core.errors import ConfigError, ConsultbotError, StorageError
+from bot.core.errors import ConfigError, StorageError
 from bot.core.events import Person, utc_now
 from bot.core.ports import JobWaker, Outbox
-from bot.core.records import SessionStatus
 from bot.core.store import Store
 from bot.digest.delivery import Digests
 from bot.digest.json_export import render_json
 from bot.digest.retag import CodebookTagging
 from bot.engine import Engine, Features
-from bot.language.startup import check_question_sets
+from bot.feedback.card import WordCheck
+from bot.feedback.service import Feedback
+from bot.language.glossary import Glossary, load_glossary
+from bot.language.startup import GLOSSARY_FILE, check_question_sets
 from bot.questions.loader import load_question_sets
 from bot.questions.model import QuestionSet
 from bot.safeguarding.desk import DeskSettings, SafeguardingDesk
@@ -54,7 +57,7 @@ from bot.signin.links import SignIn
 from bot.tagging.codebook import Codebook, load_codebook
 from bot.tagging.corrections import TagCorrections
 from bot.tagging.tagger import Tagger
-from db.sqlite import SqliteStore, maintenance
+from db.sqlite import SqliteStore
 
 if TYPE_CHECKING:
     from aiohttp.web import AppRunner
@@ -95,6 +98,7 @@ class DataFiles:
     screen: DisclosureScreen
     scrubber: Scrubber
     language_notes: Mapping[str, tuple[str, ...]]  # set id -> warnings for its facilitator
+    glossary: Glossary = field(default_factory=lambda: Glossary(terms=()))  # words to avoid
 
 
 def load_data_files(settings: Settings) -> DataFiles:
@@ -106,7 +110,13 @@ def load_data_files(settings: Settings) -> DataFiles:
         screen=load_screen(settings.prompts_dir / SAFEGUARDING_FILE),
         scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
         language_notes=check_question_sets(settings.prompts_dir),
+        glossary=_glossary(settings.prompts_dir),
     )
+
+
+def _glossary(prompts_dir: Path) -> Glossary:
+    path = prompts_dir / GLOSSARY_FILE
+    return load_glossary(path) if path.exists() else Glossary(terms=())
 
 
 @asynccontextmanager
@@ -167,15 +177,6 @@ def _where(settings: Settings) -> str:
     return "the PostgreSQL database" if settings.database_url else str(settings.database_path)
 
 
-def _sqlite_only(settings: Settings, command: str) -> None:
-    if settings.database_url:
-        raise ConfigError(
-            "CONSULTBOT_DATABASE_URL",
-            f"is set: `consultbot {command}` works on the SQLite file; for PostgreSQL use its "
-            "own tools (pg_dump, and the bot's start-up check)",
-        )
-
-
 def _compose(
     settings: Settings,
     *,
@@ -227,6 +228,7 @@ def _compose(
         audit=desk,
         zone=settings.time_zone,
         tagging=CodebookTagging.from_codebook(codebook, tagger),
+        actions=store,
     )
 
     async def snapshot(session_id: str) -> str:
@@ -259,6 +261,16 @@ def _compose(
         timers=timers,
         desk=desk,
         signin=SignIn(store=store, audit=desk, base_url=settings.web.base_url(), clock=clock),
+        feedback=Feedback(
+            store=store,
+            theme_labels=theme_labels,
+            words=WordCheck(data.glossary),
+            audit=desk,
+            clock=clock,
+            waker=waker,
+            facilitators=directory.facilitators,
+            zone=settings.time_zone,
+        ),
     )
     engine = Engine(store=store, features=features)
     return engine, JobRunner(work=engine, store=store, timers=timers, clock=clock)
@@ -274,55 +286,6 @@ async def open_engine(
     """Just the engine (tests, the command line): see ``open_runtime``."""
     async with open_runtime(settings, clock=clock, rng=rng) as runtime:
         yield runtime.engine
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DatabaseHealth:
-    schema_version: int
-    upgraded_from: int  # the version before this check migrated it (equal: no migration)
-    integrity: str  # "ok", or what SQLite's quick check found
-    sessions: int
-    open_sessions: int
-    pending_jobs: int
-
-
-async def check_database(settings: Settings) -> DatabaseHealth:
-    """The health check: data files, the database (migrated to this code's schema, as any
-    start would), the keys, and SQLite's quick integrity check. Never creates a database."""
-    load_data_files(settings)  # checked, as a start would
-    _sqlite_only(settings, "db check")
-    path = settings.database_path
-    if not path.is_file():
-        raise StorageError(f"there is no database at {path} (it is created on first start)")
-    store = await SqliteStore.open(path)
-    try:
-        await check_keys(store, _keys(settings), database=str(path))
-        summaries = await store.session_summaries()
-        jobs = await store.pending_jobs()
-        integrity = await asyncio.to_thread(maintenance.quick_check, path)
-        return DatabaseHealth(
-            schema_version=store.schema_version,
-            upgraded_from=store.upgraded_from,
-            integrity=integrity,
-            sessions=len(summaries),
-            open_sessions=sum(s.session.status is SessionStatus.OPEN for s in summaries),
-            pending_jobs=len(jobs),
-        )
-    finally:
-        await store.close()
-
-
-async def backup_database(settings: Settings, target: Path) -> int:
-    """An online backup to ``target`` (a new file); returns the copy's schema version."""
-    _sqlite_only(settings, "db backup")
-    try:
-        return await asyncio.to_thread(maintenance.backup, settings.database_path, target)
-    except FileExistsError:
-        raise ConsultbotError(
-            f"{target} already exists: a backup never overwrites a file, so give a new name"
-        ) from None
-    except OSError as e:
-        raise ConsultbotError(f"{target}: cannot be written: {e.strerror or e}") from e
 
 
 async def rotate_key(
@@ -465,7 +428,9 @@ async def run_platform(
 
         try:
             if platform == "discord":
-                await serve_discord(runtime.engine, discord_settings, on_start=start_jobs)
+                await _as_gateway_leader(
+                    settings, serve_discord(runtime.engine, discord_settings, on_start=start_jobs)
+                )
             else:
                 await serve_slack(
                     runtime.engine,
@@ -474,8 +439,34 @@ async def run_platform(
                     port=port,
                     host=host,
                     on_start=start_jobs,
+                    shared=runtime.store,
                 )
         finally:
             waker.stop()
             for runner in web_runner:
                 await runner.cleanup()
+
+
+async def _as_gateway_leader(settings: Settings, serve: Coroutine[Any, Any, None]) -> None:
+    """On PostgreSQL, serve the Discord gateway only while holding its advisory lock: a
+    second process waits as a warm standby and takes over when the leader dies
+    (``db.postgres.leader``). On SQLite there is one process, so it just serves."""
+    if not settings.database_url:
+        await serve
+        return
+    from db.postgres.leader import Leadership, LeadershipLost, lock_key
+
+    try:
+        async with Leadership(settings.database_url, lock_key("discord")).held() as lost:
+            serving = asyncio.ensure_future(serve)
+            done, _ = await asyncio.wait({serving, lost}, return_when=asyncio.FIRST_COMPLETED)
+            if serving not in done:
+                serving.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await serving
+            for task in done:
+                task.result()  # the gateway's own end, or LeadershipLost
+    except LeadershipLost as error:
+        raise StorageError(str(error)) from error
+    finally:
+        serve.close()  # never started when we stopped while standing by

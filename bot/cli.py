@@ -32,8 +32,10 @@ from bot.config import DEFAULT_PROMPTS_DIR, Settings
 from bot.core.errors import ConfigError, ConsultbotError, DataFileError, InvalidRequest, NotFound
 from bot.digest import cli as digest_cli
 from bot.digest.render import DigestFormat
+from bot.feedback import cli as feedback_cli
 from bot.language import cli as language_cli
 from bot.report import cli as report_cli
+from bot.summary import cli as summary_cli
 
 EXIT_USAGE = 2
 
@@ -123,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest_cli.add_retag_parser(sub)
     report_cli.add_parser(sub)
+    feedback_cli.add_parser(sub)
+    summary_cli.add_parser(sub)
     language_cli.add_parser(sub, default_prompts=DEFAULT_PROMPTS_DIR)
     cli_admin.add_parsers(sub)
     return parser
@@ -149,14 +153,18 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
         return language_cli.run(args, out, sys.stderr)
     if command == "demo":
         return await _demo(args, out)
+    if command == "summary" and args.summary_action == "check":
+        prompts = os.environ.get("CONSULTBOT_PROMPTS_DIR", str(DEFAULT_PROMPTS_DIR))
+        return summary_cli.run_check(args, out, Path(prompts))
     if command == "digest":  # refuse a bad --out before opening anything
         args.format = digest_format(args.out, args.format).value
     if command == "retag":
         digest_cli.check_retag_args(args)
     # Every command that touches the real database needs the real keys: with the demo key a
-    # withdrawal would find nobody. (A backup copies the file as it is, so needs none.)
-    backup = command == "db" and args.db_action == "backup"
-    settings = Settings.from_env(require_identity_key=not backup)
+    # withdrawal would find nobody. (A backup, an upgrade or a copy takes the data as it is,
+    # so needs none.)
+    keyless = command == "db" and args.db_action in cli_admin.KEYLESS_DB_ACTIONS
+    settings = Settings.from_env(require_identity_key=not keyless)
     configure_logging(settings.log_level)
     if command == "db":
         return await cli_admin.run_db(args, settings, out)
@@ -191,6 +199,8 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
                 make_folder=make_private_folder,
                 tag=report_cli.codebook_tagger(settings.prompts_dir) if args.notes else None,
             )
+        if command == "actions":
+            return await feedback_cli.run_actions(args, engine, out)
         if command == "withdraw":
             from bot.core.events import Person
 
@@ -219,6 +229,10 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
             return 0
         if command == "retag":
             return await digest_cli.run_retag(args, engine, out, sys.stderr)
+        if command == "summary":
+            return await summary_cli.run(
+                args, engine, out, prompts_dir=settings.prompts_dir, write_file=write_private
+            )
     raise AssertionError(f"unhandled command {command}")
 
 

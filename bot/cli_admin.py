@@ -1,5 +1,6 @@
-"""The operator's commands: ``consultbot db backup FILE``, ``consultbot db check`` and
-``consultbot keys rotate --identity | --safeguarding [--confirm]`` (see docs/running.md).
+"""The operator's commands: ``consultbot db migrate | check | backup FILE |
+copy-from-sqlite FILE`` on either backend (``db.admin``) and ``consultbot keys rotate
+--identity | --safeguarding [--confirm]`` (see docs/running.md and docs/postgresql.md).
 
 Like the rest of the command line, each prints what it did, or one line to stderr and exit
 status 2 when it can't."""
@@ -11,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import backup_database, check_database, rotate_key
+from bot.app import load_data_files, rotate_key
 from bot.config import Settings
 from bot.core.errors import InvalidRequest
 from bot.safeguarding.keys import (
@@ -21,13 +22,17 @@ from bot.safeguarding.keys import (
     SAFEGUARDING,
     Rotation,
 )
+from db.admin import backup_database, check_database, copy_sqlite_database, migrate_database
 
 SubParsers = argparse._SubParsersAction  # argparse has no public name for it
 
 
 def add_parsers(sub: SubParsers[argparse.ArgumentParser]) -> None:
-    db = sub.add_parser("db", help="back up the database, or check it (a health check)")
+    db = sub.add_parser(
+        "db", help="upgrade, check or back up the database (SQLite, or PostgreSQL if set)"
+    )
     actions = db.add_subparsers(dest="db_action", required=True)
+    actions.add_parser("migrate", help="bring the database's schema up to this code's")
     backup = actions.add_parser(
         "backup", help="copy the database to a new file, safely while the bot runs"
     )
@@ -35,6 +40,11 @@ def add_parsers(sub: SubParsers[argparse.ArgumentParser]) -> None:
     actions.add_parser(
         "check", help="open the database (upgrading it), check keys and integrity; exit 0 if ok"
     )
+    copy = actions.add_parser(
+        "copy-from-sqlite",
+        help="copy a SQLite database into the empty PostgreSQL one CONSULTBOT_DATABASE_URL names",
+    )
+    copy.add_argument("file", type=Path, help="the SQLite database (stop the bot first)")
 
     keys = sub.add_parser("keys", help="change a key on purpose (see docs/running.md)")
     key_actions = keys.add_subparsers(dest="keys_action", required=True)
@@ -49,28 +59,48 @@ def add_parsers(sub: SubParsers[argparse.ArgumentParser]) -> None:
     )
 
 
+# The commands that work without the identity key: they copy or upgrade what is there.
+KEYLESS_DB_ACTIONS = frozenset({"backup", "migrate", "copy-from-sqlite"})
+
+
 async def run_db(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     if args.db_action == "backup":
-        version = await backup_database(settings, args.file)
+        backup = await backup_database(settings, args.file)
         print(
-            f"Backed up {settings.database_path} (schema version {version}) to {args.file}",
+            f"Backed up {backup.where} (schema version {backup.schema_version}) to {args.file}"
+            + ("" if backup.tool.startswith("SQLite") else f" with {backup.tool}"),
             file=out,
         )
         return 0
+    if args.db_action == "migrate":
+        where, before, now = await migrate_database(settings)
+        done = f"upgraded from schema version {before} to {now}" if before != now else "up to date"
+        print(f"{where}: {done} (schema version {now})", file=out)
+        return 0
+    if args.db_action == "copy-from-sqlite":
+        where, copied = await copy_sqlite_database(settings, args.file)
+        rows = ", ".join(f"{n} {table}" for table, n in copied.items() if n)
+        print(f"Copied {args.file} into {where}: {rows or 'no rows'}", file=out)
+        return 0
+    load_data_files(settings)  # checked, as a start would
     health = await check_database(settings)
     if health.integrity != "ok":
         raise InvalidRequest(
-            f"{settings.database_path} failed SQLite's integrity check: {health.integrity}; "
+            f"{health.where} failed SQLite's integrity check: {health.integrity}; "
             "restore the last backup (docs/running.md)"
         )
     upgraded = ""
     if health.upgraded_from != health.schema_version:
         upgraded = f" (upgraded from schema version {health.upgraded_from} to"
         upgraded += f" {health.schema_version})"
+    server = f" ({health.server})" if health.server else ""
+    expired = ""
+    if health.expired_leases:
+        expired = f", {health.expired_leases} left running by a stopped process"
     print(
-        f"ok: {settings.database_path} at schema version {health.schema_version}{upgraded}; "
+        f"ok: {health.where}{server} at schema version {health.schema_version}{upgraded}; "
         f"keys match; {_count(health.sessions, 'session')} ({health.open_sessions} open), "
-        f"{_count(health.pending_jobs, 'job')} waiting",
+        f"{_count(health.pending_jobs, 'job')} waiting{expired}",
         file=out,
     )
     return 0

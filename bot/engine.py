@@ -32,6 +32,7 @@ from bot.core.events import (
     Command,
     CommandInvoked,
     ConsentGiven,
+    EndCheckAnswered,
     InboundEvent,
     Person,
     QuestionSkipped,
@@ -54,19 +55,23 @@ from bot.core.outbound import (
 )
 from bot.core.ports import Outbox
 from bot.core.records import ScheduleRecord
-from bot.core.store import AnswerStore, SessionStore
+from bot.core.store import AnswerStore, EndCheckStore, ParticipantStore, SessionStore, SummaryStore
+from bot.core.wellformed import well_formed_event
 from bot.digest.delivery import Digests
 from bot.digest.model import Digest
+from bot.feedback.service import Feedback
 from bot.report.service import Reports
 from bot.safeguarding.desk import SafeguardingDesk
 from bot.scheduling.timers import Timers
 from bot.sessions.answers import Answers
 from bot.sessions.directory import SessionDirectory
+from bot.sessions.end_check import EndCheck
 from bot.sessions.lifecycle import Lifecycle
 from bot.sessions.posts import answer_post
 from bot.sessions.reactions import Reactions
 from bot.sessions.retention import Retention
 from bot.signin.links import SignIn
+from bot.summary.share import GroupSummaries
 from bot.tagging.corrections import TagCorrections
 
 log = logging.getLogger(__name__)
@@ -89,8 +94,11 @@ ANSWER_NOT_SHOWN = (
 )
 
 
-class EngineStore(SessionStore, AnswerStore, Protocol):
-    """What the engine itself reads: where answers were posted, and reaction counts."""
+class EngineStore(
+    SessionStore, AnswerStore, ParticipantStore, EndCheckStore, SummaryStore, Protocol
+):
+    """What the engine itself reads (where answers were posted, and reaction counts), and
+    what the end-of-session check and the group's summary keep."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,6 +115,7 @@ class Features:
     timers: Timers
     desk: SafeguardingDesk
     signin: SignIn
+    feedback: Feedback
 
 
 class Engine:
@@ -122,7 +131,12 @@ class Engine:
         self._timers = features.timers
         self.desk = features.desk
         self.signin = features.signin
+        self.feedback = features.feedback
         self.reports = Reports(sessions=store, digests=features.digests, audit=features.desk)
+        self.end_check = EndCheck(store=store, directory=features.directory)
+        self.summaries = GroupSummaries(
+            store=store, directory=features.directory, audit=features.desk
+        )
 
     # -- the adapter-facing API (bot.core.ports.EventHandler) -------------------------------
 
@@ -132,6 +146,7 @@ class Engine:
 
     async def handle(self, event: InboundEvent) -> list[Outbound]:
         """What to send in response to ``event``. Never raises for a user's mistake."""
+        event = well_formed_event(event)  # lone surrogates replaced, before anything reads it
         try:
             match event:
                 case CommandInvoked():
@@ -146,6 +161,8 @@ class Engine:
                     return await self._answers.skip(event)
                 case AnswerReported():
                     return await self._answers.report(event)
+                case EndCheckAnswered():
+                    return await self.end_check.answer(event)
                 case AlertAcknowledged():
                     _check_lead(event.person)
                     text = await self.desk.acknowledge(event.alert_id, event.person)
@@ -179,14 +196,14 @@ class Engine:
                 log.warning("could not tell anyone about a failed delivery either")
 
         for message in messages:
+            if isinstance(message, SafeguardingAlert):
+                # Stored before it got here: the alert outbox retries it until delivered.
+                await self.desk.alerts.deliver(message, outbox)
+                continue
             try:
                 ref = await outbox.send(message)
             except DeliveryFailed as exc:
                 log.warning("delivery of %s failed: %s", type(message).__name__, exc.hint)
-                if isinstance(message, SafeguardingAlert):
-                    # The escalation job still goes to the deputy if nobody acknowledges.
-                    log.error("safeguarding alert %s could not be delivered", message.alert_id)
-                    continue
                 if isinstance(message, PrivateNotice | ConsentRequest | StaffNote):
                     continue
                 if isinstance(message, PostsRemoved):
@@ -293,8 +310,17 @@ class Engine:
     async def escalate(self, alert_id: str) -> list[Outbound]:
         return await self.desk.escalate(alert_id)
 
+    async def deliver_alerts(self, outbox: Outbox) -> int:
+        return await self.desk.alerts.deliver_due(outbox)
+
     async def purge(self) -> int:
         return await self.retention.purge()
+
+    async def follow_up_due(self, action_id: str, number: int) -> list[Outbound]:
+        return await self.feedback.follow_up_due(action_id, number)
+
+    async def feedback_card(self, action_id: str, number: int, session_id: str) -> list[Outbound]:
+        return await self.feedback.card_due(action_id, number, session_id)
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -321,6 +347,10 @@ class Engine:
                 return await self.reports.command(event)
             case Command.WORKSPACE:
                 return await self.signin.command(event)
+            case Command.YOU_SAID_WE_DID:
+                return await self.feedback.command(event)
+            case Command.SHARE_SUMMARY:
+                return await self.summaries.share(event)
             case Command.WITHDRAW:
                 return await self._withdraw(event)
             case Command.PRIVACY:
@@ -412,6 +442,8 @@ def _check_allowed(person: Person, command: Command) -> None:
         raise NotAllowed("Only staff can download a session digest.")
     if command is Command.REPORT and Role.STAFF not in person.roles:
         raise NotAllowed("Only staff can make a report. Nothing has changed.")
+    if command is Command.SHARE_SUMMARY and not person.roles & {Role.FACILITATOR, Role.STAFF}:
+        raise NotAllowed("Only staff and facilitators can share a summary. Nothing was posted.")
 
 
 def _private(event: InboundEvent, text: str) -> PrivateNotice:

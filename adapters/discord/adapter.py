@@ -26,6 +26,7 @@ from discord.gateway import DiscordWebSocket
 
 from adapters.discord import convert, ui
 from adapters.discord.commands import add_commands
+from adapters.discord.feedback import add_feedback_command
 from adapters.discord.inbound import Inbound, Interaction
 from adapters.discord.outbox import DEFAULT_EDIT_INTERVAL, DEFAULT_RETRY_DELAYS, DiscordOutbox
 from adapters.discord.settings import DiscordSettings
@@ -96,6 +97,11 @@ class ConsultClient(discord.Client):
             self.tree,
             run=self.inbound.command,
             question_sets=engine.question_set_choices,
+            session_list=engine.session_choices,
+        )
+        add_feedback_command(
+            self.tree,
+            open_form=self.inbound.open_feedback_form,
             session_list=engine.session_choices,
         )
 

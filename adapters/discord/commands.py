@@ -7,8 +7,9 @@ the core) and the withdraw scopes; what someone types is still passed on as type
 
 /digest, /report, /schedule-session, /release, /keep-out and /who-wrote are hidden by default
 (``STAFF_ONLY``: Discord's default member permissions, Manage Messages), so young people
-don't see them; the commands a session runs on stay visible to every member, so a facilitator
-needs only the role consultbot is told about. The engine's role check applies to all of them.
+don't see them; the commands a session runs on (and /share-summary) stay visible to every
+member, so a facilitator needs only the role consultbot is told about. The engine's role
+check applies to all of them.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def add_commands(
 ) -> None:
     """The slash commands; each hands straight to ``run``, and the engine decides who may."""
     add_report_command(tree, run=run, question_sets=question_sets, session_list=session_list)
+    add_share_summary_command(tree, run=run, session_list=session_list)
 
     @tree.command(name="start-session", description="Start a session (facilitators)")
     @app_commands.rename(question_set="question-set", question_minutes="question-minutes")
@@ -291,3 +293,30 @@ def add_report_command(
     @report.autocomplete("question_set")
     async def report_sets(interaction: Interaction, current: str) -> list[Choice]:
         return question_set_choices(question_sets(), current)
+
+
+def add_share_summary_command(
+    tree: app_commands.CommandTree[Any], *, run: RunCommand, session_list: SessionChoices | None
+) -> None:
+    """/share-summary: post a session's saved summary to its group; staff and facilitators.
+    Visible to every member (facilitators need only their role), like the session commands;
+    the engine refuses anyone else privately."""
+
+    @tree.command(
+        name="share-summary", description="Post a session's saved summary to its group (staff)"
+    )
+    @app_commands.describe(session="The session's label or id (else: this channel's latest)")
+    @app_commands.guild_only()
+    async def share_summary(interaction: Interaction, session: str | None = None) -> None:
+        await run(interaction, Command.SHARE_SUMMARY, {"session": session} if session else {})
+
+    @share_summary.autocomplete("session")
+    async def summary_sessions(interaction: Interaction, current: str) -> list[Choice]:
+        if session_list is None:
+            return []
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(name=render.truncate(shown, CHOICE_NAME_LIMIT), value=value)
+            for shown, value in await session_list()
+            if wanted in shown.lower()
+        ][:CHOICES_SHOWN]

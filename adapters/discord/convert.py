@@ -101,7 +101,7 @@ class ModalAnswer:
     quote_ok: bool
 
 
-def _walk_components(components: Sequence[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+def walk_components(components: Sequence[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
     """Every component, depth first: action rows and labels hold children."""
     for component in components:
         if not isinstance(component, Mapping):
@@ -109,10 +109,10 @@ def _walk_components(components: Sequence[Mapping[str, Any]]) -> Iterable[Mappin
         yield component
         children = component.get("components")
         if isinstance(children, list):
-            yield from _walk_components(children)
+            yield from walk_components(children)
         child = component.get("component")  # a Label (type 18) holds one component
         if isinstance(child, Mapping):
-            yield from _walk_components([child])
+            yield from walk_components([child])
 
 
 def modal_answer(components: Sequence[Mapping[str, Any]]) -> ModalAnswer:
@@ -120,7 +120,7 @@ def modal_answer(components: Sequence[Mapping[str, Any]]) -> ModalAnswer:
     (type 4, in a Label or an action row) and the checkbox (type 23, ``value`` a bool)."""
     text: str | None = None
     quote_ok = False
-    for component in _walk_components(components):
+    for component in walk_components(components):
         custom_id, value = component.get("custom_id"), component.get("value")
         if custom_id == ANSWER_INPUT_ID and isinstance(value, str):
             text = value

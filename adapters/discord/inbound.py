@@ -25,7 +25,9 @@ an event:
 - "Skip", "Report privately" and the safeguarding lead's "I'm on it", "Release to the group"
   and "Keep out of the digest" are deferred (ephemeral, thinking); release and keep out
   become the ``/release`` and ``/keep-out`` commands, so the engine checks the role.
-Native emoji reactions arrive as raw gateway events; the bot's own are ignored and the core
+``/you-said-we-did`` opens its form as the first response and its submit becomes that command
+with the fields as options (``feedback.py``). Native emoji reactions arrive as raw gateway
+events; the bot's own are ignored and the core
 ignores reactions on messages that are not answer posts (and from people who have not agreed
 to the privacy note). Only the member's role ids (mapped to core roles; configured
 safeguarding user ids also make a lead, because a button in a DM carries no roles) and
@@ -42,7 +44,7 @@ from typing import Any, cast
 
 import discord
 
-from adapters.discord import convert, render, ui
+from adapters.discord import convert, feedback, render, ui
 from adapters.discord.convert import RoleMap
 from adapters.discord.outbox import DiscordOutbox, InteractionOutbox
 from bot.core.actions import AnswerAction, answer_action_id, event_for, parse_action_id
@@ -99,8 +101,24 @@ class Inbound:
 
     # -- buttons and modals --------------------------------------------------------------
 
+    async def open_feedback_form(
+        self, interaction: Interaction, options: Mapping[str, str]
+    ) -> None:
+        """/you-said-we-did: the form as the first response (``feedback.py``)."""
+        custom_id = feedback.form_id(options)
+        if custom_id is None:
+            await interaction.response.send_message(feedback.TOO_LONG, ephemeral=True)
+            return
+        await interaction.response.send_modal(feedback.form(custom_id))
+
     async def interaction(self, interaction: Interaction) -> None:
         data = cast(Mapping[str, Any], interaction.data or {})
+        target = feedback.form_target(str(data.get("custom_id", "")))
+        if target is not None and interaction.type is discord.InteractionType.modal_submit:
+            components = data.get("components", [])
+            filled = feedback.submitted(components if isinstance(components, list) else [])
+            await self.command(interaction, Command.YOU_SAID_WE_DID, {**target, **filled})
+            return
         action = parse_action_id(str(data.get("custom_id", "")))
         if action is None:
             return  # slash commands are the tree's; other components are not ours

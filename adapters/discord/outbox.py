@@ -5,6 +5,8 @@ Kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interact
 - ``QuestionPost``: a channel message: the content note first when set, then "Question n of
   m" ("Check-in" for question 0), the text and help, and "Answer anonymously" and "Skip"
   buttons.
+- ``EndCheckPost``: a channel message ("1 of 4: Did you feel safe?", the intro above the
+  first) with one button per face, emoji and label, on one row; no counts are shown.
 - ``AnswerPost``: a channel message (not a thread: sessions are short and facilitated, a
   single stream reads like the room, and threads would need two more permissions), the
   alias in bold and the answer escaped in a block quote, link previews suppressed, one
@@ -27,9 +29,11 @@ Kind by kind (``DiscordOutbox``; ``InteractionOutbox`` wraps it for one interact
 - ``SafeguardingAlert``: never in the group's channel. The order and the fallback are the
   core's (``bot.core.routing``): LEAD → a post in ``DISCORD_SAFEGUARDING_CHANNEL_ID``, else a
   DM to each of ``DISCORD_SAFEGUARDING_USER_IDS`` (who are also DM'd when the channel refuses
-  it). DEPUTY → ``DISCORD_DEPUTY_CHANNEL_ID`` / ``DISCORD_DEPUTY_USER_IDS`` the same way, then
-  the lead's targets if neither is set or neither took it. A neutral first line says only
-  that there is an alert (phones preview the start of a message), then the core's text,
+  it), then the deputy's targets if none of those took it. DEPUTY →
+  ``DISCORD_DEPUTY_CHANNEL_ID`` / ``DISCORD_DEPUTY_USER_IDS`` the same way, then the lead's
+  targets if neither is set or neither took it. A neutral first line says only that there is
+  an alert (a calm one for a low-priority note; phones preview the start of a message), then
+  the core's text,
   escaped (it quotes the young person), and the writer as a ``<@id>`` mention (it shows the
   lead who wrote it and pings nobody), split at 2000 characters, with "I'm on it", "Release
   to the group" and "Keep out of the digest" buttons (the last two when the alert has them)
@@ -79,6 +83,7 @@ from bot.core.outbound import (
     ChannelNotice,
     ConsentRequest,
     DeliveryFile,
+    EndCheckPost,
     FileDelivery,
     Outbound,
     PostsRemoved,
@@ -126,6 +131,11 @@ class DiscordOutbox:
                 content = render.question_content(message)
                 return await self._post(
                     message.channel_id, content, render.question_buttons(message)
+                )
+            case EndCheckPost():
+                content = render.end_check_content(message)
+                return await self._post(
+                    message.channel_id, content, render.end_check_buttons(message)
                 )
             case AnswerPost():
                 content = render.answer_content(message)

@@ -26,6 +26,7 @@ from bot.core.outbound import (
     AnswerForm,
     AnswerPost,
     ConsentRequest,
+    EndCheckPost,
     QuestionPost,
     ReactionButton,
     SafeguardingAlert,
@@ -62,6 +63,7 @@ CHECK_IN_HEADING = "**Check-in**"
 # The first line of every alert, alone: phone notifications preview a message's start, so
 # it says only that there is an alert, never whose or what words.
 ALERT_HEADER = "🛡️ **Safeguarding alert**: please look at this as soon as you can."
+NOTE_HEADER = "**A note for the safeguarding lead**: no rush."  # low priority: no alarm
 QUOTE_OPEN, QUOTE_CLOSE = "«", "»"
 SHORTENED_NOTE = "\n-# (Shortened here. The full answer is kept for the summary.)"
 ELLIPSIS = "…"
@@ -145,8 +147,10 @@ def alert_chunks(alert: SafeguardingAlert) -> list[str]:
     """A safeguarding alert as one or more messages (it may quote a 2000-character answer).
     A neutral first line (``ALERT_HEADER``), so a notification preview shows no words and no
     name; then the core's text, escaped because it quotes the young person's words; then
-    the writer as a mention, which shows their name to the lead but pings nobody."""
-    text = f"{ALERT_HEADER}\n{escape_text(alert.text)}"
+    the writer as a mention, which shows their name to the lead but pings nobody. A
+    low-priority note opens with a calm line instead (``NOTE_HEADER``)."""
+    header = NOTE_HEADER if alert.low_priority else ALERT_HEADER
+    text = f"{header}\n{escape_text(alert.text)}"
     if alert.writer:
         text += f"\nOn Discord: {mention(alert.writer)}"
     return split_text(text)
@@ -222,6 +226,19 @@ def question_buttons(post: QuestionPost) -> list[list[ButtonSpec]]:
             _button(post.skip_action_id, SKIP_BUTTON_LABEL),
         ]
     ]
+
+
+def end_check_content(post: EndCheckPost) -> str:
+    """One question of the end-of-session check: the intro above the first, then "n of 4"
+    and the question. Words from our own prompts and ``bot.questions.end_check``."""
+    lines = [post.intro] if post.intro else []
+    lines.append(f"**{post.number} of {post.total}:** {post.text}")
+    return truncate("\n".join(lines), MESSAGE_LIMIT)
+
+
+def end_check_buttons(post: EndCheckPost) -> list[list[ButtonSpec]]:
+    """One button per face (emoji and label), in scale order, on one row."""
+    return rows([_button(c.action_id, c.label, emoji=c.emoji) for c in post.choices], max_rows=1)
 
 
 def reaction_label(button: ReactionButton) -> str:

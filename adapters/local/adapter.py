@@ -39,6 +39,7 @@ from bot.core.outbound import (
     AnswerForm,
     AnswerPost,
     ConsentRequest,
+    EndCheckPost,
     Outbound,
     PrivateNotice,
     QuestionPost,
@@ -68,7 +69,7 @@ class LocalOutbox:
         if isinstance(message, ReactionCountsChanged):
             self.buttons[message.answer_id] = message.reactions
             return None
-        if isinstance(message, QuestionPost | AnswerPost):
+        if isinstance(message, QuestionPost | AnswerPost | EndCheckPost):
             ref = f"local-{next(self._numbers)}"
             self.refs[ref] = message
             if isinstance(message, AnswerPost):

@@ -7,8 +7,9 @@ expires after 3 s (only a quick read, ``engine.answer_form``, comes before ``vie
 The core never sees a trigger id, response URL or token.
 
 Listeners are registered for our slash commands (``commands.command_pattern``), for every
-action id of ours (``bot.core.actions.ACTION_ID_PATTERN``), for the two modals' callback ids,
-and for native reactions. What a press means is the core's (``event_for``, via
+action id of ours (``bot.core.actions.ACTION_ID_PATTERN``), for the three modals' callback ids
+(the answer, the privacy note, and "you said, we did": ``feedback.py``), and for native
+reactions. What a press means is the core's (``event_for``, via
 ``inbound.press_event``); the adapter only decides how Slack shows what comes next:
 
 - **Answer anonymously** (``AnswerFormRequested``) opens the answer modal or, for someone who
@@ -30,8 +31,9 @@ and for native reactions. What a press means is the core's (``event_for``, via
 
 Replies to whoever acted go through the request's ``response_url`` (ephemeral), see
 ``outbox``. Events API retries (``X-Slack-Retry-Num``) and redelivered Socket Mode envelopes
-carry the same ``event_id`` and are dropped by a bounded in-memory LRU of the last 1000 ids;
-a restart forgets it, so a retry that straddles a restart could count once more.
+carry the same ``event_id`` and are dropped: by the shared store when the composition root
+hands one in (``replicas``: several HTTP replicas, or a restart), else by a bounded
+in-memory LRU of the last 1000 ids, which a restart forgets.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import commands, inbound, modals, render
+from adapters.slack import commands, feedback, inbound, modals, render
 from adapters.slack.cache import Lru
 from adapters.slack.client import SLACK_FAILURES, make_client, slack_error
 from adapters.slack.outbox import UPDATE_INTERVAL, SlackOutbox
@@ -60,13 +62,16 @@ from bot.core.errors import DeliveryFailed, UserFacingError
 from bot.core.events import (
     AlertAcknowledged,
     AnswerFormRequested,
+    Command,
     CommandInvoked,
     ConsentGiven,
     Person,
     ReactionToggled,
+    utc_now,
 )
 from bot.core.outbound import AnswerForm, Outbound, PrivateNotice, split_for_actor
 from bot.core.ports import EventHandler, Outbox
+from bot.core.store import ReplicaStore
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +90,15 @@ class SlackAdapter:
         client: AsyncWebClient | None = None,
         update_interval: float = UPDATE_INTERVAL,
         seen_events: int = 1000,
+        shared: ReplicaStore | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.client = client or make_client(settings)
-        self.outbox = SlackOutbox(self.client, settings, update_interval=update_interval)
+        self._shared = shared  # several replicas: see ``replicas``
+        self.outbox = SlackOutbox(
+            self.client, settings, update_interval=update_interval, shared=shared
+        )
         self.roles = commands.RoleResolver(self.client, settings)
         self._seen: Lru[str, None] = Lru(seen_events)
         self.app = AsyncApp(
@@ -104,6 +113,7 @@ class SlackAdapter:
         self.app.action(ACTION_ID_PATTERN)(self._tracked(self._on_press))
         self.app.view(modals.ANSWER_VIEW_CALLBACK_ID)(self._tracked(self._on_answer_submitted))
         self.app.view(modals.CONSENT_VIEW_CALLBACK_ID)(self._tracked(self._on_consent_submitted))
+        self.app.view(feedback.CALLBACK_ID)(self._tracked(self._on_feedback_submitted))
         self.app.event("reaction_added")(self._tracked(self._on_reaction))
         self.app.event("reaction_removed")(self._tracked(self._on_reaction))
 
@@ -147,11 +157,23 @@ class SlackAdapter:
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
         user_id = str(body.get("user_id", ""))
+        unchecked = commands.slash_command_event(
+            body, inbound.person_for(user_id), self.settings.command_prefix
+        )
+        outbox = self.outbox.replying_to(user_id, body.get("response_url"))
+        if (
+            unchecked is not None
+            and unchecked.command is Command.YOU_SAID_WE_DID
+            and feedback.wants_form(unchecked.options)
+        ):
+            # The form first (the trigger id lasts 3 s); roles are checked at its submit.
+            view = feedback.form(unchecked.options, unchecked.channel_id)
+            await self._open_view(body, view, outbox, unchecked.person, unchecked.channel_id)
+            return
         person = await self.roles.person(user_id)
         event = commands.slash_command_event(body, person, self.settings.command_prefix)
         if event is None:
             return
-        outbox = self.outbox.replying_to(user_id, body.get("response_url"))
         await self.engine.dispatch(event, outbox)
 
     async def _on_press(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -268,11 +290,29 @@ class SlackAdapter:
         if event is not None:
             await self.engine.dispatch(event, self.outbox.replying_to(user_id))
 
+    async def _on_feedback_submitted(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        """The "you said, we did" form: closed at once, then the command with its fields."""
+        await ack()
+        user_id = str(body.get("user", {}).get("id", ""))
+        found = feedback.submitted(view)
+        if found is None or not user_id:
+            return
+        options, channel_id = found
+        event = CommandInvoked(
+            person=await self.roles.person(user_id),
+            channel_id=channel_id,
+            command=Command.YOU_SAID_WE_DID,
+            options=options,
+        )
+        await self.engine.dispatch(event, self.outbox.replying_to(user_id))
+
     async def _on_reaction(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         event_id = str(body.get("event_id", ""))
-        if event_id in self._seen:
+        if event_id in self._seen or not await self._first_delivery(event_id):
             log.info("event %s delivered again (a Slack retry); ignored", event_id)
             return
         self._seen.put(event_id, None)
@@ -282,6 +322,12 @@ class SlackAdapter:
         )
         if reaction is not None:
             await self.engine.dispatch(reaction, self.outbox.replying_to(user_id))
+
+    async def _first_delivery(self, event_id: str) -> bool:
+        """Across replicas, through the shared store (a retry may reach another replica)."""
+        if self._shared is None or not event_id:
+            return True
+        return await self._shared.first_delivery(f"slack:{event_id}", utc_now())
 
     async def _send_others(
         self, messages: Sequence[Outbound], person: Person, channel_id: str
@@ -319,15 +365,16 @@ async def serve(
     port: int,
     host: str = "127.0.0.1",
     on_start: Callable[[Outbox], Awaitable[None]] | None = None,
+    shared: ReplicaStore | None = None,
 ) -> None:
     """Run the Slack adapter until cancelled: Socket Mode by default (needs
     ``SLACK_APP_TOKEN``), or an HTTP server on ``host:port`` at ``/slack/events`` with
     ``http=True`` (needs ``SLACK_SIGNING_SECRET``); ``host`` is loopback unless told (put a
     TLS-terminating proxy in front, or pass ``--host 0.0.0.0`` knowingly). ``on_start``
     receives the outbox for messages nobody asked for (timed jobs) once the app is
-    listening."""
+    listening. ``shared`` is the store replicas share (see ``replicas``)."""
     settings.require_mode(http=http)
-    adapter = SlackAdapter(engine, settings)
+    adapter = SlackAdapter(engine, settings, shared=shared)
     try:
         if http:
             runner = web.AppRunner(adapter.web_app(), access_log=None)

@@ -105,6 +105,8 @@ _POSITIONAL: Mapping[Command, tuple[str, ...]] = {
     Command.START_SESSION: ("question-set", "question-minutes"),
     Command.DIGEST: ("session", "format"),
     Command.REPORT: ("sessions",),
+    Command.YOU_SAID_WE_DID: ("sessions", "theme"),
+    Command.SHARE_SUMMARY: ("session",),
     Command.EXTEND_QUESTION: ("minutes",),
     Command.SCHEDULE_SESSION: ("question-set",),
     Command.WITHDRAW: ("session",),

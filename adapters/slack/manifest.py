@@ -52,6 +52,16 @@ COMMANDS: dict[Command, tuple[str, str | None, bool]] = {
         "LABELS [question-set=SET] [since=YYYY-MM-DD] [until=YYYY-MM-DD] [format=md]",
         False,
     ),
+    Command.YOU_SAID_WE_DID: (
+        "Tell the group what happened about a theme (staff, facilitators)",
+        '"LABELS" THEME, or action=ID (opens a form)',
+        False,
+    ),
+    Command.SHARE_SUMMARY: (
+        "Post a session's saved summary to its group (staff and facilitators)",
+        "[SESSION or label]",
+        False,
+    ),
     Command.WITHDRAW: (
         "Take back your answers (all, this session's, or one session's)",
         "[all|this|SESSION]",

@@ -15,10 +15,14 @@ reaction event's ``item`` gives the same pair, which is how reactions map back t
   latest counts always land last. The blocks come from a bounded cache filled when posting
   or pressing; after a restart they are read back with ``reactions.get``. A failed count
   update (``chat.update`` or ``reactions.get``) is logged without text, never raised: the
-  counts are stored, and the person who reacted could do nothing about it.
+  counts are stored, and the person who reacted could do nothing about it. With several
+  replicas on one database, each update shows the newest counts any replica offered
+  (``replicas.show_newest``), so an older update never lands last.
 - ``PostsRemoved``: ``chat.delete`` of each post (a bot may delete its own messages), with
   the count updates still waiting for it dropped; ``message_not_found`` counts as deleted.
   Every post is tried; ``DeliveryFailed`` if Slack refused any.
+- ``EndCheckPost``: a message with the question as a section and a button per face (emoji
+  and label) in one actions block; the intro above the first; no counts shown.
 - ``ChannelNotice``: plain message; Markdown ``**bold**`` becomes Slack's ``*bold*``.
   In this and every notice, alert and note, the core's ``/withdraw`` is written as this
   workspace types it (``commands.spelled``: ``/cb-withdraw`` with the default prefix).
@@ -36,7 +40,8 @@ reaction event's ``item`` gives the same pair, which is how reactions map back t
 - ``SafeguardingAlert``: never to the group. Where it goes, and in which order, is the
   core's (``bot.core.routing``): LEAD → ``SLACK_SAFEGUARDING_CHANNEL_ID``; if it is unset or
   refuses the post (e.g. ``not_in_channel``), a direct message (``conversations.open``) to
-  each of ``SLACK_SAFEGUARDING_USER_IDS``. DEPUTY → ``SLACK_DEPUTY_CHANNEL_ID`` /
+  each of ``SLACK_SAFEGUARDING_USER_IDS``; then the deputy's destination if none of those
+  took it. DEPUTY → ``SLACK_DEPUTY_CHANNEL_ID`` /
   ``SLACK_DEPUTY_USER_IDS`` the same way, and when none of those took it (or none is set),
   the lead's destination as above. The text is escaped like an answer (it may quote one) in
   verbatim blocks; ``writer`` becomes a real ``<@U…>`` mention, the one mention this adapter
@@ -75,19 +80,22 @@ from adapters.slack.cache import Lru
 from adapters.slack.client import CHANNEL_REFUSED, SLACK_FAILURES, call, delivery_failed
 from adapters.slack.commands import spelled
 from adapters.slack.inbound import person_for
+from adapters.slack.replicas import show_newest
 from adapters.slack.settings import SlackSettings
 from bot.core.coalesce import EditCoalescer
-from bot.core.errors import DeliveryFailed
+from bot.core.errors import ConsultbotError, DeliveryFailed
 from bot.core.outbound import (
     AnswerPost,
     Audience,
     ChannelNotice,
     ConsentRequest,
+    EndCheckPost,
     FileDelivery,
     Outbound,
     PostsRemoved,
     PrivateNotice,
     QuestionPost,
+    ReactionButton,
     ReactionCountsChanged,
     SafeguardingAlert,
     StaffNote,
@@ -95,6 +103,7 @@ from bot.core.outbound import (
 )
 from bot.core.ports import Outbox
 from bot.core.routing import AlertTargets, alert_route, deliver_alert
+from bot.core.store import ReplicaStore
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +145,11 @@ class SlackOutbox:
         *,
         update_interval: float = UPDATE_INTERVAL,
         cache_size: int = 2000,
+        shared: ReplicaStore | None = None,
     ) -> None:
         self._client = client
         self._settings = settings
+        self._shared = shared  # with other replicas: count updates ordered (``replicas``)
         self._posted: Lru[str, _PostedAnswer] = Lru(cache_size)
         self._counts: EditCoalescer[str, ReactionCountsChanged] = EditCoalescer(
             self._update_counts, update_interval
@@ -176,6 +187,9 @@ class SlackOutbox:
         match message:
             case QuestionPost():
                 text, rendered = render.question_message(message)
+                return await self._post(message.channel_id, text, rendered)
+            case EndCheckPost():
+                text, rendered = render.end_check_message(message)
                 return await self._post(message.channel_id, text, rendered)
             case AnswerPost():
                 text, rendered = render.answer_message(message)
@@ -347,18 +361,30 @@ class SlackOutbox:
             if posted is None:
                 log.info("answer %s: post not found, counts stored but not shown", answer_id)
                 return
-            posted.blocks = render.with_reaction_counts(posted.blocks, message.reactions)
-            await call(
-                self._client.chat_update(
-                    channel=posted.channel_id,
-                    ts=posted.ts,
-                    blocks=posted.blocks,
-                    text=render.section_fallback(posted.blocks),
-                ),
-                posted.channel_id,
-            )
+
+            async def show(reactions: tuple[ReactionButton, ...]) -> None:
+                assert posted is not None
+                posted.blocks = render.with_reaction_counts(posted.blocks, reactions)
+                await call(
+                    self._client.chat_update(
+                        channel=posted.channel_id,
+                        ts=posted.ts,
+                        blocks=posted.blocks,
+                        text=render.section_fallback(posted.blocks),
+                    ),
+                    posted.channel_id,
+                )
+
+            if self._shared is None or message.revision <= 0:
+                await show(message.reactions)
+            else:
+                await show_newest(
+                    self._shared, answer_id, message.revision, message.reactions, show
+                )
         except DeliveryFailed as exc:
             log.warning("count update for answer %s failed: %s", answer_id, exc.hint)
+        except ConsultbotError as exc:  # the shared store: the counts are stored all the same
+            log.warning("count update for answer %s failed: %s", answer_id, exc)
 
     async def _answer_post(self, message: ReactionCountsChanged) -> _PostedAnswer | None:
         posted = self._posted.get(message.answer_id)

@@ -25,6 +25,7 @@ from typing import Any
 from bot.core.outbound import (
     AnswerPost,
     ConsentRequest,
+    EndCheckPost,
     QuestionPost,
     ReactionButton,
     SafeguardingAlert,
@@ -180,6 +181,25 @@ def question_message(post: QuestionPost) -> tuple[str, list[Block]]:
         }
     )
     return cut(escape(f"{heading}: {post.text}"), FALLBACK_TEXT_LIMIT), blocks
+
+
+def end_check_message(post: EndCheckPost) -> tuple[str, list[Block]]:
+    """One question of the end-of-session check: the intro above the first (a context
+    line), the question, and a button per face (emoji and label) in scale order."""
+    blocks: list[Block] = [context(escape(post.intro))] if post.intro else []
+    question = f"*{post.number} of {post.total}:* {escape(post.text)}"
+    blocks.append({"type": "section", "text": mrkdwn(cut(question, SECTION_TEXT_LIMIT))})
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": f"cb-end-check-{post.number}",
+            "elements": [
+                _button(f"{c.emoji} {c.label}", c.action_id, value=post.session_id)
+                for c in post.choices
+            ],
+        }
+    )
+    return cut(escape(f"{post.number} of {post.total}: {post.text}"), FALLBACK_TEXT_LIMIT), blocks
 
 
 def reaction_buttons(reactions: Sequence[ReactionButton]) -> Block:

@@ -9,6 +9,7 @@
     cb:ack:<alert_id>:0                          safeguarding lead: "I'm on it"
     cb:release:<answer_id>:0                     safeguarding lead: show a held answer
     cb:keep:<answer_id>:0                        safeguarding lead: keep it out
+    cb:endcheck:<session_id>:<10 * q + c>        end-of-session check: question q, face c
 
 All fit Discord's 100-character custom_id and Slack's 255-character action_id.
 
@@ -28,6 +29,7 @@ from bot.core.events import (
     Command,
     CommandInvoked,
     ConsentGiven,
+    EndCheckAnswered,
     Person,
     QuestionSkipped,
     ReactionChange,
@@ -83,8 +85,16 @@ class KeepOutAction:
     answer_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class EndCheckAction:
+    session_id: str
+    question: int  # 1 to 4
+    choice: int  # 0 to 9: the face, in the scale's order
+
+
 Action = (
-    AnswerAction
+    EndCheckAction
+    | AnswerAction
     | ConsentAction
     | SkipAction
     | ReactAction
@@ -128,6 +138,12 @@ def keep_out_action_id(answer_id: str) -> str:
     return f"{_PREFIX}:keep:{answer_id}:0"
 
 
+def end_check_action_id(session_id: str, question: int, choice: int) -> str:
+    if not 0 <= choice <= 9:
+        raise ValueError("an end-check choice is one digit")
+    return f"{_PREFIX}:endcheck:{session_id}:{10 * question + choice}"
+
+
 def parse_action_id(action_id: str) -> Action | None:
     """Decode an action id; ``None`` for anything that is not ours or is malformed."""
     parts = action_id.split(":")
@@ -151,6 +167,8 @@ def parse_action_id(action_id: str) -> Action | None:
             return ReleaseAction(ident)
         case "keep":
             return KeepOutAction(ident)
+        case "endcheck":
+            return EndCheckAction(ident, number // 10, number % 10)
     return None
 
 
@@ -166,6 +184,7 @@ Press = (
     | AlertAcknowledged
     | ReactionToggled
     | CommandInvoked
+    | EndCheckAnswered
 )
 
 
@@ -214,6 +233,14 @@ def event_for(
             return AnswerReported(person=person, channel_id=channel_id, answer_id=action.answer_id)
         case AcknowledgeAction():
             return AlertAcknowledged(person=person, channel_id=channel_id, alert_id=action.alert_id)
+        case EndCheckAction():
+            return EndCheckAnswered(
+                person=person,
+                channel_id=channel_id,
+                session_id=action.session_id,
+                question=action.question,
+                choice=action.choice,
+            )
         case ReleaseAction() | KeepOutAction():
             command = Command.RELEASE if isinstance(action, ReleaseAction) else Command.KEEP_OUT
             return CommandInvoked(

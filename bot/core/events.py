@@ -41,6 +41,8 @@ class Command(enum.StrEnum):
     WHO_WROTE = "who-wrote"  # safeguarding lead: see who wrote a held or reported answer
     REPORT = "report"  # staff: one report over several sessions, by label or question set
     WORKSPACE = "workspace"  # staff, facilitators, lead: a private sign-in link to the browser
+    YOU_SAID_WE_DID = "you-said-we-did"  # staff, facilitators: what happened, told to the group
+    SHARE_SUMMARY = "share-summary"  # staff: post a session's saved summary to its group
 
 
 class ReactionChange(enum.StrEnum):
@@ -181,6 +183,19 @@ class ReactionToggled:
     at: datetime = field(default_factory=utc_now)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckAnswered:
+    """Someone tapped a face in the end-of-session check: ``question`` 1 to 4, ``choice``
+    the face's place on the scale. A later tap on the same question replaces it."""
+
+    person: Person
+    channel_id: str
+    session_id: str
+    question: int
+    choice: int
+    at: datetime = field(default_factory=utc_now)
+
+
 InboundEvent = (
     CommandInvoked
     | AnswerSubmitted
@@ -189,4 +204,5 @@ InboundEvent = (
     | QuestionSkipped
     | AnswerReported
     | AlertAcknowledged
+    | EndCheckAnswered
 )

@@ -45,6 +45,30 @@ class QuestionPost:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ScaleChoice:
+    """One face on the end-of-session check's scale."""
+
+    emoji: str
+    label: str
+    action_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckPost:
+    """One question of the anonymous end-of-session check, for the group, with a button per
+    face (``choices``, in scale order). ``intro`` is set on the first of the four. No counts
+    are shown: only the digest and report have them."""
+
+    channel_id: str
+    session_id: str
+    number: int  # 1 to ``total``
+    total: int
+    text: str
+    choices: tuple[ScaleChoice, ...]
+    intro: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AnswerPost:
     """An anonymous answer shown to the group under the participant's session alias.
 
@@ -69,6 +93,9 @@ class ReactionCountsChanged:
     answer_id: str
     message_ref: str | None
     reactions: tuple[ReactionButton, ...]
+    # Which change to the answer's reactions these counts include (0: unknown). Processes
+    # sharing a database order count updates by it, so newer counts are never overwritten.
+    revision: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,7 +151,8 @@ class AlertAudience(enum.StrEnum):
 class SafeguardingAlert:
     """A private alert for the safeguarding lead, never for the group. ``text`` may hold an
     answer and who wrote it (``writer``: platform user id, for the adapter to mention).
-    Buttons: acknowledge; release and keep out when an answer is held."""
+    Buttons: acknowledge; release and keep out when an answer is held. ``low_priority`` is a
+    note (harm told as past and over): adapters give it a calm heading, with no alarm."""
 
     audience: AlertAudience
     alert_id: str
@@ -133,6 +161,7 @@ class SafeguardingAlert:
     acknowledge_action_id: str
     release_action_id: str | None = None
     keep_out_action_id: str | None = None
+    low_priority: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,6 +199,7 @@ class FileDelivery:
 
 Outbound = (
     QuestionPost
+    | EndCheckPost
     | AnswerPost
     | ReactionCountsChanged
     | PostsRemoved

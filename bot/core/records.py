@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 class SessionStatus(enum.StrEnum):
@@ -62,6 +62,8 @@ class JobKind(enum.StrEnum):
     REVEAL = "reveal"  # the next shuffled batch of answers is shown to the group
     ESCALATE = "escalate"  # an alert nobody acknowledged goes to the deputy
     PURGE = "purge"  # the retention purge
+    FOLLOW_UP = "follow-up"  # a "you said, we did" follow-up date passed: remind facilitators
+    FEEDBACK_CARD = "feedback-card"  # post a "you said, we did" card recorded from the CLI
 
 
 RERUN = "rerun"  # the subject the store gives a start or move-on requeued after a crash
@@ -153,6 +155,7 @@ class AlertKind(enum.StrEnum):
     DISCLOSURE = "disclosure"  # an answer held back by the screen
     REPORT = "report"  # someone reported a shown answer privately
     WORRIED = "worried"  # someone used /worried
+    NOTE = "note"  # harm told as past and over: shown to the group, a quiet note to the lead
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,6 +168,26 @@ class AlertRecord:
     created_at: datetime
     acknowledged_at: datetime | None
     escalated: bool
+    # What has no other home, encrypted with the safeguarding key (``IdentityVault``): the
+    # words of /worried, a check-in or a noted answer, the screen's reasons, the writer.
+    sealed: bytes | None = None
+
+
+class DeliveryAudience(enum.StrEnum):
+    LEAD = "lead"  # the alert itself (and a note), along the lead's route
+    DEPUTY = "deputy"  # the whole alert again, when nobody acknowledged it in time
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertDelivery:
+    """One alert's delivery to one audience: a row in the store until the platform took it.
+    ``due_at`` is when the next attempt may start (an attempt in progress holds it later)."""
+
+    alert_id: str
+    audience: DeliveryAudience
+    due_at: datetime
+    attempts: int
+    delivered_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -183,6 +206,15 @@ class SealedIdentity:
     participant_id: int
     session_id: str
     ciphertext: bytes | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupSummary:
+    """A session's summary for the young people, as staff saved it."""
+
+    session_id: str
+    text: str
+    saved_at: datetime
 
 
 class SmtpTls(enum.StrEnum):
@@ -233,3 +265,42 @@ class BrowserSession:
     created_at: datetime
     expires_at: datetime
     ended_at: datetime | None = None
+
+
+class Decision(enum.StrEnum):
+    """What happened to a theme the group raised ("you said, we did")."""
+
+    WAITING = "waiting"  # heard, or taken somewhere: no decision yet
+    CHANGED = "changed"
+    PARTLY = "partly"
+    NOT_CHANGED = "not-changed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionUpdate:
+    """One step of an action, kept for ever: who recorded it (a staff member's audit name,
+    never a young person's id) and when."""
+
+    number: int  # 1 for the first; each update adds one
+    at: datetime  # aware UTC
+    by: str  # ``audit_name`` of the staff member or facilitator, or "cli"
+    taken_to: str = ""  # who it was taken to, and when ("Corporate Parenting Board, 12 March")
+    decision: Decision = Decision.WAITING
+    because: str = ""
+    follow_up: date | None = None  # when the group will hear more
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionRecord:
+    """What was done about one theme of a session, or of a report's sessions."""
+
+    id: str
+    theme_id: str  # a codebook id
+    heard: str  # what the group said, in plain words
+    session_ids: tuple[str, ...]  # sorted
+    created_at: datetime
+    updates: tuple[ActionUpdate, ...]  # oldest first; never empty
+
+    @property
+    def latest(self) -> ActionUpdate:
+        return self.updates[-1]

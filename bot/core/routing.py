@@ -2,8 +2,10 @@
 
 Each platform configures, for the lead and for the deputy, a private channel and/or people to
 message directly (``AlertTargets``). ``alert_route`` says the order: an alert for the lead
-goes to the lead's targets; an escalation goes to the deputy's targets first (when there are
-any) and then the lead's, so an escalation is never lost for want of a deputy.
+goes to the lead's targets, then (when nobody there received it) to the deputy's; an
+escalation goes to the deputy's targets first (when there are any) and then the lead's, so
+an alert is never lost for want of one of them. When nobody received it, the alert outbox
+(``bot.safeguarding.alert_outbox``) walks the route again later.
 
 ``deliver_alert`` walks that route: for each target in turn, its channel; else, or when the
 channel refuses, a direct message to each of its people (one failed message does not stop the
@@ -40,9 +42,11 @@ def alert_route(
     audience: AlertAudience, *, lead: AlertTargets, deputy: AlertTargets
 ) -> tuple[AlertTargets, ...]:
     """The targets to try, in order."""
-    if audience is AlertAudience.DEPUTY and deputy:
+    if not deputy:
+        return (lead,)
+    if audience is AlertAudience.DEPUTY:
         return (deputy, lead)
-    return (lead,)
+    return (lead, deputy)
 
 
 async def deliver_alert(

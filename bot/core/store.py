@@ -19,6 +19,10 @@ AuditStore         the append-only audit log
 KeyStore           fingerprints of the keys the database was set up with; re-keying
 CodebookStore      which codebook the automatic tags came from; re-tagging when it changes
 WorkspaceStore     sign-in links and browser sessions of the staff workspace; recent alerts
+ReplicaStore       what several processes for one platform share: deliveries handled, counts shown
+ActionStore        "you said, we did": what was done about each theme, with every update
+EndCheckStore      the end-of-session check: one face per participant per question (counts out)
+SummaryStore       the summary for the young people, as staff saved it, one per session
 ================== ===========================================================================
 """
 
@@ -29,12 +33,17 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.core.records import (
+    ActionRecord,
+    ActionUpdate,
+    AlertDelivery,
     AlertRecord,
     AnswerForDigest,
     AnswerRecord,
     AnswerStatus,
     AuditEntry,
     BrowserSession,
+    DeliveryAudience,
+    GroupSummary,
     JobKind,
     JobRecord,
     JobState,
@@ -196,19 +205,48 @@ class JobStore(Protocol):
 
 
 class SafeguardingStore(Protocol):
-    """Alerts raised for the safeguarding lead, and the encrypted identity behind an answer.
-    Used by the safeguarding desk only."""
+    """Alerts raised for the safeguarding lead, their deliveries (the alert outbox), and the
+    encrypted identity behind an answer. Used by the safeguarding desk only."""
 
     async def identity_of_answer(self, answer_id: str) -> bytes | None: ...
-    async def create_alert(self, alert: AlertRecord) -> None: ...
+    async def create_alert(self, alert: AlertRecord) -> None:
+        """Store the alert and, in the same transaction, its delivery to the lead, due at
+        once (``alert.created_at``): an alert is a row before anything is sent."""
+        ...
+
     async def alert(self, alert_id: str) -> AlertRecord | None: ...
     async def alerts_for_answer(self, answer_id: str) -> list[AlertRecord]: ...
     async def acknowledge_alert(self, alert_id: str, at: datetime) -> bool:
         """``True`` for the first acknowledgement only."""
         ...
 
-    async def mark_alert_escalated(self, alert_id: str) -> bool:
-        """``True`` if the alert was still unacknowledged and not yet escalated."""
+    async def mark_alert_escalated(
+        self, alert_id: str, *, deliver_at: datetime | None = None
+    ) -> bool:
+        """``True`` if the alert was still unacknowledged and not yet escalated. With
+        ``deliver_at``, its delivery to the deputy is queued in the same transaction."""
+        ...
+
+    async def alert_deliveries(self, alert_id: str) -> list[AlertDelivery]: ...
+    async def undelivered_alerts(self) -> list[AlertDelivery]:
+        """Every delivery the platform has not yet taken, oldest due first."""
+        ...
+
+    async def claim_alert_delivery(
+        self, alert_id: str, audience: DeliveryAudience, *, seen_due: datetime, hold_until: datetime
+    ) -> bool:
+        """Start an attempt: ``True`` for the one caller that found the delivery undelivered
+        and still due at ``seen_due``; it counts the attempt and holds the delivery until
+        ``hold_until`` (a crash mid-attempt is retried then)."""
+        ...
+
+    async def alert_delivery_failed(
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
+    ) -> None: ...
+    async def mark_alert_delivered(
+        self, alert_id: str, audience: DeliveryAudience, at: datetime
+    ) -> bool:
+        """``True`` the first time."""
         ...
 
 
@@ -313,6 +351,78 @@ class WorkspaceStore(Protocol):
         ...
 
 
+class ReplicaStore(Protocol):
+    """What several processes serving one platform (Slack HTTP replicas behind a load
+    balancer) share instead of keeping in memory. Used by the reactions feature (counts with
+    their revision) and, through the composition root, by the Slack adapter."""
+
+    async def reaction_tally(self, answer_id: str) -> tuple[dict[str, int], int]:
+        """The answer's reaction counts and their revision, read together: every change to
+        its reactions (``set_reaction`` returning ``True``) raises the revision by one."""
+        ...
+
+    async def offer_counts(self, answer_id: str, revision: int, payload: str) -> tuple[int, str]:
+        """Offer counts of ``revision`` for display on the answer's post; the newest revision
+        offered so far is kept. Return the kept (revision, payload): the caller shows that."""
+        ...
+
+    async def first_delivery(self, key: str, at: datetime) -> bool:
+        """``True`` the first time ``key`` (a platform's delivery id) is seen by any process;
+        ``False`` for a retry. Keys older than a day are forgotten."""
+        ...
+
+
+class ActionStore(Protocol):
+    """ "You said, we did": per theme of a session (or of a report's sessions), what was done
+    and what was decided, with every update kept (time and staff audit name). Used by the
+    feedback feature and, for each theme's status, the digest."""
+
+    async def create_action(self, action: ActionRecord, jobs: Sequence[JobRecord] = ()) -> None:
+        """Store the action with its first update (and any jobs) in one transaction."""
+        ...
+
+    async def add_action_update(
+        self, action_id: str, update: ActionUpdate, jobs: Sequence[JobRecord] = ()
+    ) -> ActionUpdate | None:
+        """Append ``update`` (its ``number`` is the next one, whatever is passed), cancel the
+        action's pending follow-up jobs and add ``jobs``, in one transaction. Return the
+        stored update; ``None`` if there is no such action."""
+        ...
+
+    async def action(self, action_id: str) -> ActionRecord | None: ...
+    async def actions_for_sessions(self, session_ids: Iterable[str] | None) -> list[ActionRecord]:
+        """Actions covering any of ``session_ids`` (every action when ``None``), oldest first."""
+        ...
+
+
+class EndCheckStore(Protocol):
+    """The anonymous end-of-session check. One row per participant per question, so a
+    second tap replaces the first and nobody is counted twice; it goes with the participant
+    (withdrawal, the retention purge). Only counts leave the store. Used by
+    ``bot.sessions.end_check`` and the digest."""
+
+    async def record_end_check(
+        self, session_id: str, participant_id: int, question: int, choice: int
+    ) -> bool:
+        """Set this participant's face for ``question``; ``True`` if anything changed."""
+        ...
+
+    async def end_check_counts(self, session_id: str) -> dict[tuple[int, int], int]:
+        """(question, choice) → how many people chose it. Nothing that says who."""
+        ...
+
+
+class SummaryStore(Protocol):
+    """The summary for the young people, once staff have read and saved it (no answer text:
+    ``bot.summary`` refuses quotes). Kept after the retention purge, like the digest."""
+
+    async def save_group_summary(self, session_id: str, text: str, saved_at: datetime) -> None:
+        """Save (or replace) the session's summary."""
+        ...
+
+    async def group_summary(self, session_id: str) -> GroupSummary | None: ...
+
+
 class Store(
     SessionStore,
     ParticipantStore,
@@ -324,6 +434,10 @@ class Store(
     KeyStore,
     CodebookStore,
     WorkspaceStore,
+    ReplicaStore,
+    ActionStore,
+    EndCheckStore,
+    SummaryStore,
     Protocol,
 ):
     """Every capability: for the composition root, which owns the one store, and tests."""

@@ -18,11 +18,14 @@ from bot.digest.model import (
     Digest,
     DigestAnswer,
     DigestQuestion,
+    EndCheckQuestion,
+    EndCheckResult,
     ReactionCount,
     SessionFacts,
     ThemeCount,
     ThemeSummary,
 )
+from bot.questions.end_check import END_CHECK_QUESTIONS, END_CHECK_SCALE
 from bot.questions.model import QuestionSet
 
 MAX_QUOTES_PER_THEME = 3
@@ -47,6 +50,7 @@ def build_digest(
     attendance: SessionAttendance | None = None,
     zone: ZoneInfo | None = None,
     codebook_version: str = "",
+    end_check_counts: Mapping[tuple[int, int], int] | None = None,
 ) -> Digest:
     """``theme_labels`` maps theme id to label, in codebook order (which tags are listed in).
     Without ``attendance``, the people present are those seen in ``answers``."""
@@ -86,6 +90,22 @@ def build_digest(
         ),
         questions=questions,
         themes=themes,
+        audience=question_set.audience,
+        end_check=end_check_result(end_check_counts or {}) if question_set.end_check else None,
+    )
+
+
+def end_check_result(counts: Mapping[tuple[int, int], int]) -> EndCheckResult:
+    """The end-of-session check's counts, (question, choice) → people, as the model holds."""
+    return EndCheckResult(
+        faces=tuple((face.emoji, face.label) for face in END_CHECK_SCALE),
+        questions=tuple(
+            EndCheckQuestion(
+                text=text,
+                counts=tuple(counts.get((number, c), 0) for c in range(len(END_CHECK_SCALE))),
+            )
+            for number, text in enumerate(END_CHECK_QUESTIONS, start=1)
+        ),
     )
 
 

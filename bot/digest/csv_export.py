@@ -8,7 +8,11 @@ placeholder as a comment. Then: the session and its label, the question, the ali
 ``quotable`` (yes/no), the themes as ids (``themes``, the column ``retag --from`` reads) and
 as labels, one column per reaction (headed by emoji and label, ``👍 me too``, in the order
 first seen), the agreement (distinct people), its share of the people present, the
-consensus label, and the version of the codebook the themes came from.
+consensus label, and the version of the codebook the themes came from; once any theme has a
+"you said, we did" action, ``you-said-we-did`` gives the status of each of the answer's themes.
+consensus label and the version of the codebook the themes came from. Last, only when the
+session has them: who will hear it (``audience``, from the question set) and the
+end-of-session check's counts (``end-check``; the same on every row: counts only, never whose).
 
 UTF-8 with a byte-order mark so Excel detects the encoding. Any text cell that a spreadsheet
 could run as a formula gets a leading ``'``; the csv module quotes embedded commas, quotes and
@@ -20,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.digest import words
+from bot.digest import actions, feedback_words, words
 from bot.digest.model import Digest, DigestAnswer
 
 THEMES = "themes"
@@ -38,6 +42,9 @@ FIXED_COLUMNS = (
     "theme-labels",
 )
 END_COLUMNS = ("agreement", "agreement-share", "consensus", "codebook")
+STATUS_COLUMN = "you-said-we-did"  # only when a theme has an action
+AUDIENCE = "audience"
+END_CHECK = "end-check"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,10 +54,16 @@ def render_csv(digest: Digest) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     header = [*FIXED_COLUMNS, *(f"{emoji} {label}" for emoji, label in reactions), *END_COLUMNS]
+    if digest.actions:  # "you said, we did": the status of each of the answer's themes
+        header.append(STATUS_COLUMN)
+    header += _feedback_columns(digest)
     writer.writerow([defuse(cell) for cell in header])
     for question in digest.questions:
         for answer in question.answers:
-            writer.writerow(_row(digest, answer, question.text, reactions))
+            row = _row(digest, answer, question.text, reactions)
+            if digest.actions:
+                row.append(defuse(actions.status_cell(answer.themes, digest.actions)))
+            writer.writerow(row)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -92,4 +105,16 @@ def _row(
         words.share(answer.agreement, digest.participant_count),
         answer.consensus.value,
         digest.codebook_version,
+        *_feedback_cells(digest),
     ]
+
+
+def _feedback_columns(digest: Digest) -> list[str]:
+    return [AUDIENCE] * (digest.audience is not None) + [END_CHECK] * (digest.end_check is not None)
+
+
+def _feedback_cells(digest: Digest) -> list[str]:
+    cells = [] if digest.audience is None else [defuse(digest.audience)]
+    if digest.end_check is not None:
+        cells.append(defuse(" | ".join(feedback_words.end_check_lines(digest.end_check))))
+    return cells

@@ -10,6 +10,7 @@ again (``bot.digest.retag``), so every digest follows the codebook it names.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,15 @@ from bot.core.events import CommandInvoked, Person, audit_name
 from bot.core.outbound import Audience, DeliveryFile, FileDelivery, Outbound
 from bot.core.ports import AuditTrail
 from bot.core.records import SessionRecord
-from bot.core.store import AnswerStore, CodebookStore, RetentionStore, SessionStore
+from bot.core.store import (
+    ActionStore,
+    AnswerStore,
+    CodebookStore,
+    EndCheckStore,
+    RetentionStore,
+    SessionStore,
+)
+from bot.digest.actions import theme_actions
 from bot.digest.build import build_digest
 from bot.digest.json_import import digest_from_json
 from bot.digest.model import Digest
@@ -32,7 +41,9 @@ LONDON = ZoneInfo("Europe/London")
 FORMAT_NAMES = ", ".join([*(f.value for f in DigestFormat), "all"])
 
 
-class DigestStore(SessionStore, AnswerStore, RetentionStore, CodebookStore, Protocol):
+class DigestStore(
+    SessionStore, AnswerStore, RetentionStore, CodebookStore, EndCheckStore, Protocol
+):
     pass
 
 
@@ -46,6 +57,7 @@ class Digests:
         audit: AuditTrail,
         zone: ZoneInfo = LONDON,
         tagging: CodebookTagging | None = None,
+        actions: ActionStore | None = None,
     ) -> None:
         self._store = store
         self._sets = dict(question_sets)
@@ -54,8 +66,17 @@ class Digests:
         self._zone = zone
         self._tagging = tagging
         self.theme_edits = ThemeEdits(store=store, audit=audit)
+        self._actions = actions
 
     async def digest(self, session_id: str) -> Digest:
+        """The session's digest, with where each of its themes stands ("you said, we did")."""
+        digest = await self._digest(session_id)
+        if self._actions is None:
+            return digest
+        found = await self._actions.actions_for_sessions([digest.session_id])
+        return replace(digest, actions=theme_actions(found, self.theme_labels))
+
+    async def _digest(self, session_id: str) -> Digest:
         session = await self._store.session(session_id)
         if session is None:
             raise NotFound(f"There's no session '{session_id}'.")
@@ -77,6 +98,7 @@ class Digests:
             attendance=await self._store.session_attendance(session.id),
             zone=self._zone,
             codebook_version=version,
+            end_check_counts=await self._store.end_check_counts(session.id),
         )
 
     async def retag_all(self) -> Retagged:

@@ -23,7 +23,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from bot.digest import words
+from bot.digest import actions, feedback_words, words
 from bot.digest.agreement import thresholds_text
 from bot.digest.build import most_agreed_first
 from bot.digest.model import Digest, DigestAnswer
@@ -70,6 +70,10 @@ def render_docx(digest: Digest) -> bytes:
     out.note(f"{words.span(digest)} · {digest.question_set_title} · session {digest.session_id}")
     _summary(out, digest)
     _quote_bank(out, digest)
+    if digest.actions:
+        out.heading(actions.SECTION_TITLE, level=1)
+        for action in digest.actions:
+            out.paragraph(clean(actions.action_line(action)))
     _about(out, digest)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -131,6 +135,14 @@ def _summary(out: _Writer, digest: Digest) -> None:
         paragraph = out.paragraph()
         paragraph.add_run(clean(f"{question.number}. {question.text}")).bold = True
         paragraph.add_run(clean(" " + words.question_line(question, present)))
+    if digest.audience is not None:
+        out.heading("Who will hear it", level=2)
+        out.paragraph(clean(feedback_words.audience_line(digest.audience)))
+    if digest.end_check is not None:
+        out.heading(feedback_words.END_CHECK_HEADING, level=2)
+        out.note(feedback_words.END_CHECK_ABOUT)
+        for line in feedback_words.end_check_lines(digest.end_check):
+            out.paragraph(clean(line))
 
 
 def _quote_bank(out: _Writer, digest: Digest) -> None:

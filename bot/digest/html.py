@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from bot.digest import words
+from bot.digest import actions, feedback_words, words
 from bot.digest.agreement import thresholds_text
 from bot.digest.model import Digest
 from bot.digest.summary import summarise
@@ -71,6 +71,8 @@ def render_html(digest: Digest) -> str:
         span=words.span(digest),
         thresholds=thresholds_text(),
         not_quotable=words.NOT_QUOTABLE,
+        action_line=actions.action_line,
+        feedback=feedback_words,
     )
 
 

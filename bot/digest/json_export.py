@@ -1,5 +1,6 @@
 """The JSON digest: a faithful structured dump of the model for other tools, and the snapshot
-kept after the retention purge.
+kept after the retention purge. ``actions`` ("you said, we did") lists where each theme
+stands (status, who it was taken to, why, follow-up date).
 
 Field names are the model's own. ``text`` is empty when an answer is not quotable (its
 ``quotable`` is false; it still counts). ``agreement`` is the number of distinct people, not
@@ -7,6 +8,9 @@ the writer, who pressed an agree button; ``participant_count`` is everyone prese
 or reacted). Datetimes are ISO 8601; ``time_zone`` says where the session was run. The top
 level says what the file is and which version of this layout it follows (2: agreement by
 meaning, session facts, labels), so readers can refuse what they do not understand.
+``audience`` (who will hear it, or null) and ``end_check`` (the end-of-session check's counts
+per face, or null when the session had none) were added to version 2; readers that don't know
+them can ignore them.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ThemeSummary
+from bot.digest.feedback_words import end_check_data
+from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ThemeAction, ThemeSummary
 
 FORMAT_NAME = "consultbot-digest"
 FORMAT_VERSION = 2
@@ -50,6 +55,23 @@ def digest_to_data(digest: Digest) -> dict[str, Any]:
         },
         "questions": [_question(question) for question in digest.questions],
         "themes": [_theme(theme) for theme in digest.themes],
+        "audience": digest.audience,
+        "end_check": end_check_data(digest.end_check),
+        "actions": [action_data(a) for a in digest.actions],
+    }
+
+
+def action_data(action: ThemeAction) -> dict[str, Any]:
+    return {
+        "action_id": action.action_id,
+        "theme_id": action.theme_id,
+        "label": action.label,
+        "status": action.status,
+        "taken_to": action.taken_to,
+        "because": action.because,
+        "follow_up": action.follow_up.isoformat() if action.follow_up else None,
+        "updated_at": action.updated_at.isoformat(),
+        "updates": action.updates,
     }
 
 

@@ -13,6 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from bot.digest.feedback_words import end_check_from_data
 from bot.digest.json_export import FORMAT_NAME, FORMAT_VERSION
 from bot.digest.model import (
     Consensus,
@@ -56,6 +57,8 @@ def digest_from_json(text: str) -> Digest:
         ),
         questions=questions,
         themes=tuple(_theme(t) for t in data["themes"]),
+        audience=data.get("audience"),
+        end_check=end_check_from_data(data.get("end_check")),
     )
 
 

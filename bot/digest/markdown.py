@@ -15,8 +15,14 @@ from __future__ import annotations
 
 import re
 
-from bot.digest import words
+from bot.digest import actions, words
 from bot.digest.agreement import thresholds_text
+from bot.digest.feedback_words import (
+    END_CHECK_ABOUT,
+    END_CHECK_HEADING,
+    audience_line,
+    end_check_lines,
+)
 from bot.digest.model import Digest, DigestAnswer, ReactionCount
 from bot.digest.summary import Summary, summarise
 
@@ -68,6 +74,12 @@ def render_markdown(digest: Digest) -> str:
             parts.append("*No answers.*")
         parts.extend(_answer(digest, answer) for answer in question.answers)
     parts.append(_untagged(digest))
+    if digest.actions:
+        lines = [f"## {actions.SECTION_TITLE}", ""]
+        lines += [f"- {escape_inline(actions.action_line(a))}" for a in digest.actions]
+        parts.append("\n".join(lines))
+    if digest.audience is not None or digest.end_check is not None:
+        parts.append(_feedback(digest))
     parts.append(_about(digest))
     return "\n\n".join(parts) + "\n"
 
@@ -180,6 +192,17 @@ def _untagged(digest: Digest) -> str:
         rows += ["", f"*{_attribution(answer, present)}*", ""]
         rows.append(quote_block(answer.text) if answer.quotable else f"*{words.NOT_QUOTABLE}*")
     return "\n".join(rows)
+
+
+def _feedback(digest: Digest) -> str:
+    """Who will hear it, and the end-of-session check's counts, when the session has them."""
+    rows: list[str] = []
+    if digest.audience is not None:
+        rows += ["## Who will hear it", "", escape_inline(audience_line(digest.audience)), ""]
+    if digest.end_check is not None:
+        rows += [f"## {END_CHECK_HEADING}", "", escape_inline(END_CHECK_ABOUT), ""]
+        rows += [f"- {escape_inline(line)}" for line in end_check_lines(digest.end_check)]
+    return "\n".join(rows).strip()
 
 
 def _about(digest: Digest) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.questions.model import ReactionKind
 
@@ -101,6 +101,40 @@ class SessionFacts:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ThemeAction:
+    """ "You said, we did": where one theme stands now (its latest update), for staff."""
+
+    action_id: str
+    theme_id: str
+    label: str
+    status: str  # plain words: "heard", "taken to …", "changed", "partly changed", …
+    taken_to: str
+    because: str
+    follow_up: date | None
+    updated_at: datetime
+    updates: int  # how many updates it has had
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckQuestion:
+    """One question of the anonymous end-of-session check: how many people chose each face
+    (``counts``, in the scale's order). Counts only: never who."""
+
+    text: str
+    counts: tuple[int, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndCheckResult:
+    faces: tuple[tuple[str, str], ...]  # (emoji, label), least to most
+    questions: tuple[EndCheckQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Digest:
     session_id: str
     question_set_id: str
@@ -116,6 +150,9 @@ class Digest:
     time_zone: str = "Europe/London"  # times are shown in the organisation's zone
     codebook_version: str = ""  # the codebook the tags came from
     facts: SessionFacts = field(default_factory=SessionFacts)
+    actions: tuple[ThemeAction, ...] = ()  # "you said, we did", by theme (codebook order)
+    audience: str | None = None  # who will hear it, as the question set says
+    end_check: EndCheckResult | None = None  # ``None``: the session had no end check
 
     @property
     def untagged_answers(self) -> tuple[DigestAnswer, ...]:

@@ -6,6 +6,8 @@ before any session starts. Format (``schema_version = 1``)::
     id = "check-in"                  # must match the file name
     title = "Quick check-in"
     intro = "Shown to young people when the session starts."
+    audience = "the Review team"     # optional: who will hear it (the intro tells the group)
+    end_check = true                 # optional, true when left out: the end-of-session check
     [[questions]]
     text = "How are you finding the group?"
     help = "Optional extra words under the question."
@@ -43,8 +45,9 @@ _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _MAX_QUESTION_CHARS = 300  # Discord modal titles and Slack headers are short; keep questions so
 _MAX_PALETTE = 5  # one row of buttons on Discord
 _MAX_LABEL_CHARS = 20
+_MAX_AUDIENCE_CHARS = 120
 
-_TOP_KEYS = {"schema_version", "id", "title", "intro", "questions"}
+_TOP_KEYS = {"schema_version", "id", "title", "intro", "questions", "audience", "end_check"}
 _QUESTION_KEYS = {"text", "help", "palette", "sensitive", "highlight"}
 _PALETTE_KEYS = {"emoji", "label", "kind"}
 _KINDS = ", ".join(kind.value for kind in ReactionKind)
@@ -70,7 +73,20 @@ def load_question_set(path: Path) -> QuestionSet:
     questions = tuple(
         _question(where, number, raw) for number, raw in enumerate(raw_questions, start=1)
     )
-    return QuestionSet(id=set_id, title=title, intro=intro, questions=questions)
+    audience = None
+    if "audience" in data:
+        audience = _text(where, "audience", data["audience"], max_chars=_MAX_AUDIENCE_CHARS)
+        if "\n" in audience:
+            raise DataFileError(where, "audience", "must be one line")
+    end_check = _flag(where, "end_check", data.get("end_check", True))
+    return QuestionSet(
+        id=set_id,
+        title=title,
+        intro=intro,
+        questions=questions,
+        audience=audience,
+        end_check=end_check,
+    )
 
 
 def load_question_sets(prompts_dir: Path) -> dict[str, QuestionSet]:

@@ -65,6 +65,11 @@ class QuestionSet:
     title: str
     intro: str
     questions: tuple[Question, ...]
+    # Who will hear what the group says ("the Review team"); the intro tells the group, and
+    # the digest and report record it. ``None``: the set doesn't say.
+    audience: str | None = None
+    # The four anonymous emoji-scale questions at the end (``bot.sessions.end_check``).
+    end_check: bool = True
 
     def question(self, number: int) -> Question:
         return self.questions[number - 1]

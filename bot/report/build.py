@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from bot.digest.model import Digest
+from bot.digest.model import Digest, ThemeAction
 from bot.report.model import (
     Quote,
     Report,
@@ -49,6 +49,8 @@ def build_report(
                 answers=d.answer_count,
                 question_set_id=d.question_set_id,
                 started_at=d.started_at,
+                audience=d.audience,
+                end_check=tuple(q.counts for q in d.end_check.questions) if d.end_check else (),
             )
             for d in digests
         ),
@@ -104,7 +106,15 @@ def build_report(
         codebook_version=next((d.codebook_version for d in digests if d.codebook_version), ""),
         made_at=made_at,
         time_zone=digests[0].time_zone if digests else "Europe/London",
+        actions=_actions(digests, theme_labels),
     )
+
+
+def _actions(digests: Sequence[Digest], labels: Mapping[str, str]) -> tuple[ThemeAction, ...]:
+    """Each "you said, we did" action once, though several of its sessions are here."""
+    seen = {a.action_id: a for d in digests for a in d.actions}
+    order = {theme: i for i, theme in enumerate(labels)}
+    return tuple(sorted(seen.values(), key=lambda a: (order.get(a.theme_id, len(order)),)))
 
 
 def _chat_reach(digest: Digest) -> dict[str, int]:

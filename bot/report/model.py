@@ -22,6 +22,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.digest.model import ThemeAction
+
 SIZE_FAIR_RULE = (
     "In each workshop, a theme's share is the people who raised it or agreed with it, over "
     "the people in that workshop. A theme's score is that share averaged over every workshop "
@@ -46,6 +48,9 @@ class Workshop:
     answers: int  # answers (chat) or noted points (notes)
     question_set_id: str = ""
     started_at: datetime | None = None
+    audience: str | None = None  # who will hear it, as the session's question set says
+    # The end-of-session check's counts, (question, face) → people; empty when it had none.
+    end_check: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,6 +101,7 @@ class Report:
     made_at: datetime | None = None
     time_zone: str = "Europe/London"
     extra: dict[str, str] = field(default_factory=dict)
+    actions: tuple[ThemeAction, ...] = ()  # "you said, we did" for its sessions' themes
 
     @property
     def people(self) -> int:

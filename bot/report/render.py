@@ -4,7 +4,8 @@ Every format says the same things in the same order: the workshops (chat session
 notes from in-person workshops, clearly marked), the themes ranked by the size-fair rule
 with a column per workshop, which themes came from most workshops and which from one,
 quotes (young people's own words, from chat only) kept apart from notes, the questions per
-question set, and the rule itself. Text from answers and notes is escaped for each format
+question set, "you said, we did" (where each theme's action stands, when there are any),
+and the rule itself. Text from answers and notes is escaped for each format
 (Markdown marks, HTML, spreadsheet formulas, characters Word cannot hold).
 """
 
@@ -21,10 +22,19 @@ from typing import Any
 
 from docx import Document
 
+from bot.digest.actions import SECTION_TITLE, action_line, status_cell
 from bot.digest.csv_export import defuse
 from bot.digest.docx_export import clean
+from bot.digest.json_export import action_data
 from bot.digest.markdown import escape_inline
 from bot.digest.render import MIME_TYPES, DigestFormat
+from bot.report.feedback import (
+    AUDIENCE_HEADING,
+    END_CHECK_HEADING,
+    audience_lines,
+    end_check_report_lines,
+    feedback_data,
+)
 from bot.report.model import SIZE_FAIR_RULE, Quote, Report, ReportTheme, Source
 
 ReportFormat = DigestFormat
@@ -131,7 +141,14 @@ def render_markdown(report: Report) -> str:
                 f"{question.answered_by} answered; {tops}"
             )
         lines.append("")
-    lines += ["## How to read the numbers", "", SIZE_FAIR_RULE, ""]
+    if report.actions:
+        lines += [f"## {SECTION_TITLE}", ""]
+        lines += [f"- {escape_inline(action_line(a))}" for a in report.actions] + [""]
+    lines += [f"## {AUDIENCE_HEADING}", ""]
+    lines += [f"- {escape_inline(line)}" for line in audience_lines(report)]
+    lines += ["", f"## {END_CHECK_HEADING}", ""]
+    lines += [f"- {escape_inline(line)}" for line in end_check_report_lines(report)]
+    lines += ["", "## How to read the numbers", "", SIZE_FAIR_RULE, ""]
     if report.codebook_version:
         lines.append(f"Themes from codebook {escape_inline(report.codebook_version)}.")
     return "\n".join(lines) + "\n"
@@ -155,6 +172,7 @@ def render_csv(report: Report) -> bytes:
             "people",
             "from_notes",
             *(defuse(h) for h in heads),
+            *(["you_said_we_did"] if report.actions else []),
         ]
     )
     for t in report.themes:
@@ -168,6 +186,7 @@ def render_csv(report: Report) -> bytes:
                 t.people,
                 t.from_notes,
                 *(cell(t, i, report) for i in range(len(report.workshops))),
+                *([defuse(status_cell([t.theme_id], report.actions))] if report.actions else []),
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -232,6 +251,8 @@ def as_data(report: Report) -> dict[str, Any]:
             }
             for qs in report.question_sets
         ],
+        "actions": [action_data(a) for a in report.actions],
+        **feedback_data(report),
     }
 
 
@@ -304,6 +325,13 @@ def render_html(report: Report) -> str:
                 f"<li>{e(question.text)} — {question.answered_by} answered; {e(tops)}</li>"
             )
         parts.append("</ol>")
+    if report.actions:
+        items = "".join(f"<li>{e(action_line(a))}</li>" for a in report.actions)
+        parts.append(f"<h2>{SECTION_TITLE}</h2><ul>{items}</ul>")
+    for heading, lines in _feedback(report):
+        parts.append(f"<h2>{e(heading)}</h2><ul>")
+        parts += [f"<li>{e(line)}</li>" for line in lines]
+        parts.append("</ul>")
     parts.append(f"<h2>How to read the numbers</h2><p>{e(SIZE_FAIR_RULE)}</p></body></html>")
     return "\n".join(parts) + "\n"
 
@@ -356,6 +384,14 @@ def render_docx(report: Report) -> bytes:
                     f"{question.number}. {question.text} — {question.answered_by} answered; {tops}"
                 )
             )
+    if report.actions:
+        document.add_heading(SECTION_TITLE, level=1)
+        for action in report.actions:
+            document.add_paragraph(clean(action_line(action)))
+    for heading, lines in _feedback(report):
+        document.add_heading(heading, level=1)
+        for line in lines:
+            document.add_paragraph(clean(line))
     document.add_heading("How to read the numbers", level=1)
     document.add_paragraph(SIZE_FAIR_RULE)
     buffer = io.BytesIO()
@@ -386,6 +422,13 @@ def _sources(report: Report) -> str:
 def _only(report: Report, theme: ReportTheme) -> str:
     index = next(i for i, r in enumerate(theme.reach) if r)
     return workshop_heading(report, index)
+
+
+def _feedback(report: Report) -> list[tuple[str, list[str]]]:
+    return [
+        (AUDIENCE_HEADING, audience_lines(report)),
+        (END_CHECK_HEADING, end_check_report_lines(report)),
+    ]
 
 
 def _one_line(text: str) -> str:

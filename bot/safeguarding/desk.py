@@ -3,7 +3,10 @@ and the audit log of every look at who wrote what.
 
 A held answer, a private report or a /worried message becomes an alert for the lead at once
 (and by email when SMTP is set up); an alert nobody acknowledges within the set time goes to
-the deputy. Only a safeguarding lead can release a held answer to the group (still
+the deputy, whole (the words and who wrote them). An answer telling of harm past and over
+becomes a low-priority note for the lead, never escalated. Every alert is a row first and is
+delivered by the alert outbox (``bot.safeguarding.alert_outbox``), which retries until the
+platform takes it. Only a safeguarding lead can release a held answer to the group (still
 anonymous), keep an answer out of the group and the digest, or see who wrote a held or
 reported answer, with a reason. Every alert, decision, look and digest download is audited:
 who, when, what, never the answer text.
@@ -18,10 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.actions import acknowledge_action_id, keep_out_action_id, release_action_id
 from bot.core.errors import InvalidRequest, NotFound
 from bot.core.events import Person, audit_name
-from bot.core.outbound import AlertAudience, Outbound, SafeguardingAlert
+from bot.core.outbound import Outbound
 from bot.core.ports import JobWaker, Mailer
 from bot.core.records import (
     AlertKind,
@@ -29,11 +31,14 @@ from bot.core.records import (
     AnswerRecord,
     AnswerStatus,
     AuditEntry,
+    DeliveryAudience,
     JobKind,
     JobRecord,
 )
 from bot.core.store import AnswerStore, AuditStore, JobStore, SafeguardingStore
-from bot.safeguarding.vault import IdentityVault
+from bot.safeguarding.alert_outbox import AlertOutbox
+from bot.safeguarding.alert_text import AlertSeal
+from bot.safeguarding.vault import Identity, IdentityVault
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +73,13 @@ class SafeguardingDesk:
         self._settings = settings
         self._clock = clock
         self._waker = waker
+        self.alerts = AlertOutbox(
+            store=store,
+            vault=vault,
+            clock=clock,
+            waker=waker,
+            escalate_after=settings.escalate_after,
+        )
 
     def seal(self, person: Person) -> bytes:
         return self.vault.seal(person.platform, person.user_id)
@@ -93,42 +105,49 @@ class SafeguardingDesk:
         stored: bool = True,
     ) -> list[Outbound]:
         """An answer the screen held back: alert the lead with the words and who wrote them.
-        ``stored`` is false for a check-in answer, which is never kept."""
+        ``stored`` is false for a check-in answer, which is never kept: its words and writer
+        are sealed on the alert instead."""
+        sealed = None
+        if not stored or original != answer.text:  # the words as written, names and all
+            who = Identity(writer.platform, writer.user_id) if not stored else None
+            seal = AlertSeal(words=original, writer=who, question=answer.question_number)
+            sealed = seal.seal(self.vault)
         alert = await self._new_alert(
-            AlertKind.DISCLOSURE, answer.session_id, answer.id if stored else None, categories
+            AlertKind.DISCLOSURE,
+            answer.session_id,
+            answer.id if stored else None,
+            categories,
+            sealed=sealed,
         )
-        heading = f"⚠️ Possible disclosure ({', '.join(categories) or 'unclear'})"
-        text = (
-            f"{heading} in session {answer.session_id}, question {answer.question_number}.\n"
-            f"Written by: {writer.platform} user {writer.user_id}\n"
-            f"Their words: «{original}»\n"
-            "It has NOT been shown to the group. They were told a trusted adult will be in "
-            "touch."
-        )
-        if not stored:
-            return await self._send(alert, text, writer.user_id)
-        text += f" Release it to the group (anonymously) or keep it out (answer {answer.id})."
-        return await self._send(alert, text, writer.user_id, held_answer_id=answer.id)
+        return await self._send(alert)
 
     async def reported_answer(self, answer: AnswerRecord) -> list[Outbound]:
         alert = await self._new_alert(AlertKind.REPORT, answer.session_id, answer.id, ())
-        text = (
-            f"🚩 Someone privately reported an answer in session {answer.session_id}, "
-            f"question {answer.question_number} (answer {answer.id}).\n"
-            f"Its words: «{answer.text}»\n"
-            "It is still shown to the group. Keep it out of the digest if needed; use "
-            "/who-wrote with a reason if you need to know who wrote it."
+        return await self._send(alert)
+
+    async def noted_answer(
+        self, answer: AnswerRecord, why: tuple[str, ...], original: str
+    ) -> list[Outbound]:
+        """An answer told as harm past and over, shown to the group: a low-priority note for
+        the lead with the words and the screen's reasons. It is never escalated."""
+        words = original if original != answer.text else None
+        seal = AlertSeal(words=words, why=why, question=answer.question_number)
+        alert = await self._new_alert(
+            AlertKind.NOTE,
+            answer.session_id,
+            answer.id,
+            (),
+            sealed=seal.seal(self.vault),
+            escalate=False,
         )
-        return await self._send(alert, text, None, kept_out_answer_id=answer.id)
+        return await self._send(alert, email=False)
 
     async def worried(self, person: Person, message: str) -> list[Outbound]:
-        alert = await self._new_alert(AlertKind.WORRIED, None, None, ())
-        said = f"\nThey wrote: «{message}»" if message.strip() else ""
-        text = (
-            "💬 A young person used /worried and would like to talk to a trusted adult.\n"
-            f"Who: {person.platform} user {person.user_id}{said}"
+        seal = AlertSeal(words=message.strip(), writer=Identity(person.platform, person.user_id))
+        alert = await self._new_alert(
+            AlertKind.WORRIED, None, None, (), sealed=seal.seal(self.vault)
         )
-        return await self._send(alert, text, person.user_id)
+        return await self._send(alert)
 
     async def acknowledge(self, alert_id: str, lead: Person) -> str:
         alert = await self._store.alert(alert_id)
@@ -137,37 +156,28 @@ class SafeguardingDesk:
         if not await self._store.acknowledge_alert(alert_id, self._clock()):
             return "Someone has already picked this up. Thank you."
         await self.audit(audit_name(lead), "alert-acknowledged", alert_id)
+        if alert.kind is AlertKind.NOTE:
+            return "Thanks: you've read this note."
         return "Thanks: you've picked this up. The deputy won't be alerted."
 
     async def escalate(self, alert_id: str) -> list[Outbound]:
-        """The job: an alert still unacknowledged goes to the deputy."""
-        if not await self._store.mark_alert_escalated(alert_id):
+        """The job: an alert still unacknowledged goes to the deputy, whole: the words and
+        who wrote them (the deputy can act on it as the lead could). Its delivery is queued
+        with the escalation, so the alert outbox retries it like any alert."""
+        if not await self._store.mark_alert_escalated(alert_id, deliver_at=self._clock()):
             return []
-        alert = await self._store.alert(alert_id)
-        assert alert is not None
         await self.audit("scheduler", "alert-escalated", alert_id)
-        minutes = int(self._settings.escalate_after.total_seconds() // 60)
-        text = (
-            f"⏰ An alert to the safeguarding lead ({alert.kind}, session "
-            f"{alert.session_id or '-'}) has not been picked up for {minutes} minutes. "
-            f"Please look at it now (alert {alert_id})."
-        )
-        # The deputy can act on it as the lead could: release a held answer or keep it out.
-        answer = await self._store.answer(alert.answer_id) if alert.answer_id else None
-        held = answer is not None and answer.status is AnswerStatus.HELD
-        if answer is not None:
-            text += f" (answer {answer.id})"
-        message = SafeguardingAlert(
-            audience=AlertAudience.DEPUTY,
-            alert_id=alert_id,
-            text=text,
-            writer=None,
-            acknowledge_action_id=acknowledge_action_id(alert_id),
-            release_action_id=release_action_id(answer.id) if answer and held else None,
-            keep_out_action_id=keep_out_action_id(answer.id) if answer else None,
-        )
+        message = await self.alerts.message(alert_id, DeliveryAudience.DEPUTY)
+        if message is None:
+            return []
         if self._settings.deputy_email:
-            await self._mailer.send(self._settings.deputy_email, "consultbot: alert waiting", text)
+            # The email stays short (no words, nobody named): the whole alert is in the chat.
+            minutes = int(self._settings.escalate_after.total_seconds() // 60)
+            short = (
+                f"An alert to the safeguarding lead has not been picked up for {minutes} "
+                f"minutes. Please look at it now in the chat (alert {alert_id})."
+            )
+            await self._mailer.send(self._settings.deputy_email, "consultbot: alert waiting", short)
         return [message]
 
     # -- decisions --------------------------------------------------------------------------
@@ -234,6 +244,9 @@ class SafeguardingDesk:
         session_id: str | None,
         answer_id: str | None,
         categories: tuple[str, ...],
+        *,
+        sealed: bytes | None = None,
+        escalate: bool = True,
     ) -> AlertRecord:
         alert = AlertRecord(
             id="al-" + secrets.token_hex(4),
@@ -244,42 +257,29 @@ class SafeguardingDesk:
             created_at=self._clock(),
             acknowledged_at=None,
             escalated=False,
+            sealed=sealed,
         )
-        await self._store.create_alert(alert)
-        due = alert.created_at + self._settings.escalate_after
-        job = JobRecord(
-            id=f"{alert.id}:escalate", kind=JobKind.ESCALATE, due_at=due, subject=alert.id
-        )
-        await self._store.add_jobs([job])
-        self._waker.wake(due)
+        await self._store.create_alert(alert)  # with its delivery to the lead, due now
+        if escalate:
+            due = alert.created_at + self._settings.escalate_after
+            job = JobRecord(
+                id=f"{alert.id}:escalate", kind=JobKind.ESCALATE, due_at=due, subject=alert.id
+            )
+            await self._store.add_jobs([job])
+            self._waker.wake(due)
         await self.audit(
             "consultbot", "alert-raised", alert.id, f"{kind} {session_id or ''}".strip()
         )
         log.warning("safeguarding alert %s raised (%s)", alert.id, kind)
         return alert
 
-    async def _send(
-        self,
-        alert: AlertRecord,
-        text: str,
-        writer: str | None,
-        *,
-        held_answer_id: str | None = None,
-        kept_out_answer_id: str | None = None,
-    ) -> list[Outbound]:
-        if self._settings.lead_email:
+    async def _send(self, alert: AlertRecord, *, email: bool = True) -> list[Outbound]:
+        """The alert as the outbox will deliver it (its first attempt is on the way out)."""
+        message = await self.alerts.message(alert.id, DeliveryAudience.LEAD)
+        if message is None:
+            return []
+        if email and self._settings.lead_email:
             await self._mailer.send(
-                self._settings.lead_email, "consultbot: safeguarding alert", text
+                self._settings.lead_email, "consultbot: safeguarding alert", message.text
             )
-        keep = held_answer_id or kept_out_answer_id
-        return [
-            SafeguardingAlert(
-                audience=AlertAudience.LEAD,
-                alert_id=alert.id,
-                text=text,
-                writer=writer,
-                acknowledge_action_id=acknowledge_action_id(alert.id),
-                release_action_id=release_action_id(held_answer_id) if held_answer_id else None,
-                keep_out_action_id=keep_out_action_id(keep) if keep else None,
-            )
-        ]
+        return [message]

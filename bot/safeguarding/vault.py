@@ -1,6 +1,8 @@
 """Who wrote an answer, kept encrypted (Fernet: AES-128-CBC with HMAC-SHA256) under
 ``CONSULTBOT_SAFEGUARDING_KEY``, apart from the answers. Only the safeguarding lead's
-``/who-wrote`` decrypts it, with a stated reason that goes in the audit log."""
+``/who-wrote`` decrypts it, with a stated reason that goes in the audit log. The same key
+seals what an alert must keep until it is delivered and has no other home (``seal_text``:
+the words of /worried, for example), so no such words are stored in plain text."""
 
 from __future__ import annotations
 
@@ -40,3 +42,13 @@ class IdentityVault:
         except InvalidToken:
             return None
         return Identity(platform, user_id)
+
+    def seal_text(self, text: str) -> bytes:
+        return self._fernet.encrypt(text.encode("utf-8", "surrogatepass"))
+
+    def open_text(self, token: bytes) -> str | None:
+        """The text, or ``None`` if it was sealed with another key."""
+        try:
+            return self._fernet.decrypt(token).decode("utf-8", "replace")
+        except InvalidToken:
+            return None

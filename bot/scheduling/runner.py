@@ -7,7 +7,9 @@ Misfire policy (a job that fell due while the bot was down, or is run late):
   otherwise it is dropped;
 - a close, a question move-on, a batch of answers to show, an escalation to the deputy
   safeguarding lead and the retention purge always run, however late: a session must not
-  stay open, its digest must reach staff, an alert must reach someone, old answers must go.
+  stay open, its digest must reach staff, an alert must reach someone, old answers must go;
+- a "you said, we did" follow-up reminder or feedback card always runs, however late (a
+  reminder is a no-op once a newer update came).
 
 Exactly once: a job is claimed (``pending`` → ``running``, committed) before it runs, and only
 the one claimer runs it. If the process dies while a job is ``running``, at the next start a
@@ -98,10 +100,21 @@ class JobRunner:
         pending = await self._store.pending_jobs()
         if not any(job.kind is JobKind.PURGE for job in pending):
             await self._plan_purge(self._clock())  # also catches up on a purge missed while down
+        # A first round at once: alerts a previous process could not deliver go out now.
+        self._timers.waker.wake(self._clock())
 
     async def run_due(self, outbox: Outbox) -> list[JobOutcome]:
-        """Run every job due by now, oldest first. Jobs that come due while running (a
-        move-on that posts a timed question) wait for the next call."""
+        """Run every job due by now, oldest first, then try again every safeguarding alert
+        still waiting for the platform. Jobs that come due while running (a move-on that
+        posts a timed question) wait for the next call."""
+        outcomes = await self._run_due_jobs(outbox)
+        try:
+            await self._work.deliver_alerts(_SystemOutbox(outbox))
+        except Exception:
+            log.exception("the alert outbox failed; it tries again on the next round")
+        return outcomes
+
+    async def _run_due_jobs(self, outbox: Outbox) -> list[JobOutcome]:
         outcomes = []
         for job in await self._store.due_jobs(self._clock()):
             if not await self._store.claim_job(job.id):
@@ -155,6 +168,16 @@ class JobRunner:
             case JobKind.ESCALATE:
                 assert job.subject
                 messages = await self._work.escalate(job.subject)
+            case JobKind.FOLLOW_UP:
+                # However late: a missed follow-up is still worth a reminder. A no-op when a
+                # newer update came first (bot.feedback.service).
+                assert job.subject
+                number = int(job.id.split(":")[2])
+                messages = await self._work.follow_up_due(job.subject, number)
+            case JobKind.FEEDBACK_CARD:
+                assert job.subject and job.session_id
+                number = int(job.id.split(":")[2])
+                messages = await self._work.feedback_card(job.subject, number, job.session_id)
             case JobKind.PURGE:
                 await self._work.purge()
                 await self._plan_purge(max(job.due_at, self._clock()) + PURGE_EVERY)

@@ -10,7 +10,8 @@ Every answer goes through the same path, whatever the platform:
 3. It is screened for a possible disclosure of harm. If so it is held: never shown to the
    group or put in a digest unless the safeguarding lead releases it. The young person gets
    a kind private reply, the lead an alert, the facilitator only a note that an answer went
-   to the lead.
+   to the lead. Harm told as past and over is shared like any answer (the writer gets the
+   usual thanks) and the lead gets a low-priority note with the words and the reasons.
 4. It is stored (committed) before anyone is told anything, then either posted at once or,
    by default, kept for the next shuffled batch, so that in a small group an answer that
    appears the moment someone stops typing does not give them away.
@@ -182,6 +183,8 @@ class Answers:
                 *directory.tell_facilitator(session, notices.passed_to_lead),
             ]
         replies: list[Outbound] = []
+        if verdict.inform_lead:  # past and over: shared as usual, a quiet note to the lead
+            replies += await self._desk.noted_answer(answer, verdict.why, text)
         if status is AnswerStatus.SHOWN:
             replies.append(answer_post(session, question, answer, {}))
         else:

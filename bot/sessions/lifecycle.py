@@ -21,6 +21,8 @@ from bot.questions.model import QuestionSet
 from bot.scheduling.plan import check_question_minutes, occurrence, parse_label, parse_minutes
 from bot.scheduling.words import describe_duration
 from bot.sessions.directory import SessionDirectory, private
+from bot.sessions.end_check import end_check_posts
+from bot.sessions.notices import Notices
 from bot.sessions.posts import check_in_post, question_post
 from bot.sessions.reveal import Reveal
 
@@ -123,7 +125,7 @@ class Lifecycle:
         )
         await self._store.create_session(session)
         log.info("session %s started with %s", session.id, question_set.id)
-        intro = _intro(channel_id, question_set)
+        intro = _intro(channel_id, question_set, self._directory.notices)
         first = await self._post_question(session, question_set, 1)
         assert first is not None  # a new session is at question 1 already
         return session, [intro, first]
@@ -179,6 +181,8 @@ class Lifecycle:
             messages.append(
                 ChannelNotice(channel_id=session.channel_id, text=notices.session_ended)
             )
+            if self._directory.question_set(session).end_check:
+                messages.extend(end_check_posts(session, notices.end_check_intro))
             messages.append(check_in_post(session, total, notices))
         messages.extend(await self._handover(session, requester))
         return messages
@@ -270,7 +274,7 @@ class Lifecycle:
         post = question_post(session, question_set, question, self._directory.notices)
         if not intro:
             return [post]
-        return [_intro(session.channel_id, question_set), post]
+        return [_intro(session.channel_id, question_set, self._directory.notices), post]
 
     # -- listing ----------------------------------------------------------------------------
 
@@ -293,7 +297,8 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _intro(channel_id: str, question_set: QuestionSet) -> ChannelNotice:
-    return ChannelNotice(
-        channel_id=channel_id, text=f"**{question_set.title}**\n{question_set.intro}"
-    )
+def _intro(channel_id: str, question_set: QuestionSet, notices: Notices) -> ChannelNotice:
+    text = f"**{question_set.title}**\n{question_set.intro}"
+    if question_set.audience:
+        text += "\n" + notices.audience.format(audience=question_set.audience)
+    return ChannelNotice(channel_id=channel_id, text=text)

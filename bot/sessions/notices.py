@@ -31,6 +31,9 @@ class Notices:
     skipped: str
     content_note: str
     check_in_question: str
+    audience: str  # {audience}: who will hear it, told in the intro
+    end_check_intro: str  # above the end-of-session check's four questions
+    end_check_thanks: str  # to someone who tapped a face
     check_in_received: str
     reported: str
     worried: str
@@ -44,6 +47,7 @@ _PLACEHOLDERS = {
     "consent": {"retention_days"},
     "privacy": {"retention_days"},
     "removed_details": {"details"},
+    "audience": {"audience"},
 }
 
 

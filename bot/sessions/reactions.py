@@ -11,13 +11,13 @@ from bot.core.errors import InvalidAnswer
 from bot.core.events import ReactionChange, ReactionToggled
 from bot.core.outbound import Outbound, ReactionCountsChanged
 from bot.core.records import AnswerRecord, AnswerStatus, SessionStatus
-from bot.core.store import AnswerStore, ParticipantStore, SessionStore
+from bot.core.store import AnswerStore, ParticipantStore, ReplicaStore, SessionStore
 from bot.questions.model import PaletteEntry
 from bot.sessions.directory import SessionDirectory
 from bot.sessions.posts import buttons
 
 
-class ReactionStore(AnswerStore, SessionStore, ParticipantStore, Protocol):
+class ReactionStore(AnswerStore, SessionStore, ParticipantStore, ReplicaStore, Protocol):
     pass
 
 
@@ -52,13 +52,14 @@ class Reactions:
             on = event.change is ReactionChange.ADDED
         if not await self._store.set_reaction(answer.id, participant.id, entry.emoji, on):
             return []
-        counts = await self._store.reaction_counts(answer.id)
+        counts, revision = await self._store.reaction_tally(answer.id)
         return [
             ReactionCountsChanged(
                 channel_id=session.channel_id,
                 answer_id=answer.id,
                 message_ref=event.message_ref,
                 reactions=buttons(answer.id, palette, counts),
+                revision=revision,
             )
         ]
 

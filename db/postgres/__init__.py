@@ -12,15 +12,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from db.postgres.actions import PostgresActions
 from db.postgres.answers import PostgresAnswers
 from db.postgres.audit import PostgresAudit
 from db.postgres.codebook import PostgresCodebook
+from db.postgres.end_check import PostgresEndCheck
 from db.postgres.jobs import PostgresJobs
 from db.postgres.keys import PostgresKeys
 from db.postgres.participants import PostgresParticipants
+from db.postgres.replicas import PostgresReplicas
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
+from db.postgres.summaries import PostgresSummaries
 from db.postgres.workspace import PostgresWorkspace
 
 __all__ = ["PostgresStore"]
@@ -37,6 +41,10 @@ class PostgresStore(
     PostgresKeys,
     PostgresCodebook,
     PostgresWorkspace,
+    PostgresReplicas,
+    PostgresActions,
+    PostgresEndCheck,
+    PostgresSummaries,
 ):
     """Every capability over one pool: implements ``bot.core.store.Store``."""
 

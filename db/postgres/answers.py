@@ -214,7 +214,13 @@ class PostgresAnswers(PostgresConnection):
                     " WHERE answer_id = %s AND participant_id = %s AND emoji = %s",
                     (answer_id, participant_id, emoji),
                 )
-            return cursor.rowcount == 1
+            if cursor.rowcount != 1:
+                return False
+            await conn.execute(  # see ``ReplicaStore.reaction_tally``
+                "UPDATE answers SET reactions_revision = reactions_revision + 1 WHERE id = %s",
+                (answer_id,),
+            )
+            return True
 
     async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
         rows = await self._rows(

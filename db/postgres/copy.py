@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,11 @@ def _wall_clock(value: Any) -> Any:
     return None if value is None else datetime.fromisoformat(str(value)).replace(tzinfo=None)
 
 
-T, N, F, B, TIME, WALL = _text, _int, _flag, _bytes, _time, _wall_clock
+def _day(value: Any) -> Any:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+T, N, F, B, TIME, WALL, DAY = _text, _int, _flag, _bytes, _time, _wall_clock, _day
 
 # Parents before children. Every column SQLite has, and how it becomes PostgreSQL's.
 TABLES: dict[str, dict[str, Convert]] = {
@@ -80,6 +84,7 @@ TABLES: dict[str, dict[str, Convert]] = {
     "answers": {
         "seq": N, "id": T, "session_id": T, "question_number": N, "participant_id": N,
         "text": T, "status": T, "quote_ok": F, "tagged_with": T, "submission_id": T,
+        "reactions_revision": N,
     },
     "answer_posts": {"answer_id": T, "message_ref": T},
     "reactions": {"answer_id": T, "participant_id": N, "emoji": T},
@@ -90,12 +95,25 @@ TABLES: dict[str, dict[str, Convert]] = {
     },
     "alerts": {
         "id": T, "kind": T, "session_id": T, "answer_id": T, "categories": T,
-        "created_at": TIME, "acknowledged_at": TIME, "escalated": F,
+        "created_at": TIME, "acknowledged_at": TIME, "escalated": F, "sealed": B,
+    },
+    "alert_deliveries": {
+        "alert_id": T, "audience": T, "due_at": TIME, "attempts": N, "delivered_at": TIME,
     },
     "audit_log": {"seq": N, "at": TIME, "actor": T, "action": T, "subject": T, "detail": T},
     "digest_snapshots": {"session_id": T, "content": T},
     "key_fingerprints": {"name": T, "fingerprint": T},
     "codebook_state": {"id": N, "version": T},
+    "count_displays": {"answer_id": T, "revision": N, "payload": T},
+    "deliveries": {"key": T, "seen_at": TIME},
+    "actions": {"id": T, "theme_id": T, "heard": T, "created_at": TIME},
+    "action_sessions": {"action_id": T, "session_id": T},
+    "action_updates": {
+        "action_id": T, "number": N, "at": TIME, "recorded_by": T, "taken_to": T,
+        "decision": T, "because": T, "follow_up": DAY,
+    },
+    "end_check_votes": {"participant_id": N, "session_id": T, "question": N, "choice": N},
+    "group_summaries": {"session_id": T, "content": T, "saved_at": TIME},
 }  # fmt: skip
 # Not copied: a sign-in link or a browser session is short-lived; staff sign in again.
 NOT_COPIED = frozenset({"sign_in_links", "browser_sessions"})

@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.records import (
+    AlertDelivery,
     AlertKind,
     AlertRecord,
     AnswerRecord,
     AnswerStatus,
+    DeliveryAudience,
     JobKind,
     JobRecord,
     JobState,
@@ -107,4 +109,15 @@ def alert_record(row: Row) -> AlertRecord:
         created_at=row["created_at"],
         acknowledged_at=row["acknowledged_at"],
         escalated=row["escalated"],
+        sealed=bytes(row["sealed"]) if row["sealed"] is not None else None,
+    )
+
+
+def alert_delivery(row: Row) -> AlertDelivery:
+    return AlertDelivery(
+        alert_id=row["alert_id"],
+        audience=DeliveryAudience(row["audience"]),
+        due_at=row["due_at"],
+        attempts=int(row["attempts"]),
+        delivered_at=row["delivered_at"],
     )

@@ -1,13 +1,15 @@
 """Safeguarding (``SafeguardingStore``): alerts for the lead, acknowledged and escalated at
-most once each (conditional updates), and the encrypted identity behind an answer."""
+most once each (conditional updates), their deliveries (the alert outbox: one row per
+audience until the platform took it, each attempt claimed by one caller with a conditional
+update), and the encrypted identity behind an answer."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.records import AlertRecord
+from bot.core.records import AlertDelivery, AlertRecord, DeliveryAudience
 from db.postgres.connection import PostgresConnection
-from db.postgres.rows import alert_record
+from db.postgres.rows import alert_delivery, alert_record
 
 
 class PostgresSafeguarding(PostgresConnection):
@@ -22,8 +24,8 @@ class PostgresSafeguarding(PostgresConnection):
     async def create_alert(self, alert: AlertRecord) -> None:
         async with self._write() as conn:
             await conn.execute(
-                "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s)",
+                "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at,"
+                " sealed) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 (
                     alert.id,
                     alert.kind.value,
@@ -31,7 +33,12 @@ class PostgresSafeguarding(PostgresConnection):
                     alert.answer_id,
                     ",".join(alert.categories),
                     alert.created_at,
+                    alert.sealed,
                 ),
+            )
+            await conn.execute(
+                "INSERT INTO alert_deliveries (alert_id, audience, due_at) VALUES (%s, %s, %s)",
+                (alert.id, DeliveryAudience.LEAD.value, alert.created_at),
             )
 
     async def alert(self, alert_id: str) -> AlertRecord | None:
@@ -53,12 +60,67 @@ class PostgresSafeguarding(PostgresConnection):
             )
             return cursor.rowcount == 1
 
-    async def mark_alert_escalated(self, alert_id: str) -> bool:
-        """``True`` if the alert was still unacknowledged and not yet escalated."""
+    async def mark_alert_escalated(
+        self, alert_id: str, *, deliver_at: datetime | None = None
+    ) -> bool:
+        """``True`` if the alert was still unacknowledged and not yet escalated; with
+        ``deliver_at``, its delivery to the deputy is queued in the same transaction."""
         async with self._write() as conn:
             cursor = await conn.execute(
                 "UPDATE alerts SET escalated = true WHERE id = %s AND NOT escalated"
                 " AND acknowledged_at IS NULL",
                 (alert_id,),
+            )
+            escalated = cursor.rowcount == 1
+            if escalated and deliver_at is not None:
+                await conn.execute(
+                    "INSERT INTO alert_deliveries (alert_id, audience, due_at)"
+                    " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    (alert_id, DeliveryAudience.DEPUTY.value, deliver_at),
+                )
+            return escalated
+
+    async def alert_deliveries(self, alert_id: str) -> list[AlertDelivery]:
+        rows = await self._rows(
+            "SELECT * FROM alert_deliveries WHERE alert_id = %s ORDER BY audience DESC", (alert_id,)
+        )
+        return [alert_delivery(r) for r in rows]
+
+    async def undelivered_alerts(self) -> list[AlertDelivery]:
+        rows = await self._rows(
+            "SELECT * FROM alert_deliveries WHERE delivered_at IS NULL ORDER BY due_at, alert_id"
+        )
+        return [alert_delivery(r) for r in rows]
+
+    async def claim_alert_delivery(
+        self, alert_id: str, audience: DeliveryAudience, *, seen_due: datetime, hold_until: datetime
+    ) -> bool:
+        async with self._write() as conn:
+            cursor = await conn.execute(
+                "UPDATE alert_deliveries SET due_at = %s, attempts = attempts + 1"
+                " WHERE alert_id = %s AND audience = %s AND delivered_at IS NULL"
+                " AND due_at = %s",
+                (hold_until, alert_id, audience.value, seen_due),
+            )
+            return cursor.rowcount == 1
+
+    async def alert_delivery_failed(
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
+    ) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                "UPDATE alert_deliveries SET due_at = %s"
+                " WHERE alert_id = %s AND audience = %s AND delivered_at IS NULL",
+                (retry_at, alert_id, audience.value),
+            )
+
+    async def mark_alert_delivered(
+        self, alert_id: str, audience: DeliveryAudience, at: datetime
+    ) -> bool:
+        async with self._write() as conn:
+            cursor = await conn.execute(
+                "UPDATE alert_deliveries SET delivered_at = %s"
+                " WHERE alert_id = %s AND audience = %s AND delivered_at IS NULL",
+                (at, alert_id, audience.value),
             )
             return cursor.rowcount == 1

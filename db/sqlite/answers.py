@@ -198,7 +198,13 @@ class SqliteAnswers(SqliteConnection):
                     "DELETE FROM reactions WHERE answer_id = ? AND participant_id = ? AND emoji = ?"
                 )
             cursor = await db.execute(sql, (answer_id, participant_id, emoji))
-            return cursor.rowcount == 1
+            if cursor.rowcount != 1:
+                return False
+            await db.execute(  # see ``ReplicaStore.reaction_tally``
+                "UPDATE answers SET reactions_revision = reactions_revision + 1 WHERE id = ?",
+                (answer_id,),
+            )
+            return True
 
     async def has_reaction(self, answer_id: str, participant_id: int, emoji: str) -> bool:
         rows = await self._rows(

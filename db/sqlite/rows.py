@@ -8,10 +8,12 @@ import sqlite3
 from datetime import datetime
 
 from bot.core.records import (
+    AlertDelivery,
     AlertKind,
     AlertRecord,
     AnswerRecord,
     AnswerStatus,
+    DeliveryAudience,
     JobKind,
     JobRecord,
     JobState,
@@ -109,4 +111,15 @@ def alert_record(row: sqlite3.Row) -> AlertRecord:
         created_at=datetime.fromisoformat(row["created_at"]),
         acknowledged_at=from_iso(row["acknowledged_at"]),
         escalated=bool(row["escalated"]),
+        sealed=bytes(row["sealed"]) if row["sealed"] is not None else None,
+    )
+
+
+def alert_delivery(row: sqlite3.Row) -> AlertDelivery:
+    return AlertDelivery(
+        alert_id=row["alert_id"],
+        audience=DeliveryAudience(row["audience"]),
+        due_at=datetime.fromisoformat(row["due_at"]),
+        attempts=int(row["attempts"]),
+        delivered_at=from_iso(row["delivered_at"]),
     )

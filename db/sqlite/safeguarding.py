@@ -1,13 +1,14 @@
 """Safeguarding (``SafeguardingStore``): alerts for the lead, acknowledged and escalated at
-most once each, and the encrypted identity behind an answer."""
+most once each, their deliveries (the alert outbox: one row per audience until the platform
+took it, each attempt claimed by one caller), and the encrypted identity behind an answer."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.records import AlertRecord
+from bot.core.records import AlertDelivery, AlertRecord, DeliveryAudience
 from db.sqlite.connection import SqliteConnection
-from db.sqlite.rows import alert_record
+from db.sqlite.rows import alert_delivery, alert_record
 
 
 class SqliteSafeguarding(SqliteConnection):
@@ -22,8 +23,8 @@ class SqliteSafeguarding(SqliteConnection):
     async def create_alert(self, alert: AlertRecord) -> None:
         async with self._write() as db:
             await db.execute(
-                "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at,"
+                " sealed) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     alert.id,
                     alert.kind.value,
@@ -31,7 +32,12 @@ class SqliteSafeguarding(SqliteConnection):
                     alert.answer_id,
                     ",".join(alert.categories),
                     alert.created_at.isoformat(),
+                    alert.sealed,
                 ),
+            )
+            await db.execute(
+                "INSERT INTO alert_deliveries (alert_id, audience, due_at) VALUES (?, ?, ?)",
+                (alert.id, DeliveryAudience.LEAD.value, alert.created_at.isoformat()),
             )
 
     async def alert(self, alert_id: str) -> AlertRecord | None:
@@ -53,12 +59,64 @@ class SqliteSafeguarding(SqliteConnection):
             )
             return cursor.rowcount == 1
 
-    async def mark_alert_escalated(self, alert_id: str) -> bool:
-        """``True`` if the alert was still unacknowledged and not yet escalated."""
+    async def mark_alert_escalated(
+        self, alert_id: str, *, deliver_at: datetime | None = None
+    ) -> bool:
+        """``True`` if the alert was still unacknowledged and not yet escalated; with
+        ``deliver_at``, its delivery to the deputy is queued in the same transaction."""
         async with self._write() as db:
             cursor = await db.execute(
                 "UPDATE alerts SET escalated = 1 WHERE id = ? AND escalated = 0"
                 " AND acknowledged_at IS NULL",
                 (alert_id,),
+            )
+            escalated = cursor.rowcount == 1
+            if escalated and deliver_at is not None:
+                await db.execute(
+                    "INSERT OR IGNORE INTO alert_deliveries (alert_id, audience, due_at)"
+                    " VALUES (?, ?, ?)",
+                    (alert_id, DeliveryAudience.DEPUTY.value, deliver_at.isoformat()),
+                )
+            return escalated
+
+    async def alert_deliveries(self, alert_id: str) -> list[AlertDelivery]:
+        rows = await self._rows(
+            "SELECT * FROM alert_deliveries WHERE alert_id = ? ORDER BY audience DESC", (alert_id,)
+        )
+        return [alert_delivery(r) for r in rows]
+
+    async def undelivered_alerts(self) -> list[AlertDelivery]:
+        rows = await self._rows("SELECT * FROM alert_deliveries WHERE delivered_at IS NULL")
+        return sorted((alert_delivery(r) for r in rows), key=lambda d: (d.due_at, d.alert_id))
+
+    async def claim_alert_delivery(
+        self, alert_id: str, audience: DeliveryAudience, *, seen_due: datetime, hold_until: datetime
+    ) -> bool:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE alert_deliveries SET due_at = ?, attempts = attempts + 1"
+                " WHERE alert_id = ? AND audience = ? AND delivered_at IS NULL AND due_at = ?",
+                (hold_until.isoformat(), alert_id, audience.value, seen_due.isoformat()),
+            )
+            return cursor.rowcount == 1
+
+    async def alert_delivery_failed(
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
+    ) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE alert_deliveries SET due_at = ?"
+                " WHERE alert_id = ? AND audience = ? AND delivered_at IS NULL",
+                (retry_at.isoformat(), alert_id, audience.value),
+            )
+
+    async def mark_alert_delivered(
+        self, alert_id: str, audience: DeliveryAudience, at: datetime
+    ) -> bool:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE alert_deliveries SET delivered_at = ?"
+                " WHERE alert_id = ? AND audience = ? AND delivered_at IS NULL",
+                (at.isoformat(), alert_id, audience.value),
             )
             return cursor.rowcount == 1

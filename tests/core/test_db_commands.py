@@ -76,3 +76,17 @@ def test_check_upgrades_an_older_database_and_says_so(
             db.executescript(f"{sql}\nPRAGMA user_version = {version};")
     assert main(["db", "check"]) == 0
     assert f"upgraded from schema version 3 to {LATEST}" in capsys.readouterr().out
+
+
+def test_migrate_upgrades_an_older_sqlite_file_and_then_says_it_is_up_to_date(
+    cli_env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "migrate"]) == 2  # no file: one line, and nothing created
+    assert "no database" in capsys.readouterr().err and not cli_env.database_path.exists()
+    with sqlite3.connect(cli_env.database_path) as db:
+        for version, _, sql in migration_scripts()[:3]:
+            db.executescript(f"{sql}\nPRAGMA user_version = {version};")
+    assert main(["db", "migrate"]) == 0
+    assert f"upgraded from schema version 3 to {LATEST}" in capsys.readouterr().out
+    assert main(["db", "migrate"]) == 0
+    assert "up to date" in capsys.readouterr().out

@@ -17,16 +17,20 @@ from bot.core.records import RERUN, JobKind, JobState
 from bot.core.store import Store
 from bot.scheduling.runner import RERUN_AFTER_CRASH
 from db.postgres import PostgresStore
+from db.postgres.actions import PostgresActions
 from db.postgres.answers import PostgresAnswers
 from db.postgres.audit import PostgresAudit
 from db.postgres.codebook import PostgresCodebook
+from db.postgres.end_check import PostgresEndCheck
 from db.postgres.jobs import PostgresJobs
 from db.postgres.keys import PostgresKeys
 from db.postgres.migrate import latest_version
 from db.postgres.participants import PostgresParticipants
+from db.postgres.replicas import PostgresReplicas
 from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
+from db.postgres.summaries import PostgresSummaries
 from db.postgres.workspace import PostgresWorkspace
 from tests.db.builders import answer, job, participant, session
 from tests.db.conftest import TEST_LEASE
@@ -44,6 +48,10 @@ MIXINS: dict[Any, type] = {
     store_module.KeyStore: PostgresKeys,
     store_module.CodebookStore: PostgresCodebook,
     store_module.WorkspaceStore: PostgresWorkspace,
+    store_module.ReplicaStore: PostgresReplicas,
+    store_module.ActionStore: PostgresActions,
+    store_module.EndCheckStore: PostgresEndCheck,
+    store_module.SummaryStore: PostgresSummaries,
 }
 LEASE = TEST_LEASE.total_seconds()
 

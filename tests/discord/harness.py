@@ -97,6 +97,11 @@ class Room:
         )
         return await self._settled(payload)
 
+    async def click_id(self, user: str, message_id: str, custom_id: str) -> InteractionHandle:
+        """Press the button ``custom_id`` on the message ``message_id``; settled."""
+        payload = self.fake.button_press(message_id, custom_id, guild_id=self.guild, user_id=user)
+        return await self._settled(payload)
+
     async def agree(self, user: str, shown: InteractionHandle) -> InteractionHandle:
         """Press "I understand" on the privacy note that ``shown`` answered with (privately)."""
         (note,) = [m for m in self.fake.replies(shown) if buttons_labelled(m, "I understand")]

@@ -87,7 +87,7 @@ async def test_privileged_commands_are_hidden_from_members_by_default(room: Room
     synced = {c["name"]: c for cs in room.fake.commands.values() for c in cs}
     hidden = {n for n, c in synced.items() if c.get("default_member_permissions") is not None}
     staff_and_lead = {"who-wrote", "release", "keep-out", "schedule-session", "digest"}
-    assert hidden == staff_and_lead | ({"report"} & set(synced))
+    assert hidden == staff_and_lead | ({"report", "you-said-we-did"} & set(synced))
     assert {str(synced[n]["default_member_permissions"]) for n in hidden} == {MANAGE_MESSAGES}
     for everyone in ("withdraw", "privacy", "help", "worried", "start-session"):
         assert synced[everyone].get("default_member_permissions") is None

@@ -52,6 +52,7 @@ import email.policy
 import itertools
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -140,6 +141,7 @@ class FakeDiscord:
         self.files: dict[str, tuple[RecordedFile, ...]] = {}  # message id -> uploaded files
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> synced
         self.identify: dict[str, Any] | None = None
+        self.identified_at: list[float] = []  # time.monotonic() of each IDENTIFY (a new session)
         self.dispatched: list[tuple[str, dict[str, Any], float]] = []
         self._dm_channels: dict[str, dict[str, Any]] = {}
         self._interactions: dict[str, InteractionHandle] = {}
@@ -361,10 +363,13 @@ class FakeDiscord:
         )
         self._faults.append(_Fault(method, re.compile(path_regex), reply, times, handled))
 
-    def disconnect(self, method: str, path_regex: str, *, times: int | None = 1) -> None:
+    def disconnect(
+        self, method: str, path_regex: str, *, times: int | None = 1, handled: bool = True
+    ) -> None:
         """Do what the next ``times`` matching calls ask, then close the connection without
-        answering: the client cannot know whether the call took effect."""
-        fault = _Fault(method, re.compile(path_regex), Reply(0), times, True, disconnect=True)
+        answering: the client cannot know whether the call took effect. With
+        ``handled=False`` the call is dropped before anything is done (Discord is down)."""
+        fault = _Fault(method, re.compile(path_regex), Reply(0), times, handled, disconnect=True)
         self._faults.append(fault)
 
     def forbid(self, method: str, path_regex: str, *, times: int | None = None) -> None:
@@ -743,6 +748,7 @@ class FakeDiscord:
                     await ws.send_json({"op": 11})
                 elif op == 2:
                     self.identify = message["d"]
+                    self.identified_at.append(time.monotonic())
                     await self._ready(ws)
                 elif op == 6:
                     await self._send(ws, "RESUMED", {})

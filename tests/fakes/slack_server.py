@@ -55,6 +55,7 @@ class _Failure:
     status: int
     retry_after: int | None
     times: int
+    channels: frozenset[str] | None = None  # only calls to these channels (None: any)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +149,18 @@ class FakeSlack:
         status: int = 200,
         retry_after: int | None = None,
         times: int = 1,
+        channels: Iterable[str] | None = None,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` with an error. ``status=429`` with
-        ``retry_after`` is a rate limit; ``status=200`` with ``error`` is a Slack refusal."""
-        self._failures.setdefault(method, []).append(_Failure(error, status, retry_after, times))
+        """Answer the next ``times`` calls of ``method`` (to one of ``channels``, when given)
+        with an error. ``status=429`` with ``retry_after`` is a rate limit; ``status=200``
+        with ``error`` is a Slack refusal."""
+        only = frozenset(channels) if channels is not None else None
+        failure = _Failure(error, status, retry_after, times, only)
+        self._failures.setdefault(method, []).append(failure)
+
+    def clear_failures(self) -> None:
+        """Slack is well again: every failure still waiting is forgotten."""
+        self._failures.clear()
 
     def ephemerals_for(self, user: str) -> list[Ephemeral]:
         """Ephemeral messages ``user`` was shown, in order."""
@@ -194,7 +203,7 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth else params.get("token")
         self.calls.append(ApiCall(method, params, token, is_json))
         try:
-            failure = self._take_failure(method)
+            failure = self._take_failure(method, params.get("channel"))
             if failure is not None:
                 headers = {}
                 if failure.retry_after is not None:
@@ -208,11 +217,13 @@ class FakeSlack:
         finally:
             await self._notify()
 
-    def _take_failure(self, method: str) -> _Failure | None:
+    def _take_failure(self, method: str, channel: Any) -> _Failure | None:
         queue = self._failures.get(method)
         if not queue:
             return None
         failure = queue[0]
+        if failure.channels is not None and channel not in failure.channels:
+            return None
         failure.times -= 1
         if failure.times <= 0:
             queue.pop(0)

@@ -33,7 +33,7 @@ def test_the_shipped_prompts_have_no_errors_or_warnings(glossary: Glossary) -> N
 def test_every_young_peoples_notice_is_within_the_target_reading_age(glossary: Glossary) -> None:
     report = lint_file(DEFAULT_PROMPTS_DIR / "notices.toml", glossary)
     ages = {r.field: r.readability.reading_age for r in report.readings}
-    assert len(ages) == 19
+    assert len(ages) == 22  # with who will hear it, and the end-of-session check's two
     for field, age in ages.items():
         if field not in FACILITATOR_NOTICES:
             assert age <= 11, field

@@ -126,7 +126,9 @@ async def test_an_unacknowledged_alert_goes_to_the_deputy_once(
     await runtime.jobs.run_due(channel.outbox)
     deputy = [a for a in channel.outbox.of_type(SafeguardingAlert) if a.audience == "deputy"]
     assert len(deputy) == 1 and "not been picked up for 15 minutes" in deputy[0].text
-    assert DISCLOSURE not in deputy[0].text  # the deputy is pointed at the alert
+    # The whole alert (issue 11): the deputy can act without finding the lead's copy.
+    assert DISCLOSURE in deputy[0].text and "local user ben-222" in deputy[0].text
+    assert deputy[0].writer == "ben-222" and deputy[0].release_action_id
 
 
 async def test_an_acknowledged_alert_is_not_escalated(

@@ -94,6 +94,27 @@ class DiscordRoom:
         assert self._first(handle) == PRIVATE_DEFER, self._first(handle)
         return await self._after(who, handle, before)
 
+    async def you_said_we_did(
+        self, who: str, target: Mapping[str, str], fields: Mapping[str, str]
+    ) -> list[str]:
+        fake = self.harness.fake
+        opened = await self.harness.command(who, "you-said-we-did", **target)
+        first = self._first(opened)
+        assert first["type"] == 9, f"the form is the first response: {first}"
+        self._mine(who, opened)
+        payload = fake.modal_submit(
+            first["data"],
+            fields,
+            guild_id=self.harness.guild,
+            channel_id=self.harness.channel,
+            user_id=who,
+        )
+        before = self.private(who)
+        handle = await fake.interact(payload)
+        await fake.wait_for_response(handle)
+        assert fake.callbacks(handle.id)[0].json == PRIVATE_DEFER, "defer first, privately"
+        return await self._after(who, handle, before)
+
     async def press_answer(self, who: str, question: Post) -> Opened:
         message = self.harness.fake.messages[question.ref]
         before = self.private(who)
@@ -183,8 +204,24 @@ class DiscordRoom:
     async def press_alert(self, who: str, alert: Alert, label: str) -> list[str]:
         return await self._click(who, self.harness.fake.messages[alert.ref], label)
 
+    async def days_pass(self, days: float) -> None:
+        self.clock.advance(days=days)
+        await self.harness.jobs.run_due(self.harness.client.outbox)
+        await self.settle()
+
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        before = self.private(who)
+        handle = await self.harness.click_id(who, post.ref, action_id)
+        assert self._first(handle) == PRIVATE_DEFER, self._first(handle)
+        return await self._after(who, handle, before)
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
+        await self.harness.jobs.run_due(self.harness.client.outbox)
+        await self.settle()
+
+    async def time_passes(self, minutes: float) -> None:
+        self.clock.advance(minutes=minutes)
         await self.harness.jobs.run_due(self.harness.client.outbox)
         await self.settle()
 

@@ -21,6 +21,7 @@ from bot.core.outbound import (
     Audience,
     ChannelNotice,
     ConsentRequest,
+    EndCheckPost,
     FileDelivery,
     Outbound,
     PrivateNotice,
@@ -85,6 +86,11 @@ class LocalRoom:
             who, self.channel.command(self._person(who), Command(name), **options)
         )
 
+    async def you_said_we_did(
+        self, who: str, target: Mapping[str, str], fields: Mapping[str, str]
+    ) -> list[str]:
+        return await self.command(who, "you-said-we-did", **target, **fields)
+
     async def press_answer(self, who: str, question: Post) -> Opened:
         return await self._open(who, _question(self, question).answer_action_id)
 
@@ -127,8 +133,19 @@ class LocalRoom:
     async def press_alert(self, who: str, alert: Alert, label: str) -> list[str]:
         return await self._press(who, alert.action_for(label))
 
+    async def days_pass(self, days: float) -> None:
+        self.clock.advance(days=days)
+        await self.runtime.jobs.run_due(self.channel.outbox)
+
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        return await self._press(who, action_id, post.ref)
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
+        await self.runtime.jobs.run_due(self.channel.outbox)
+
+    async def time_passes(self, minutes: float) -> None:
+        self.clock.advance(minutes=minutes)
         await self.runtime.jobs.run_due(self.channel.outbox)
 
     async def settle(self) -> None:
@@ -152,6 +169,12 @@ class LocalRoom:
                 text = f"{message.alias} answered question {message.question_number}:\n"
                 ids = (*(b.action_id for b in message.reactions), message.report_action_id)
                 posts.append(Post(refs.get(id(message), f"post-{n}"), text + message.text, ids))
+            elif isinstance(message, EndCheckPost):
+                text = f"{message.number} of {message.total}: {message.text}"
+                if message.intro:
+                    text = f"{message.intro}\n{text}"
+                ids = tuple(c.action_id for c in message.choices)
+                posts.append(Post(refs.get(id(message), f"post-{n}"), text, ids))
             elif isinstance(message, ChannelNotice):
                 posts.append(Post(f"notice-{n}", message.text, ()))
         return posts

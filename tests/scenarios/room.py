@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from bot.core.actions import (
     AnswerAction,
+    EndCheckAction,
     KeepOutAction,
     ReactAction,
     ReleaseAction,
@@ -60,6 +61,18 @@ class Post:
     @property
     def is_answer(self) -> bool:
         return self._action(ReportAction) is not None
+
+    @property
+    def is_end_check(self) -> bool:
+        return self._action(EndCheckAction) is not None
+
+    def face(self, choice: int) -> str:
+        """The action id of an end-of-session check's face ``choice`` (0: the lowest)."""
+        for action_id in self.action_ids:
+            action = parse_action_id(action_id)
+            if isinstance(action, EndCheckAction) and action.choice == choice:
+                return action_id
+        raise AssertionError(f"no face {choice} on {self.text!r}")
 
     @property
     def session_id(self) -> str:
@@ -149,6 +162,14 @@ class Room(Protocol):
 
     async def skip(self, who: str, question: Post) -> list[str]: ...
 
+    async def you_said_we_did(
+        self, who: str, target: Mapping[str, str], fields: Mapping[str, str]
+    ) -> list[str]:
+        """/you-said-we-did for ``target`` (``sessions`` and ``theme``, or ``action``), then
+        the form it opens (Discord, Slack) filled in with ``fields`` and sent; locally the
+        fields are the command's options."""
+        ...
+
     async def react(self, who: str, answer: Post, emoji: str) -> list[str]:
         """Press the anonymous reaction button ``emoji`` under an answer."""
         ...
@@ -165,8 +186,20 @@ class Room(Protocol):
         """Press one of an alert's buttons (``ACKNOWLEDGE``, ``RELEASE``, ``KEEP_OUT``)."""
         ...
 
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        """Press the button ``action_id`` on a group post (an end-of-session check face)."""
+        ...
+
     async def batch_time(self) -> None:
         """The clock reaches the next batch time: due timed jobs run through this adapter."""
+        ...
+
+    async def time_passes(self, minutes: float) -> None:
+        """The clock moves on ``minutes``: due timed jobs (and alert retries) run."""
+        ...
+
+    async def days_pass(self, days: float) -> None:
+        """The clock moves on ``days``: due timed jobs run through this adapter."""
         ...
 
     async def settle(self) -> None:

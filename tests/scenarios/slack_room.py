@@ -67,6 +67,7 @@ class SlackRoom:
     clock: Clock
     reveal_seconds: int
     platform: str = "slack"
+    settle_within: float = 5.0  # longer where a test makes slack_sdk sleep out rate limits
     facilitator: str = FACILITATOR
     staff: str = STAFF
     lead: str = LEAD
@@ -119,6 +120,34 @@ class SlackRoom:
         reply = await self.harness.slack.post(body, FORM)
         assert reply.status == 200, reply
         assert reply.body == "", "acknowledged at once, with nothing shown in the channel"
+        await self.settle()
+        return newly(before, self.private(who))
+
+    async def you_said_we_did(
+        self, who: str, target: Mapping[str, str], fields: Mapping[str, str]
+    ) -> list[str]:
+        body = self.harness.slack.slash_body(
+            "/you-said-we-did", _slash_text("you-said-we-did", target), user_id=who,
+            channel_id=CHANNEL,
+        )  # fmt: skip
+        trigger = dict(parse_qsl(body))["trigger_id"]
+        self._own(who, dict(parse_qsl(body))["response_url"], trigger)
+        reply = await self.harness.slack.post(body, FORM)
+        assert (reply.status, reply.body) == (200, ""), reply
+        await self.settle()
+        (view,) = [
+            call.params["view"]
+            for call in self.fake.calls_to("views.open")
+            if call.params.get("trigger_id") == trigger
+        ]
+        values = {
+            block["block_id"]: {block["element"]["action_id"]: fields[block["block_id"]]}
+            for block in view["blocks"]
+            if block.get("type") == "input" and block["block_id"] in fields
+        }
+        before = self.private(who)
+        submitted = await self.harness.slack.submit(user_id=who, view=view, values=values)
+        assert (submitted.status, submitted.body) == (200, ""), "an empty ack closes the form"
         await self.settle()
         return newly(before, self.private(who))
 
@@ -214,13 +243,27 @@ class SlackRoom:
         texts, _ = await self._press(who, SAFEGUARDING_CHANNEL, alert.ref, alert.action_for(label))
         return texts
 
+    async def days_pass(self, days: float) -> None:
+        self.clock.advance(days=days)
+        await self.runtime.jobs.run_due(self.harness.adapter.outbox)
+        await self.settle()
+
+    async def tap(self, who: str, post: Post, action_id: str) -> list[str]:
+        texts, _ = await self._press(who, CHANNEL, post.ref, action_id)
+        return texts
+
     async def batch_time(self) -> None:
         self.clock.advance(seconds=self.reveal_seconds + 1)
         await self.runtime.jobs.run_due(self.harness.adapter.outbox)
         await self.settle()
 
+    async def time_passes(self, minutes: float) -> None:
+        self.clock.advance(minutes=minutes)
+        await self.runtime.jobs.run_due(self.harness.adapter.outbox)
+        await self.settle()
+
     async def settle(self) -> None:
-        await self.harness.adapter.settle()
+        await self.harness.adapter.settle(within=self.settle_within)
 
     # -- looking ----------------------------------------------------------------------------
 

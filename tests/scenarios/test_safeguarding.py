@@ -172,3 +172,74 @@ async def test_help_and_worried_are_private_and_worried_reaches_the_lead(room: R
     assert room.group() == []  # the group sees nothing
     assert await room.command(room.young[3], "worried")  # the message is optional
     assert len(room.alerts()) == 2
+
+
+PAST_AND_OVER = (
+    "When I was 8 my dad hit us, that is why I went into care. I am safe now but nobody "
+    "explained it to me."
+)
+
+
+async def test_a_past_and_over_story_reaches_the_group_and_the_lead_gets_a_quiet_note(
+    room: Room,
+) -> None:
+    question = await start(room)
+
+    told = await answer(room, room.young[0], question, PAST_AND_OVER, quote=True)
+
+    # The group sees it like any answer; the writer gets the usual thanks, nothing alarming.
+    (post,) = answers(room)
+    assert shows(post, PAST_AND_OVER) and alias(post)
+    assert any("shown to the group anonymously" in text for text in told), told
+    assert not any("Childline" in text or "trusted adult" in text for text in told)
+    assert PASSED_TO_LEAD not in room.private(room.facilitator)
+    # The lead gets a note: the words and the screen's reasons, no alarm, nobody named.
+    (note,) = room.alerts()
+    assert PAST_AND_OVER in note.text and "past and over" in note.text
+    assert "no action needed now" in note.text and "'When I was 8'" in note.text
+    assert "⚠️" not in note.text and "🛡️" not in note.text and note.writer is None
+    assert note.buttons == (ACKNOWLEDGE, KEEP_OUT)
+    # It is never escalated: nothing more reaches anyone after the deputy's time.
+    await room.time_passes(minutes=16)
+    await room.time_passes(minutes=60)
+    assert len(room.alerts()) == 1
+    assert await room.press_alert(room.lead, note, ACKNOWLEDGE) == [
+        "Thanks: you've read this note."
+    ]
+
+
+async def test_an_unacknowledged_alert_reaches_the_deputy_whole_and_nothing_comes_twice(
+    room: Room,
+) -> None:
+    alert = await disclose(room)
+
+    await room.time_passes(minutes=14)
+    assert room.alerts() == [alert]  # delivered once, not again on later rounds
+    await room.time_passes(minutes=2)
+
+    # No deputy is set here, so the escalation comes to the lead's destination: whole.
+    first, escalation = room.alerts()
+    assert first == alert
+    assert "not been picked up for 15 minutes" in escalation.text
+    assert DISCLOSURE in escalation.text and escalation.writer == room.young[0]
+    assert escalation.buttons == ALERT_BUTTONS
+    await room.time_passes(minutes=60)
+    assert len(room.alerts()) == 2
+
+
+async def test_a_disclosure_with_a_lone_surrogate_is_stored_held_and_alerted(room: Room) -> None:
+    # JSON can carry half of a surrogate pair ("\ud800"); the platforms pass it on as is.
+    question = await start(room)
+    written = DISCLOSURE + " \ud800 please"
+    kept = DISCLOSURE + " \ufffd please"  # the half is replaced, everything else is kept
+
+    (to_them,) = await answer(room, room.young[0], question, written)
+
+    assert "Childline" in to_them and answers(room) == []
+    (alert,) = room.alerts()
+    assert kept in alert.text and alert.writer == room.young[0]
+    assert "\ud800" not in alert.text
+    (released,) = await room.press_alert(room.lead, alert, RELEASE)
+    assert "is now shown to the group" in released
+    (post,) = answers(room)
+    assert shows(post, kept)  # it was stored

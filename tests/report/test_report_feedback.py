@@ -1,0 +1,49 @@
+"""A report over several workshops says who will hear each one and adds up the
+end-of-session check over the workshops that had it (counts only), in every format."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from bot.digest.build import end_check_result
+from bot.digest.render import DigestFormat
+from bot.report.build import build_report
+from bot.report.render import render_report
+from tests.digest.sample import build_digest
+
+LABELS = {"cliff-edge": "Cliff edge at 18", "mental-health": "Mental health waiting lists"}
+
+
+def test_the_check_is_added_up_over_the_workshops_that_had_it() -> None:
+    base = build_digest()
+    leeds = replace(
+        base, session_id="s1", label="Leeds", audience="the Review team",
+        end_check=end_check_result({(1, 3): 4, (2, 0): 1}),
+    )  # fmt: skip
+    hull = replace(
+        base, session_id="s2", label="Hull", audience="the Review team",
+        end_check=end_check_result({(1, 3): 2, (1, 1): 1}),
+    )  # fmt: skip
+    york = replace(base, session_id="s3", label="York", audience=None, end_check=None)
+    report = build_report([leeds, hull, york], [], LABELS, title="Three rooms")
+
+    data = json.loads(render_report(report, DigestFormat.JSON))
+    assert data["audiences"] == {"Leeds": "the Review team", "Hull": "the Review team",
+                                 "York": None}  # fmt: skip
+    assert data["end_check"]["workshops"] == 2
+    assert [q["counts"] for q in data["end_check"]["questions"]] == [
+        [0, 1, 0, 6],
+        [1, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+    ]
+    markdown = render_report(report, DigestFormat.MD).decode().replace("\\", "")
+    assert "From 2 of 3 workshops (counts only)." in markdown
+    assert (
+        "Did you feel safe? 😀 yes 6 · 🙂 a bit 0 · 😐 not sure 1 · 😞 no 0 (7 answered)"
+        in markdown
+    )
+    assert "York: not said in its question set" in markdown
+    html = render_report(report, DigestFormat.HTML).decode()
+    assert "From 2 of 3 workshops" in html and "Leeds: the Review team" in html

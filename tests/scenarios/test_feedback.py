@@ -1,0 +1,183 @@
+"""Going back to the group, on every adapter: the intro says who will hear it; the anonymous
+end-of-session check is posted at the close and counts each person once per question (a
+second tap changes it), counts only, in the digest and the report; and the summary staff
+drafted, edited and saved is posted to the group by /share-summary, for staff only, and never
+over the platform's limit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from bot.questions.end_check import END_CHECK_QUESTIONS
+from bot.summary.check import platform_limit
+from tests.scenarios.room import Post, Room
+from tests.scenarios.runtime import scenario_settings
+from tests.scenarios.steps import answered, digest_json, start
+
+AUDIENCE = "the team writing the Review of Children's Social Care"
+NO, NOT_SURE, A_BIT, YES = range(4)
+
+
+def _end_check(room: Room) -> list[Post]:
+    return [post for post in room.group() if post.is_end_check]
+
+
+def _report_json(files: dict[str, bytes]) -> dict[str, Any]:
+    (content,) = [c for name, c in files.items() if name.endswith(".json")]
+    data: dict[str, Any] = json.loads(content)
+    return data
+
+
+async def test_the_intro_tells_the_group_who_will_hear_it_and_the_digest_records_it(
+    room: Room,
+) -> None:
+    question = await start(room, "case-for-change")
+    (intro,) = [p for p in room.group() if "Our response to the Case for Change" in p.text]
+    assert f"Who will hear what you say: {AUDIENCE}." in intro.text
+    await answered(room, room.young[0], question, "Nobody asked us before", quote=True)
+    await room.command(room.facilitator, "end-session")
+    session_id = question.session_id
+    await room.command(room.staff, "digest", session=session_id, format="all")
+    (files,) = room.files_to(room.staff)
+    assert digest_json(files)["audience"] == AUDIENCE
+    for name in (f"digest-{session_id}.md", f"digest-{session_id}.csv"):
+        assert AUDIENCE in files[name].decode("utf-8-sig"), name
+
+
+async def test_a_check_in_set_has_no_end_check_and_no_audience(room: Room) -> None:
+    await start(room)  # check-in: end_check = false
+    intro = room.group()[0]
+    assert "Who will hear" not in intro.text
+    await room.command(room.facilitator, "end-session")
+    assert _end_check(room) == []
+
+
+async def test_the_end_check_is_posted_at_the_close_and_counts_each_person_once(
+    room: Room,
+) -> None:
+    question = await start(room, "case-for-change")
+    for n, who in enumerate(room.young[:3]):
+        await answered(room, who, question, f"Answer number {n}")
+    assert _end_check(room) == []  # not before the end
+    await room.command(room.facilitator, "end-session")
+
+    posted = room.group()
+    checks = _end_check(room)
+    assert [q in p.text for p, q in zip(checks, END_CHECK_QUESTIONS, strict=True)] == [True] * 4
+    ended = next(i for i, p in enumerate(posted) if "That's the end of this session" in p.text)
+    assert posted[ended + 1 : ended + 5] == checks  # after the goodbye, before the check-in
+    assert "Only the facilitator will see your answer" in posted[ended + 5].text
+    safe, said, who_hears, difference = checks
+
+    (thanks,) = await room.tap(room.young[0], safe, safe.face(YES))
+    assert "saved without your name" in thanks
+    await room.tap(room.young[0], safe, safe.face(YES))  # the same face again
+    await room.tap(room.young[0], safe, safe.face(NOT_SURE))  # changed her mind
+    await room.tap(room.young[1], safe, safe.face(YES))
+    await room.tap(room.young[1], difference, difference.face(NO))
+    await room.tap(room.young[2], said, said.face(A_BIT))
+    assert room.group() == posted  # nothing new for the group: no counts shown
+
+    session_id = question.session_id
+    await room.command(room.staff, "digest", session=session_id, format="all")
+    (files,) = room.files_to(room.staff)
+    check = digest_json(files)["end_check"]
+    assert [q["text"] for q in check["questions"]] == list(END_CHECK_QUESTIONS)
+    assert [q["counts"] for q in check["questions"]] == [
+        [0, 1, 0, 1],  # safe: one not sure (changed from yes), one yes
+        [0, 0, 1, 0],
+        [0, 0, 0, 0],  # who will hear it: nobody tapped
+        [1, 0, 0, 0],
+    ]
+    markdown = files[f"digest-{session_id}.md"].decode()
+    assert "Did you feel safe? 😀 yes 1 · 🙂 a bit 0 · 😐 not sure 1 · 😞 no 0" in markdown
+    for name, content in files.items():
+        if name.endswith(".docx"):
+            continue  # compressed: its words are the Markdown's (tests/digest/test_word.py)
+        for secret in room.identifying():
+            assert secret.encode() not in content, (name, secret)
+    del who_hears
+
+    await room.command(room.staff, "report", sessions=session_id, format="json")
+    (_, report_files) = room.files_to(room.staff)
+    report = _report_json(report_files)
+    assert report["end_check"]["workshops"] == 1
+    assert report["end_check"]["questions"][0]["counts"] == [0, 1, 0, 1]
+    assert report["audiences"] == {session_id: AUDIENCE}
+
+
+async def test_someone_who_never_agreed_to_the_privacy_note_sees_it_first(room: Room) -> None:
+    question = await start(room, "case-for-change")
+    await answered(room, room.young[0], question, "Something to say")
+    await room.command(room.facilitator, "end-session")
+    safe = _end_check(room)[0]
+    told = await room.tap(room.young[3], safe, safe.face(YES))
+    assert any("Before you answer" in t for t in told), told
+    await room.command(room.staff, "digest", session=question.session_id, format="json")
+    (files,) = room.files_to(room.staff)
+    assert digest_json(files)["end_check"]["questions"][0]["counts"] == [0, 0, 0, 0]
+
+
+async def _cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
+    """``consultbot …`` against the room's database, as staff would run it beside the bot."""
+    (database,) = await asyncio.to_thread(lambda: list(tmp_path.glob("*.db")))
+    settings = scenario_settings(tmp_path, reveal_seconds=0)
+    monkeypatch.setenv("CONSULTBOT_DATABASE", str(database))
+    monkeypatch.setenv("CONSULTBOT_PROMPTS_DIR", str(settings.prompts_dir))
+    monkeypatch.setenv("CONSULTBOT_IDENTITY_KEY", settings.identity_key.decode())
+    monkeypatch.setenv("CONSULTBOT_SAFEGUARDING_KEY", settings.safeguarding_key.decode())
+    return await asyncio.to_thread(main, list(argv))
+
+
+async def test_a_summary_drafted_edited_saved_and_shared_reaches_the_group(
+    room: Room, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = await start(room, "case-for-change")
+    await answered(room, room.young[0], question, "Moving homes all the time is hard")
+    await room.command(room.facilitator, "end-session")
+    session_id = question.session_id
+    draft = tmp_path / "summary.txt"
+
+    assert await _cli(tmp_path, monkeypatch, "summary", "draft", "--session", session_id,
+                      "-o", str(draft)) == 0  # fmt: skip
+    text = draft.read_text()
+    assert "Moving homes all the time" not in text  # counts and themes, never their words
+    edited = text.replace("We will read every answer.", "We read every answer on Monday.")
+    assert edited != text
+    draft.write_text(edited)
+    assert await _cli(tmp_path, monkeypatch, "summary", "save", str(draft),
+                      "--session", session_id) == 0  # fmt: skip
+
+    before = room.group()
+    (refused,) = await room.command(room.young[1], "share-summary", session=session_id)
+    assert refused == "Only staff and facilitators can share a summary. Nothing was posted."
+    assert room.group() == before
+    (done,) = await room.command(room.staff, "share-summary", session=session_id)
+    assert "Posted the summary" in done
+    (shared,) = room.group()[len(before) :]
+    assert "We read every answer on Monday." in shared.text
+    assert "What you told us" in shared.text and AUDIENCE[1:] in shared.text
+    assert "#" not in shared.text  # the notes for staff stay in the file
+
+
+async def test_a_summary_over_the_platforms_limit_is_refused_and_nothing_is_posted(
+    room: Room, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = await start(room, "case-for-change")
+    await room.command(room.facilitator, "end-session")
+    limit = platform_limit(room.platform)
+    too_long = tmp_path / "long.txt"
+    too_long.write_text("We heard you. " * (limit // 14 + 1))
+    code = await _cli(tmp_path, monkeypatch, "summary", "save", str(too_long),
+                      "--session", question.session_id)  # fmt: skip
+    assert code == 2  # refused: nothing saved
+    before = room.group()
+    (refused,) = await room.command(room.staff, "share-summary", session=question.session_id)
+    assert "no saved summary" in refused
+    assert room.group() == before
