@@ -339,6 +339,7 @@ def workspace_for(
         digests=engine.digests,
         reports=engine.reports,
         desk=engine.desk,
+        feedback=engine.feedback,
         clock=clock,
         zone=settings.time_zone,
         secure_cookies=settings.web.secure,

@@ -20,7 +20,7 @@ from bot.core.events import Role
 from bot.digest.theme_edits import ThemeEditsRefused
 from bot.signin.links import SIGN_IN_PATH, SignInRefused, same_form_token, token_hash
 from bot.web import access
-from bot.web.pages import audit, reports, safeguarding, sessions, signin, tags
+from bot.web.pages import audit, feedback, reports, safeguarding, sessions, signin, tags
 from bot.web.render import PAGE_POLICY, SECURITY_HEADERS, page
 from bot.web.workspace import MAX_FORM_BYTES, WORKSPACE, Workspace, workspace_of
 
@@ -43,6 +43,7 @@ def make_app(workspace: Workspace) -> web.Application:
     reports.add_routes(app.router)
     safeguarding.add_routes(app.router)
     audit.add_routes(app.router)
+    feedback.add_routes(app.router)
     return app
 
 

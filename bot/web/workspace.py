@@ -15,6 +15,7 @@ from bot.core.ports import EventHandler, Outbox
 from bot.core.records import AuditEntry
 from bot.core.store import AnswerStore, AuditStore, SessionStore, WorkspaceStore
 from bot.digest.delivery import Digests
+from bot.feedback.service import Feedback
 from bot.report.model import Report
 from bot.report.notes import Tag
 from bot.report.service import Reports
@@ -52,6 +53,7 @@ class Workspace:
     digests: Digests
     reports: Reports
     desk: LeadDesk
+    feedback: Feedback
     clock: Callable[[], datetime]
     zone: ZoneInfo
     secure_cookies: bool = False

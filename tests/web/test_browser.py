@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.core.events import Command, Role
-from bot.core.outbound import AnswerPost, PrivateNotice
+from bot.core.outbound import AnswerPost, ChannelNotice, PrivateNotice
 from bot.core.records import AnswerStatus
 from bot.web.serve import serving
 from tests.web import browser
@@ -137,6 +137,34 @@ async def test_the_lead_releases_a_held_answer_to_the_group(
     assert len(posted) == 1 and posted[0].channel_id == site.channel.channel_id
 
 
+async def test_you_said_we_did_update_previewed_then_posted_to_the_group(
+    site: Site, base_url: str, chromium: Any
+) -> None:
+    page = await _page(chromium)
+    await _sign_in(page, base_url, await site.link(STAFF_ID, Role.STAFF))
+    notices = len(site.channel.outbox.of_type(ChannelNotice))  # the sessions' own notices
+    await _start_action(page, base_url)
+    await page.get_by_label("Who it was taken to, and when").fill("The Children in Care Council")
+    await page.get_by_label("What was decided").select_option("changed")
+    await page.get_by_label("Why (optional)").fill("everyone agreed it was fair")
+    await page.get_by_role("button", name="Preview the card").click()
+    preview = await page.locator("#preview").inner_text()
+    assert "The Children in Care Council" in preview
+    assert len(site.channel.outbox.of_type(ChannelNotice)) == notices  # a preview posts nothing
+    await page.get_by_role("button", name="Post it to the group").click()
+    await page.get_by_role("status").wait_for()
+    (card,) = site.channel.outbox.of_type(ChannelNotice)[notices:]
+    assert card.text == preview and card.channel_id == site.channel.channel_id
+
+
+async def _start_action(page: Page, base_url: str) -> None:
+    await page.goto(f"{base_url}/actions")
+    await page.get_by_label("Leeds, 3 Dec", exact=False).check()
+    await page.get_by_label("What the group said", exact=False).fill("You want more say")
+    await page.get_by_role("button", name="Start").click()
+    await page.get_by_role("heading", name="Write an update").wait_for()
+
+
 async def test_refusals_change_nothing(site: Site, base_url: str, chromium: Any) -> None:
     # A young person's /workspace: refused privately, no link.
     young = site.channel.person(YOUNG_PEOPLE[0])
@@ -184,6 +212,7 @@ async def _pages(site: Site) -> list[str]:
         f"/sessions/{site.leeds}/digest",
         "/reports/latest/view",
         "/sessions/nope",
+        "/actions",
     ]
 
 
@@ -225,13 +254,16 @@ async def test_every_page_passes_axe_wcag_a_and_aa(
     for path in await _pages(site):
         await page.goto(base_url + path)
         problems[path] = await _violations(page)
+    await _start_action(page, base_url)
+    await page.get_by_role("button", name="Preview the card").click()
+    problems["an action, with a preview"] = await _violations(page)
     staff_only = await _page(chromium, axe=True)
     await _sign_in(staff_only, base_url, await site.link(STAFF_ID, Role.STAFF))
     await staff_only.goto(f"{base_url}/safeguarding")
     problems["refused"] = await _violations(staff_only)
     failing = {where: found for where, found in problems.items() if found}
     assert not failing, json.dumps(failing, indent=1)
-    assert len(problems) >= 14
+    assert len(problems) >= 16
 
 
 async def test_screenshots_at_phone_and_desktop_width(
@@ -248,11 +280,16 @@ async def test_screenshots_at_phone_and_desktop_width(
         "report": "/reports/latest",
         "safeguarding": "/safeguarding",
         "audit": "/audit",
+        "actions": "/actions",
     }
     for width, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page = await _page(chromium, viewport=viewport)
         await _sign_in(page, base_url, await site.link(f"{STAFF_ID}-{width}", *link_roles))
         await _make_report(page, base_url)
+        if width == "phone":
+            await _start_action(page, base_url)
+        (action,) = await site.runtime.engine.feedback.actions()
+        shots["action"] = f"/actions/{action.id}"
         for name, path in shots.items():
             await page.goto(base_url + path)
             target = browser.SCREENSHOTS / f"{name}-{width}.png"

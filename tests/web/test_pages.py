@@ -11,7 +11,7 @@ from html import unescape
 from aiohttp import FormData
 
 from bot.core.events import Role
-from bot.core.outbound import AnswerPost, PrivateNotice
+from bot.core.outbound import AnswerPost, ChannelNotice, PrivateNotice
 from bot.core.records import AnswerStatus
 from bot.web.workspace import MAX_FORM_BYTES
 from tests.web.conftest import (
@@ -392,3 +392,65 @@ async def test_a_report_by_question_set_and_dates(site: Site, client: Client) ->
     assert "2 workshops" in await (await client.get("/reports/latest")).text()  # kept
     bad_day = await client.post("/reports", data={**form, "since": "1 Dec"})
     assert bad_day.status == 400 and "not a date" in await bad_day.text()
+
+
+async def test_you_said_we_did_start_preview_post_and_history(site: Site, client: Client) -> None:
+    csrf = await sign_in(client, await site.link(STAFF_ID, Role.STAFF))
+    theme = _a_theme(site, set())
+    started = await client.post(
+        "/actions",
+        data={
+            "csrf": csrf,
+            "session": "Leeds, 3 Dec",
+            "theme": theme,
+            "heard": "You told us your social workers change too often",
+        },
+    )
+    assert started.status == 200 and "/actions/" in str(started.url)
+    action_path = started.url.path
+    (action,) = await site.runtime.engine.feedback.actions()
+    assert action_path.endswith(action.id) and action.theme_id == theme
+    step = {
+        "csrf": csrf,
+        "taken_to": "The Corporate Parenting Board, 12 March",
+        "decision": "partly",
+        "because": "there is money for two more social workers",
+        "follow_up": "2027-03-01",
+    }
+    cards_before = len(site.channel.outbox.of_type(ChannelNotice))
+    previewed = await client.post(f"{action_path}/preview", data=step)
+    text = unescape(await previewed.text())
+    assert previewed.status == 200 and "We took it to:** The Corporate Parenting Board" in text
+    assert len((await site.runtime.engine.feedback.action(action.id)).updates) == 1  # unsaved
+    assert len(site.channel.outbox.of_type(ChannelNotice)) == cards_before
+    posted = await client.post(f"{action_path}/updates", data=step)
+    assert posted.status == 200 and "posted it to 1 channel" in await posted.text()
+    (card,) = site.channel.outbox.of_type(ChannelNotice)[cards_before:]
+    assert "Corporate Parenting Board" in card.text
+    saved = await site.runtime.engine.feedback.action(action.id)
+    assert len(saved.updates) == 2 and saved.latest.by == f"local:{STAFF_ID}"
+    listing = await (await client.get("/actions")).text()
+    assert "Partly changed" in listing
+    history = unescape(await (await client.get(action_path)).text())
+    assert "taken to The Corporate Parenting Board" in history
+    assert "action-updated" in [e.action for e in await site.runtime.store.audit_entries()]
+
+
+async def test_you_said_we_did_refuses_a_bad_update_and_the_lead_alone(
+    site: Site, client: Client
+) -> None:
+    csrf = await sign_in(client, await site.link(FACILITATOR_ID, Role.FACILITATOR))
+    action = await site.runtime.engine.feedback.add(
+        "Hull, 4 Dec", _a_theme(site, set()), "", "local:someone"
+    )
+    bad = await client.post(
+        f"/actions/{action.id}/updates", data={"csrf": csrf, "decision": "maybe"}
+    )
+    assert bad.status == 400 and "is not one I know" in unescape(await bad.text())
+    empty = await client.post(f"/actions/{action.id}/updates", data={"csrf": csrf})
+    assert empty.status == 400 and "Nothing has changed" in await empty.text()
+    assert len((await site.runtime.engine.feedback.action(action.id)).updates) == 1
+    assert (await client.get("/actions/nope")).status == 404
+    client.session.cookie_jar.clear()
+    await sign_in(client, await site.link(LEAD_ID, Role.SAFEGUARDING_LEAD))
+    assert (await client.get("/actions")).status == 403
