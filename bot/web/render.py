@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from markupsafe import Markup, escape
 
 from bot.web.access import VIEWER
 
@@ -32,15 +33,25 @@ SECURITY_HEADERS: Mapping[str, str] = {
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def chat_text(text: str) -> Markup:
+    """A card as the chat shows it: escaped, with its **bold** parts bold."""
+    return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("bot.web", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["chat_text"] = chat_text
+    return environment
 
 
 def page(request: web.Request, template: str, *, code: int = 200, **values: Any) -> web.Response:

@@ -403,7 +403,7 @@ async def test_you_said_we_did_start_preview_post_and_history(site: Site, client
             "csrf": csrf,
             "session": "Leeds, 3 Dec",
             "theme": theme,
-            "heard": "You told us your social workers change too often",
+            "heard": "You told us your social workers change too often <b>",
         },
     )
     assert started.status == 200 and "/actions/" in str(started.url)
@@ -420,7 +420,8 @@ async def test_you_said_we_did_start_preview_post_and_history(site: Site, client
     cards_before = len(site.channel.outbox.of_type(ChannelNotice))
     previewed = await client.post(f"{action_path}/preview", data=step)
     text = unescape(await previewed.text())
-    assert previewed.status == 200 and "We took it to:** The Corporate Parenting Board" in text
+    assert previewed.status == 200
+    assert "<strong>We took it to:</strong> The Corporate Parenting Board" in text
     assert len((await site.runtime.engine.feedback.action(action.id)).updates) == 1  # unsaved
     assert len(site.channel.outbox.of_type(ChannelNotice)) == cards_before
     posted = await client.post(f"{action_path}/updates", data=step)
@@ -431,8 +432,9 @@ async def test_you_said_we_did_start_preview_post_and_history(site: Site, client
     assert len(saved.updates) == 2 and saved.latest.by == f"local:{STAFF_ID}"
     listing = await (await client.get("/actions")).text()
     assert "Partly changed" in listing
-    history = unescape(await (await client.get(action_path)).text())
-    assert "taken to The Corporate Parenting Board" in history
+    page = await (await client.get(action_path)).text()
+    assert "too often &lt;b&gt;" in page and "<b>" not in page  # words stay words
+    assert "taken to The Corporate Parenting Board" in unescape(page)
     assert "action-updated" in [e.action for e in await site.runtime.store.audit_entries()]
 
 
