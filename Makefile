@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-pg lint format bench bench-pg clean
+.PHONY: demo test test-pg lint format bench bench-pg axe clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: none is on the PATH (set PYTHON=... to point to one)"; exit 1; }
@@ -57,6 +57,10 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench --quick
 
+# The workspace's browser tests use the system's Chromium (Debian: chromium) and axe-core from
+# the npm registry (Debian: npm), fetched into tests/web/.axe on first use; this fetches it now.
+axe: $(STAMP)
+	$(BIN)/python -m tests.web.browser
 # Slack replicas: one process against two behind a load balancer, SQLite and PostgreSQL
 # (starts real bot processes and a throwaway PostgreSQL cluster: about a minute).
 bench-pg: $(STAMP)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.core.errors import ConfigError, StorageError
-from bot.core.events import utc_now
+from bot.core.events import Person, utc_now
 from bot.core.ports import JobWaker, Outbox, Screener, ScreenVerdict
 from bot.core.store import Store
 from bot.digest.delivery import Digests
@@ -53,12 +53,17 @@ from bot.sessions.notices import Notices, load_notices
 from bot.sessions.reactions import Reactions
 from bot.sessions.retention import Retention
 from bot.sessions.reveal import Reveal
+from bot.signin.grants import grants_from_env
+from bot.signin.links import SignIn
 from bot.tagging.codebook import Codebook, load_codebook
 from bot.tagging.corrections import TagCorrections
 from bot.tagging.tagger import Tagger
 from db.sqlite import SqliteStore
 
 if TYPE_CHECKING:
+    from aiohttp.web import AppRunner
+
+    from bot.web.workspace import ChatLink, Workspace
     from db.postgres import PostgresStore
 
 THEMES_FILE = "themes.toml"
@@ -275,6 +280,7 @@ def _compose(
         corrections=TagCorrections(store=store, theme_labels=theme_labels),
         timers=timers,
         desk=desk,
+        signin=SignIn(store=store, audit=desk, base_url=settings.web.base_url(), clock=clock),
         feedback=Feedback(
             store=store,
             theme_labels=theme_labels,
@@ -333,6 +339,72 @@ async def rotate_key(
         await store.close()
 
 
+def workspace_for(
+    runtime: Runtime,
+    settings: Settings,
+    *,
+    env: Mapping[str, str],
+    chat: ChatLink | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Workspace:
+    """The staff workspace over a runtime's features (``bot.web``); ``chat`` when the bot
+    runs too, so the lead's decisions reach the chat."""
+    from bot.report.cli import codebook_tagger
+    from bot.web.workspace import Workspace
+
+    engine = runtime.engine
+    return Workspace(
+        store=runtime.store,
+        signin=engine.signin,
+        grants=grants_from_env(env),
+        digests=engine.digests,
+        reports=engine.reports,
+        desk=engine.desk,
+        feedback=engine.feedback,
+        clock=clock,
+        zone=settings.time_zone,
+        secure_cookies=settings.web.secure,
+        chat=chat,
+        tag_notes=codebook_tagger(settings.prompts_dir),
+    )
+
+
+async def serve_workspace(settings: Settings, *, host: str, port: int) -> None:
+    """``consultbot web``: the workspace alone, until cancelled."""
+    import os
+
+    from bot.web.serve import serving
+
+    async with (
+        open_runtime(settings) as runtime,
+        serving(workspace_for(runtime, settings, env=os.environ), host=host, port=port),
+    ):
+        await asyncio.Event().wait()
+
+
+async def serve_workspace_beside(
+    runtime: Runtime, settings: Settings, outbox: Outbox, env: Mapping[str, str]
+) -> AppRunner | None:
+    """``consultbot run`` with CONSULTBOT_WEB_PORT: the workspace beside the bot, its lead's
+    decisions going to the chat through ``outbox``. ``None`` when no port is set."""
+    if settings.web.port is None:
+        return None
+    from bot.web.serve import start
+    from bot.web.workspace import ChatLink
+
+    chat = ChatLink(handler=runtime.engine, outbox=outbox)
+    workspace = workspace_for(runtime, settings, env=env, chat=chat)
+    return await start(workspace, host=settings.web.host, port=settings.web.port)
+
+
+async def workspace_link(settings: Settings, person: Person) -> str:
+    """``consultbot web --link``: a sign-in link made at the server."""
+    async with open_runtime(settings) as runtime:
+        link = await runtime.engine.signin.make_link(person)
+        await runtime.engine.desk.audit("cli", "workspace-link-made", person.platform)
+        return link
+
+
 def configure_logging(level: str) -> None:
     """Plain log lines to stderr. The engine never logs answer text or user ids at any level."""
     logging.basicConfig(
@@ -368,9 +440,13 @@ async def run_platform(
     else:
         raise ValueError(f"unknown platform {platform!r}")
     async with open_runtime(settings, waker=waker, data=data) as runtime:
+        web_runner: list[AppRunner] = []
 
         async def start_jobs(outbox: Outbox) -> None:
             await waker.start(runtime.jobs, outbox, runtime.store)
+            if not web_runner:
+                beside = await serve_workspace_beside(runtime, settings, outbox, os.environ)
+                web_runner.extend([beside] if beside is not None else [])
 
         try:
             if platform == "discord":
@@ -389,6 +465,8 @@ async def run_platform(
                 )
         finally:
             waker.stop()
+            for runner in web_runner:
+                await runner.cleanup()
 
 
 async def _as_gateway_leader(settings: Settings, serve: Coroutine[Any, Any, None]) -> None:

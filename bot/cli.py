@@ -58,6 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=3000, help="Slack HTTP mode: port to listen on")
     run.add_argument("--host", default="127.0.0.1", help="Slack HTTP mode: address (loopback)")
 
+    web = sub.add_parser("web", help="serve the staff workspace in the browser on its own")
+    web.add_argument("--port", type=int, help="default CONSULTBOT_WEB_PORT, else 8080")
+    web.add_argument("--host", help="default CONSULTBOT_WEB_HOST, else 127.0.0.1 (loopback)")
+    web.add_argument("--link", action="store_true", help="print a sign-in link and stop")
+    web.add_argument("--platform", choices=["discord", "slack", "local"], help="with --link")
+    web.add_argument("--user", help="with --link: their platform user id")
+    web.add_argument(
+        "--role",
+        action="append",
+        choices=["facilitator", "staff", "safeguarding-lead"],
+        help="with --link (repeatable; default staff); rechecked against the settings",
+    )
+
     sub.add_parser("sessions", help="list sessions")
 
     digest = sub.add_parser("digest", help="write the digest of a session")
@@ -162,6 +175,8 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     if command == "schedule":
         return await _schedule(args, settings, out)
+    if command == "web":
+        return await _web(args, settings, out)
     async with open_engine(settings) as engine:
         if command == "sessions":
             from bot.core.events import Command, CommandInvoked, Person, Role
@@ -219,6 +234,27 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
                 args, engine, out, prompts_dir=settings.prompts_dir, write_file=write_private
             )
     raise AssertionError(f"unhandled command {command}")
+
+
+async def _web(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from bot.app import serve_workspace, workspace_link
+    from bot.config import DEFAULT_WEB_PORT
+    from bot.core.events import Person, Role
+
+    if args.link:
+        if not args.platform or not (args.user or "").strip():
+            raise InvalidRequest("web --link needs --platform and --user (their platform id)")
+        roles = frozenset(Role(r) for r in (args.role or ["staff"]))
+        person = Person(platform=args.platform, user_id=args.user.strip(), roles=roles)
+        print(await workspace_link(settings, person), file=out)
+        return 0
+    port = args.port if args.port is not None else settings.web.port or DEFAULT_WEB_PORT
+    if not 1 <= port <= 65535:
+        raise ConfigError("--port", "must be between 1 and 65535")
+    host = args.host or settings.web.host
+    print(f"The workspace is at {settings.web.base_url(port)} (Ctrl+C stops it).", file=out)
+    await serve_workspace(settings, host=host, port=port)
+    return 0
 
 
 def _check_channel_id(platform: str, channel: str) -> None:

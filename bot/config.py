@@ -48,6 +48,7 @@ class Settings:
     smtp: SmtpSettings | None = None
     database_url: str | None = None  # PostgreSQL instead of the SQLite file, when set
     cache_dir: Path | None = None  # built data (the screen's trie) kept between starts
+    web: WebSettings = field(default_factory=lambda: WebSettings())
 
     @classmethod
     def from_env(
@@ -115,6 +116,7 @@ class Settings:
             identity_key=key.encode(),
             max_answer_chars=max_chars,
             log_level=level,
+            web=web_settings(env),
         )
 
 
@@ -127,6 +129,44 @@ def _cache_dir(env: Mapping[str, str]) -> Path | None:
         return Path(raw)
     base = env.get("XDG_CACHE_HOME", "").strip()
     return (Path(base) if base else Path.home() / ".cache") / "consultbot"
+
+
+DEFAULT_WEB_PORT = 8080
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebSettings:
+    """The staff workspace in the browser (docs/workspace.md). ``port`` is ``None`` when
+    ``consultbot run`` should not serve it; ``public_url`` is where staff open it (sign-in
+    links start with it), ``https://`` behind a TLS reverse proxy."""
+
+    port: int | None = None
+    host: str = "127.0.0.1"
+    public_url: str = ""
+
+    @property
+    def secure(self) -> bool:
+        """Cookies only over TLS: the public address is https."""
+        return self.public_url.startswith("https://")
+
+    def base_url(self, port: int = DEFAULT_WEB_PORT) -> str:
+        return self.public_url or f"http://{self.host}:{self.port or port}"
+
+
+def web_settings(env: Mapping[str, str]) -> WebSettings:
+    port_raw = env.get("CONSULTBOT_WEB_PORT", "").strip()
+    port = _whole(env, "CONSULTBOT_WEB_PORT", 0, 1, 65535) if port_raw else None
+    host = env.get("CONSULTBOT_WEB_HOST", "").strip() or "127.0.0.1"
+    public = env.get("CONSULTBOT_WEB_PUBLIC_URL", "").strip().rstrip("/")
+    if public:
+        parts = urlsplit(public)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ConfigError(
+                "CONSULTBOT_WEB_PUBLIC_URL", "must be an address like https://workspace.example.org"
+            )
+        if parts.query or parts.fragment:
+            raise ConfigError("CONSULTBOT_WEB_PUBLIC_URL", "must have no ?query or #fragment")
+    return WebSettings(port=port, host=host, public_url=public)
 
 
 def database_url(raw: str) -> str | None:

@@ -71,6 +71,7 @@ from bot.sessions.lifecycle import Lifecycle
 from bot.sessions.posts import answer_post
 from bot.sessions.reactions import Reactions
 from bot.sessions.retention import Retention
+from bot.signin.links import SignIn
 from bot.summary.share import GroupSummaries
 from bot.tagging.corrections import TagCorrections
 
@@ -114,6 +115,7 @@ class Features:
     corrections: TagCorrections
     timers: Timers
     desk: SafeguardingDesk
+    signin: SignIn
     feedback: Feedback
     held: HeldAnswers
 
@@ -130,6 +132,7 @@ class Engine:
         self._corrections = features.corrections
         self._timers = features.timers
         self.desk = features.desk
+        self.signin = features.signin
         self.feedback = features.feedback
         self._held = features.held
         self.reports = Reports(sessions=store, digests=features.digests, audit=features.desk)
@@ -347,6 +350,8 @@ class Engine:
                 return await self.digests.command(event, session)
             case Command.REPORT:
                 return await self.reports.command(event)
+            case Command.WORKSPACE:
+                return await self.signin.command(event)
             case Command.YOU_SAID_WE_DID:
                 return await self.feedback.command(event)
             case Command.SHARE_SUMMARY:

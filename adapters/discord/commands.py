@@ -212,6 +212,11 @@ def add_commands(
         text = (message or "").strip()
         await run(interaction, Command.WORRIED, {"message": text} if text else {})
 
+    @tree.command(name="workspace", description="A private link to the staff workspace (staff)")
+    @app_commands.guild_only()
+    async def workspace(interaction: Interaction) -> None:
+        await run(interaction, Command.WORKSPACE, {})
+
     @tree.command(name="release", description="Show a held answer to the group (safeguarding lead)")
     @STAFF_ONLY
     @app_commands.describe(answer="The answer id, from the alert")

@@ -74,6 +74,11 @@ COMMANDS: dict[Command, tuple[str, str | None, bool]] = {
         "[what you'd like to tell us]",
         False,
     ),
+    Command.WORKSPACE: (
+        "A private sign-in link to the workspace in your browser (staff)",
+        None,
+        False,
+    ),
     Command.RELEASE: (
         "Show a held answer to the group, anonymously (safeguarding lead)",
         "ANSWER",

@@ -41,6 +41,7 @@ class Command(enum.StrEnum):
     WHO_WROTE = "who-wrote"  # safeguarding lead: see who wrote a held or reported answer
     HELD = "held"  # safeguarding lead: list held answers with their words, privately
     REPORT = "report"  # staff: one report over several sessions, by label or question set
+    WORKSPACE = "workspace"  # staff, facilitators, lead: a private sign-in link to the browser
     YOU_SAID_WE_DID = "you-said-we-did"  # staff, facilitators: what happened, told to the group
     SHARE_SUMMARY = "share-summary"  # staff: post a session's saved summary to its group
 

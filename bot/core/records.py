@@ -246,6 +246,35 @@ class SmtpSettings:
     timeout: float = 10.0
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignInLink:
+    """A single-use link to the staff workspace, sent privately by /workspace. Only a hash
+    of its token is stored; ``roles`` are the ``Role`` values the platform gave the person.
+    ``user_id`` is a staff member's platform id (as in the audit log), never a young
+    person's: young people are refused a link."""
+
+    token_hash: str
+    platform: str
+    user_id: str
+    roles: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BrowserSession:
+    """A signed-in browser: the hash of its cookie's token, who, their roles at sign-in."""
+
+    token_hash: str
+    platform: str
+    user_id: str
+    roles: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None = None
+
+
 class Decision(enum.StrEnum):
     """What happened to a theme the group raised ("you said, we did")."""
 

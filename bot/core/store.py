@@ -18,6 +18,7 @@ RetentionStore     purging closed sessions and old alerts, keeping the anonymise
 AuditStore         the append-only audit log
 KeyStore           fingerprints of the keys the database was set up with; re-keying
 CodebookStore      which codebook the automatic tags came from; re-tagging when it changes
+WorkspaceStore     sign-in links and browser sessions of the staff workspace; recent alerts
 ReplicaStore       what several processes for one platform share: deliveries handled, counts shown
 ActionStore        "you said, we did": what was done about each theme, with every update
 EndCheckStore      the end-of-session check: one face per participant per question (counts out)
@@ -40,6 +41,7 @@ from bot.core.records import (
     AnswerRecord,
     AnswerStatus,
     AuditEntry,
+    BrowserSession,
     DeliveryAudience,
     GroupSummary,
     JobKind,
@@ -52,6 +54,7 @@ from bot.core.records import (
     SessionAttendance,
     SessionRecord,
     SessionSummary,
+    SignInLink,
 )
 
 
@@ -335,6 +338,35 @@ class CodebookStore(Protocol):
         ...
 
 
+class WorkspaceStore(Protocol):
+    """The staff workspace in the browser (``bot.signin``, ``bot.web``): single-use sign-in
+    links and browser sessions, both kept as hashes of their tokens, and the alerts list the
+    safeguarding lead's page shows."""
+
+    async def add_sign_in_link(self, link: SignInLink) -> None:
+        """Store a new link (and forget links that expired a day or more before it)."""
+        ...
+
+    async def sign_in_link(self, token_hash: str) -> SignInLink | None: ...
+    async def use_sign_in_link(self, token_hash: str, at: datetime) -> bool:
+        """Mark the link used; ``True`` only for the first use of a link not yet expired."""
+        ...
+
+    async def sign_in_links_since(self, platform: str, user_id: str, since: datetime) -> int:
+        """How many links this person was sent since ``since`` (the rate limit)."""
+        ...
+
+    async def start_browser_session(self, session: BrowserSession) -> None: ...
+    async def browser_session(self, token_hash: str) -> BrowserSession | None: ...
+    async def end_browser_session(self, token_hash: str, at: datetime) -> bool:
+        """Sign out; ``True`` if it was signed in."""
+        ...
+
+    async def recent_alerts(self, limit: int) -> list[AlertRecord]:
+        """The newest alerts first."""
+        ...
+
+
 class ReplicaStore(Protocol):
     """What several processes serving one platform (Slack HTTP replicas behind a load
     balancer) share instead of keeping in memory. Used by the reactions feature (counts with
@@ -418,6 +450,7 @@ class Store(
     AuditStore,
     KeyStore,
     CodebookStore,
+    WorkspaceStore,
     ReplicaStore,
     ActionStore,
     EndCheckStore,

@@ -25,6 +25,7 @@ from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
 from db.postgres.summaries import PostgresSummaries
+from db.postgres.workspace import PostgresWorkspace
 
 __all__ = ["PostgresStore"]
 
@@ -39,6 +40,7 @@ class PostgresStore(
     PostgresAudit,
     PostgresKeys,
     PostgresCodebook,
+    PostgresWorkspace,
     PostgresReplicas,
     PostgresActions,
     PostgresEndCheck,

@@ -21,6 +21,7 @@ from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
 from db.sqlite.sessions import SqliteSessions
 from db.sqlite.summaries import SqliteSummaries
+from db.sqlite.workspace import SqliteWorkspace
 
 __all__ = ["SqliteStore"]
 
@@ -35,6 +36,7 @@ class SqliteStore(
     SqliteAudit,
     SqliteKeys,
     SqliteCodebook,
+    SqliteWorkspace,
     SqliteReplicas,
     SqliteActions,
     SqliteEndCheck,

@@ -28,6 +28,7 @@ from bot.core.store import (
     SessionStore,
     Store,
     SummaryStore,
+    WorkspaceStore,
 )
 from db.sqlite import SqliteStore
 from db.sqlite.actions import SqliteActions
@@ -44,6 +45,7 @@ from db.sqlite.retention import SqliteRetention
 from db.sqlite.safeguarding import SqliteSafeguarding
 from db.sqlite.sessions import SqliteSessions
 from db.sqlite.summaries import SqliteSummaries
+from db.sqlite.workspace import SqliteWorkspace
 
 # The split of the store's methods, and the module that implements each capability. A new
 # store method goes in exactly one row here.
@@ -143,6 +145,19 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
         },
     ),
     CodebookStore: (SqliteCodebook, {"adopt_codebook", "answers_to_retag", "replace_auto_tags"}),
+    WorkspaceStore: (
+        SqliteWorkspace,
+        {
+            "add_sign_in_link",
+            "sign_in_link",
+            "use_sign_in_link",
+            "sign_in_links_since",
+            "start_browser_session",
+            "browser_session",
+            "end_browser_session",
+            "recent_alerts",
+        },
+    ),
     ActionStore: (
         SqliteActions,
         {"create_action", "add_action_update", "action", "actions_for_sessions"},
@@ -225,7 +240,7 @@ def test_every_store_method_is_in_exactly_one_capability() -> None:
     for protocol, (_, methods) in CAPABILITIES.items():
         assert _own_methods(protocol) == methods, protocol.__name__
     every = [m for _, methods in CAPABILITIES.values() for m in methods]
-    assert len(every) == len(set(every)) == 78
+    assert len(every) == len(set(every)) == 86
     # Store only combines the capabilities; it adds no method of its own.
     assert set(Store.__mro__) >= set(CAPABILITIES)
     assert _own_methods(Store) == set()

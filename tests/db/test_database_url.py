@@ -108,12 +108,12 @@ def test_consultbot_refuses_a_schema_newer_than_the_code_with_both_versions(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    newer = latest_version() + 1  # whatever the latest migration is
     with psycopg.connect(fresh_postgres_url, autocommit=True) as conn:
-        conn.execute("UPDATE consultbot_schema SET version = %s", (latest_version() + 1,))
+        conn.execute("UPDATE consultbot_schema SET version = %s", (newer,))
     monkeypatch.setenv("CONSULTBOT_DATABASE_URL", fresh_postgres_url)
     assert main(["sessions"]) == 2
     line = _one_line(capsys.readouterr().err)
-    newer = latest_version() + 1
     assert f"schema version {newer}, newer than this code ({latest_version()})" in line
 
 

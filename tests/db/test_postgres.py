@@ -31,6 +31,7 @@ from db.postgres.retention import PostgresRetention
 from db.postgres.safeguarding import PostgresSafeguarding
 from db.postgres.sessions import PostgresSessions
 from db.postgres.summaries import PostgresSummaries
+from db.postgres.workspace import PostgresWorkspace
 from tests.db.builders import answer, job, participant, session
 from tests.db.conftest import TEST_LEASE
 
@@ -46,6 +47,7 @@ MIXINS: dict[Any, type] = {
     store_module.AuditStore: PostgresAudit,
     store_module.KeyStore: PostgresKeys,
     store_module.CodebookStore: PostgresCodebook,
+    store_module.WorkspaceStore: PostgresWorkspace,
     store_module.ReplicaStore: PostgresReplicas,
     store_module.ActionStore: PostgresActions,
     store_module.EndCheckStore: PostgresEndCheck,

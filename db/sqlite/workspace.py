@@ -1,0 +1,121 @@
+"""The staff workspace (``WorkspaceStore``): sign-in links and browser sessions, kept as
+hashes of their tokens; a link is used at most once (a conditional update)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+from bot.core.records import AlertRecord, BrowserSession, SignInLink
+from db.sqlite.connection import SqliteConnection
+from db.sqlite.rows import alert_record, from_iso
+
+_FORGET_AFTER = timedelta(days=1)
+
+
+class SqliteWorkspace(SqliteConnection):
+    async def add_sign_in_link(self, link: SignInLink) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "DELETE FROM sign_in_links WHERE expires_at < ?",
+                ((link.created_at - _FORGET_AFTER).isoformat(),),
+            )
+            await db.execute(
+                "INSERT INTO sign_in_links (token_hash, platform, user_id, roles, created_at,"
+                " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    link.token_hash,
+                    link.platform,
+                    link.user_id,
+                    ",".join(link.roles),
+                    link.created_at.isoformat(),
+                    link.expires_at.isoformat(),
+                ),
+            )
+
+    async def sign_in_link(self, token_hash: str) -> SignInLink | None:
+        rows = await self._rows("SELECT * FROM sign_in_links WHERE token_hash = ?", (token_hash,))
+        if not rows:
+            return None
+        r = rows[0]
+        return SignInLink(
+            token_hash=r["token_hash"],
+            platform=r["platform"],
+            user_id=r["user_id"],
+            roles=_roles(r),
+            created_at=datetime.fromisoformat(r["created_at"]),
+            expires_at=datetime.fromisoformat(r["expires_at"]),
+            used_at=from_iso(r["used_at"]),
+        )
+
+    async def use_sign_in_link(self, token_hash: str, at: datetime) -> bool:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE sign_in_links SET used_at = ? WHERE token_hash = ?"
+                " AND used_at IS NULL AND expires_at > ?",
+                (at.isoformat(), token_hash, at.isoformat()),
+            )
+            return cursor.rowcount == 1
+
+    async def sign_in_links_since(self, platform: str, user_id: str, since: datetime) -> int:
+        rows = await self._rows(
+            "SELECT count(*) AS n FROM sign_in_links"
+            " WHERE platform = ? AND user_id = ? AND created_at >= ?",
+            (platform, user_id, since.isoformat()),
+        )
+        return int(rows[0]["n"])
+
+    async def start_browser_session(self, session: BrowserSession) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "DELETE FROM browser_sessions WHERE expires_at < ?",
+                ((session.created_at - _FORGET_AFTER).isoformat(),),
+            )
+            await db.execute(
+                "INSERT INTO browser_sessions (token_hash, platform, user_id, roles,"
+                " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    session.token_hash,
+                    session.platform,
+                    session.user_id,
+                    ",".join(session.roles),
+                    session.created_at.isoformat(),
+                    session.expires_at.isoformat(),
+                ),
+            )
+
+    async def browser_session(self, token_hash: str) -> BrowserSession | None:
+        rows = await self._rows(
+            "SELECT * FROM browser_sessions WHERE token_hash = ?", (token_hash,)
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return BrowserSession(
+            token_hash=r["token_hash"],
+            platform=r["platform"],
+            user_id=r["user_id"],
+            roles=_roles(r),
+            created_at=datetime.fromisoformat(r["created_at"]),
+            expires_at=datetime.fromisoformat(r["expires_at"]),
+            ended_at=from_iso(r["ended_at"]),
+        )
+
+    async def end_browser_session(self, token_hash: str, at: datetime) -> bool:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE browser_sessions SET ended_at = ? WHERE token_hash = ?"
+                " AND ended_at IS NULL",
+                (at.isoformat(), token_hash),
+            )
+            return cursor.rowcount == 1
+
+    async def recent_alerts(self, limit: int) -> list[AlertRecord]:
+        rows = await self._rows(
+            "SELECT * FROM alerts ORDER BY created_at DESC, id LIMIT ?", (limit,)
+        )
+        return [alert_record(r) for r in rows]
+
+
+def _roles(row: sqlite3.Row) -> tuple[str, ...]:
+    return tuple(r for r in str(row["roles"]).split(",") if r)
