@@ -105,24 +105,26 @@ class SafeguardingDesk:
         stored: bool = True,
     ) -> list[Outbound]:
         """An answer the screen held back: alert the lead with the words and who wrote them.
-        ``stored`` is false for a check-in answer, which is never kept: its words and writer
-        are sealed on the alert instead."""
-        sealed = None
-        if not stored or original != answer.text:  # the words as written, names and all
-            who = Identity(writer.platform, writer.user_id) if not stored else None
-            seal = AlertSeal(words=original, writer=who, question=answer.question_number)
-            sealed = seal.seal(self.vault)
+        ``stored`` is false for a check-in answer, which is never kept. Either way the words
+        as written and the writer are sealed on the alert: a withdrawal deletes the answer
+        row and the identity, and the alert (its retries, the deputy's copy) must not lose
+        them."""
         alert = await self._new_alert(
             AlertKind.DISCLOSURE,
             answer.session_id,
             answer.id if stored else None,
             categories,
-            sealed=sealed,
+            sealed=self._held_seal(answer, writer, original),
         )
         return await self._send(alert)
 
     async def reported_answer(self, answer: AnswerRecord) -> list[Outbound]:
-        alert = await self._new_alert(AlertKind.REPORT, answer.session_id, answer.id, ())
+        # The words the group saw are sealed on the alert, so a withdrawal keeps them; a
+        # report names nobody (the lead asks /who-wrote, with a reason, while it is stored).
+        seal = AlertSeal(words=answer.text, question=answer.question_number)
+        alert = await self._new_alert(
+            AlertKind.REPORT, answer.session_id, answer.id, (), sealed=seal.seal(self.vault)
+        )
         return await self._send(alert)
 
     async def noted_answer(
@@ -130,8 +132,7 @@ class SafeguardingDesk:
     ) -> list[Outbound]:
         """An answer told as harm past and over, shown to the group: a low-priority note for
         the lead with the words and the screen's reasons. It is never escalated."""
-        words = original if original != answer.text else None
-        seal = AlertSeal(words=words, why=why, question=answer.question_number)
+        seal = AlertSeal(words=original, why=why, question=answer.question_number)
         alert = await self._new_alert(
             AlertKind.NOTE,
             answer.session_id,
@@ -231,6 +232,16 @@ class SafeguardingDesk:
         return f"Answer {answer_id} was written by {identity.platform} user {identity.user_id}."
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _held_seal(self, answer: AnswerRecord, writer: Person, original: str) -> bytes:
+        """Everything a held answer's alert says, sealed on the alert row: the words as
+        written (names and all), who wrote them, and the question."""
+        seal = AlertSeal(
+            words=original,
+            writer=Identity(writer.platform, writer.user_id),
+            question=answer.question_number,
+        )
+        return seal.seal(self.vault)
 
     async def _answer(self, answer_id: str) -> AnswerRecord:
         answer = await self._store.answer(answer_id)
