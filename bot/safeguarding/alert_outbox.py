@@ -1,8 +1,11 @@
 """The alert outbox: every alert reaches someone, however long the platform is down.
 
 An alert is a row before anything is sent (``SafeguardingStore.create_alert`` stores it with
-its delivery to the lead, due at once), and so is its copy for the deputy (queued with the
-escalation). A delivery stays in the store until the platform took it:
+its delivery to the lead, due at once, and its escalation job; a held answer's alert is
+stored in the answer's own transaction by ``AnswerStore.record_answer``), and so is its copy
+for the deputy (queued with the escalation). The desk's sweep (``raise_missing_alerts``, on
+every round) raises an alert for a held answer found without one. A delivery stays in the
+store until the platform took it:
 
 - The first attempt is made at once, on the path that raised the alert (``deliver``).
 - Every attempt goes along the core's route (``bot.core.routing``: the lead's channel, then
