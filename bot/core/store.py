@@ -246,13 +246,31 @@ class SafeguardingStore(Protocol):
         ``hold_until`` (a crash mid-attempt is retried then)."""
         ...
 
+    async def extend_alert_hold(
+        self,
+        alert_id: str,
+        audience: DeliveryAudience,
+        *,
+        held_until: datetime,
+        hold_until: datetime,
+    ) -> bool:
+        """Renew a claim during a long attempt: ``True`` only while the delivery is still
+        held by the caller's claim (undelivered, due at ``held_until``)."""
+        ...
+
     async def alert_delivery_failed(
-        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
-    ) -> None: ...
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime, *, held_until: datetime
+    ) -> bool:
+        """The caller's attempt failed: due again at ``retry_at``. ``False`` (and nothing
+        changed) when the caller's claim (``held_until``) is no longer the delivery's: it was
+        delivered, or another caller claimed it after the hold ran out."""
+        ...
+
     async def mark_alert_delivered(
         self, alert_id: str, audience: DeliveryAudience, at: datetime
     ) -> bool:
-        """``True`` the first time."""
+        """``True`` the first time. Not tied to a claim: the platform took it, whoever holds
+        the delivery now, so nobody should try it again."""
         ...
 
 

@@ -122,15 +122,32 @@ class PostgresSafeguarding(PostgresConnection):
             )
             return cursor.rowcount == 1
 
-    async def alert_delivery_failed(
-        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
-    ) -> None:
+    async def extend_alert_hold(
+        self,
+        alert_id: str,
+        audience: DeliveryAudience,
+        *,
+        held_until: datetime,
+        hold_until: datetime,
+    ) -> bool:
         async with self._write() as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "UPDATE alert_deliveries SET due_at = %s"
-                " WHERE alert_id = %s AND audience = %s AND delivered_at IS NULL",
-                (retry_at, alert_id, audience.value),
+                " WHERE alert_id = %s AND audience = %s AND delivered_at IS NULL AND due_at = %s",
+                (hold_until, alert_id, audience.value, held_until),
             )
+            return cursor.rowcount == 1
+
+    async def alert_delivery_failed(
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime, *, held_until: datetime
+    ) -> bool:
+        async with self._write() as conn:
+            cursor = await conn.execute(
+                "UPDATE alert_deliveries SET due_at = %s"
+                " WHERE alert_id = %s AND audience = %s AND delivered_at IS NULL AND due_at = %s",
+                (retry_at, alert_id, audience.value, held_until),
+            )
+            return cursor.rowcount == 1
 
     async def mark_alert_delivered(
         self, alert_id: str, audience: DeliveryAudience, at: datetime

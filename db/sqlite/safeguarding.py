@@ -120,15 +120,32 @@ class SqliteSafeguarding(SqliteConnection):
             )
             return cursor.rowcount == 1
 
-    async def alert_delivery_failed(
-        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
-    ) -> None:
+    async def extend_alert_hold(
+        self,
+        alert_id: str,
+        audience: DeliveryAudience,
+        *,
+        held_until: datetime,
+        hold_until: datetime,
+    ) -> bool:
         async with self._write() as db:
-            await db.execute(
+            cursor = await db.execute(
                 "UPDATE alert_deliveries SET due_at = ?"
-                " WHERE alert_id = ? AND audience = ? AND delivered_at IS NULL",
-                (retry_at.isoformat(), alert_id, audience.value),
+                " WHERE alert_id = ? AND audience = ? AND delivered_at IS NULL AND due_at = ?",
+                (hold_until.isoformat(), alert_id, audience.value, held_until.isoformat()),
             )
+            return cursor.rowcount == 1
+
+    async def alert_delivery_failed(
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime, *, held_until: datetime
+    ) -> bool:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE alert_deliveries SET due_at = ?"
+                " WHERE alert_id = ? AND audience = ? AND delivered_at IS NULL AND due_at = ?",
+                (retry_at.isoformat(), alert_id, audience.value, held_until.isoformat()),
+            )
+            return cursor.rowcount == 1
 
     async def mark_alert_delivered(
         self, alert_id: str, audience: DeliveryAudience, at: datetime
