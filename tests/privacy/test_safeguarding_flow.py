@@ -223,3 +223,19 @@ async def test_an_alert_not_yet_delivered_keeps_the_words_and_writer_after_a_wit
     (deputy,) = [a for a in working.of_type(SafeguardingAlert) if a.audience == "deputy"]
     assert DISCLOSURE in deputy.text and "local user ben-222" in deputy.text
     assert deputy.writer == "ben-222" and "no longer" not in deputy.text
+
+
+async def test_a_reported_answer_keeps_its_words_for_the_deputy_after_a_withdrawal(
+    channel: LocalChannel, runtime: Runtime, clock: FakeClock
+) -> None:
+    question = await start(channel)
+    await channel.answer(AMY, question, "an answer someone reports", quote_ok=True)
+    await channel.command(FACILITATOR, Command.NEXT_QUESTION)  # reveals it
+    shown = channel.outbox.of_type(AnswerPost)[-1]
+    await channel.report(BEN, shown)
+    await channel.command(AMY, Command.WITHDRAW)  # the writer takes it back
+    clock.advance(minutes=16)
+    await runtime.jobs.run_due(channel.outbox)
+    (deputy,) = [a for a in channel.outbox.of_type(SafeguardingAlert) if a.audience == "deputy"]
+    assert "an answer someone reports" in deputy.text and "no longer" not in deputy.text
+    assert deputy.writer is None  # a report names nobody
