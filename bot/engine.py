@@ -314,7 +314,7 @@ class Engine:
         return await self.desk.escalate(alert_id)
 
     async def deliver_alerts(self, outbox: Outbox) -> int:
-        return await self.desk.alerts.deliver_due(outbox)
+        return await self.desk.deliver_alerts(outbox)
 
     async def purge(self) -> int:
         return await self.retention.purge()

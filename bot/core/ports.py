@@ -19,7 +19,7 @@ from typing import Protocol
 
 from bot.core.events import ConsentGiven, InboundEvent, Person
 from bot.core.outbound import AnswerForm, Outbound
-from bot.core.records import AnswerRecord, ScheduleRecord, SessionRecord
+from bot.core.records import AnswerRecord, NewAlert, ScheduleRecord, SessionRecord
 
 
 class Outbox(Protocol):
@@ -203,6 +203,17 @@ class AlertDesk(AuditTrail, Protocol):
         *,
         stored: bool = True,
     ) -> list[Outbound]: ...
+
+    def held_alert(
+        self, answer: AnswerRecord, writer: Person, categories: tuple[str, ...], original: str
+    ) -> NewAlert:
+        """The alert for an answer about to be stored as held, stored with it in one
+        transaction (``AnswerStore.record_answer(alert=…)``)."""
+        ...
+
+    async def alert_stored(self, new: NewAlert) -> list[Outbound]:
+        """Send an alert stored with its held answer."""
+        ...
 
     async def reported_answer(self, answer: AnswerRecord) -> list[Outbound]: ...
 

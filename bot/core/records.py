@@ -173,6 +173,15 @@ class AlertRecord:
     sealed: bytes | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewAlert:
+    """An alert not yet stored, with the jobs stored with it (its escalation): a held answer
+    is stored together with its alert, in one transaction."""
+
+    alert: AlertRecord
+    jobs: tuple[JobRecord, ...] = ()
+
+
 class DeliveryAudience(enum.StrEnum):
     LEAD = "lead"  # the alert itself (and a note), along the lead's route
     DEPUTY = "deputy"  # the whole alert again, when nobody acknowledged it in time

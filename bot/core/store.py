@@ -131,10 +131,14 @@ class AnswerStore(Protocol):
         status: AnswerStatus = AnswerStatus.SHOWN,
         quote_ok: bool = False,
         submission_id: str | None = None,
+        alert: AlertRecord | None = None,
+        alert_jobs: Sequence[JobRecord] = (),
     ) -> AnswerRecord:
         """Store an answer. When ``participant`` already gave one with ``submission_id`` in
         this session (the same form sent again), nothing is stored and that answer is
-        returned: the caller sees another id than ``answer_id``."""
+        returned: the caller sees another id than ``answer_id``. With ``alert`` (a held
+        answer's), the alert, its delivery to the lead and ``alert_jobs`` (its escalation)
+        are stored in the same transaction: a held answer never stands without its alert."""
         ...
 
     async def answer(self, answer_id: str) -> AnswerRecord | None: ...
@@ -215,9 +219,14 @@ class SafeguardingStore(Protocol):
     encrypted identity behind an answer. Used by the safeguarding desk only."""
 
     async def identity_of_answer(self, answer_id: str) -> bytes | None: ...
-    async def create_alert(self, alert: AlertRecord) -> None:
+    async def create_alert(self, alert: AlertRecord, jobs: Sequence[JobRecord] = ()) -> None:
         """Store the alert and, in the same transaction, its delivery to the lead, due at
-        once (``alert.created_at``): an alert is a row before anything is sent."""
+        once (``alert.created_at``), and ``jobs`` (its escalation): an alert is a row before
+        anything is sent."""
+        ...
+
+    async def held_answers_without_alert(self) -> list[AnswerRecord]:
+        """Held answers with no disclosure alert (the safety net's sweep), oldest first."""
         ...
 
     async def alert(self, alert_id: str) -> AlertRecord | None: ...
@@ -246,13 +255,31 @@ class SafeguardingStore(Protocol):
         ``hold_until`` (a crash mid-attempt is retried then)."""
         ...
 
+    async def extend_alert_hold(
+        self,
+        alert_id: str,
+        audience: DeliveryAudience,
+        *,
+        held_until: datetime,
+        hold_until: datetime,
+    ) -> bool:
+        """Renew a claim during a long attempt: ``True`` only while the delivery is still
+        held by the caller's claim (undelivered, due at ``held_until``)."""
+        ...
+
     async def alert_delivery_failed(
-        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
-    ) -> None: ...
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime, *, held_until: datetime
+    ) -> bool:
+        """The caller's attempt failed: due again at ``retry_at``. ``False`` (and nothing
+        changed) when the caller's claim (``held_until``) is no longer the delivery's: it was
+        delivered, or another caller claimed it after the hold ran out."""
+        ...
+
     async def mark_alert_delivered(
         self, alert_id: str, audience: DeliveryAudience, at: datetime
     ) -> bool:
-        """``True`` the first time."""
+        """``True`` the first time. Not tied to a claim: the platform took it, whoever holds
+        the delivery now, so nobody should try it again."""
         ...
 
 

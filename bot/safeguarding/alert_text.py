@@ -3,11 +3,13 @@ them, and what the lead can do.
 
 Nothing of an alert's message is stored as it was sent. It is made again for every attempt
 and for the deputy's copy from the alert row, the answer row (the words the group would see)
-and the identity vault (who wrote it), plus ``AlertSeal``: what has no other home, sealed with
-the safeguarding key on the alert row (the words of /worried or of a check-in, the original
-words of a held answer when personal details were taken out of the stored copy, the screen's
-reasons for a note, and who wrote what has no answer row). So the deputy gets the whole
-alert, and a retry after a restart reads exactly like the first try.
+and the identity vault (who wrote it), plus ``AlertSeal``: sealed with the safeguarding key on
+the alert row when the alert is raised, everything its message must keep whatever happens to
+the answer (the words as written of a held, noted or reported answer, of /worried or of a
+check-in; who wrote a held answer or a /worried message; the question; the screen's reasons
+for a note). A withdrawal deletes the answer row and the identity, never the alert: so the
+deputy gets the whole alert, and a retry after a restart or a withdrawal reads exactly like
+the first try. The seal is deleted with the alert (retention).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from typing import Protocol
 from bot.core.errors import InvalidRequest, NotFound
 from bot.core.events import Person, audit_name
 from bot.core.outbound import Outbound
-from bot.core.ports import JobWaker, Mailer
+from bot.core.ports import JobWaker, Mailer, Outbox
 from bot.core.records import (
     AlertKind,
     AlertRecord,
@@ -34,6 +34,7 @@ from bot.core.records import (
     DeliveryAudience,
     JobKind,
     JobRecord,
+    NewAlert,
 )
 from bot.core.store import AnswerStore, AuditStore, JobStore, SafeguardingStore
 from bot.safeguarding.alert_outbox import AlertOutbox
@@ -105,24 +106,76 @@ class SafeguardingDesk:
         stored: bool = True,
     ) -> list[Outbound]:
         """An answer the screen held back: alert the lead with the words and who wrote them.
-        ``stored`` is false for a check-in answer, which is never kept: its words and writer
-        are sealed on the alert instead."""
-        sealed = None
-        if not stored or original != answer.text:  # the words as written, names and all
-            who = Identity(writer.platform, writer.user_id) if not stored else None
-            seal = AlertSeal(words=original, writer=who, question=answer.question_number)
-            sealed = seal.seal(self.vault)
+        ``stored`` is false for a check-in answer, which is never kept. Either way the words
+        as written and the writer are sealed on the alert: a withdrawal deletes the answer
+        row and the identity, and the alert (its retries, the deputy's copy) must not lose
+        them."""
         alert = await self._new_alert(
             AlertKind.DISCLOSURE,
             answer.session_id,
             answer.id if stored else None,
             categories,
-            sealed=sealed,
+            sealed=self._held_seal(answer, writer, original),
         )
         return await self._send(alert)
 
+    def held_alert(
+        self, answer: AnswerRecord, writer: Person, categories: tuple[str, ...], original: str
+    ) -> NewAlert:
+        """The alert for an answer about to be stored as held, with its escalation: the
+        store keeps both with the answer in one transaction (``AnswerStore.record_answer``),
+        then ``alert_stored`` sends it."""
+        alert = self._alert_record(
+            AlertKind.DISCLOSURE,
+            answer.session_id,
+            answer.id,
+            categories,
+            sealed=self._held_seal(answer, writer, original),
+        )
+        return NewAlert(alert=alert, jobs=self._escalation(alert))
+
+    async def alert_stored(self, new: NewAlert) -> list[Outbound]:
+        """An alert the store now holds (with its answer): audit it and send it."""
+        await self._raised(new)
+        return await self._send(new.alert)
+
+    async def raise_missing_alerts(self) -> int:
+        """The safety net, at start and on every round of the job runner: a held answer with
+        no alert (stored before alerts were stored with their answer, or by hand) gets one
+        now, with the stored words and, while it is kept, who wrote it."""
+        raised = 0
+        for answer in await self._store.held_answers_without_alert():
+            token = await self._store.identity_of_answer(answer.id)
+            writer = self.vault.open(token) if token else None
+            seal = AlertSeal(words=answer.text, writer=writer, question=answer.question_number)
+            alert = self._alert_record(
+                AlertKind.DISCLOSURE,
+                answer.session_id,
+                answer.id,
+                (),
+                sealed=seal.seal(self.vault),
+            )
+            new = NewAlert(alert=alert, jobs=self._escalation(alert))
+            await self._store.create_alert(alert, new.jobs)
+            await self._raised(new, late=True)
+            raised += 1
+        return raised
+
+    async def deliver_alerts(self, outbox: Outbox) -> int:
+        """A round of the alert outbox: the safety net's sweep, then every delivery due."""
+        try:
+            await self.raise_missing_alerts()
+        except Exception:
+            log.exception("the sweep for held answers without an alert failed; next round")
+        return await self.alerts.deliver_due(outbox)
+
     async def reported_answer(self, answer: AnswerRecord) -> list[Outbound]:
-        alert = await self._new_alert(AlertKind.REPORT, answer.session_id, answer.id, ())
+        # The words the group saw are sealed on the alert, so a withdrawal keeps them; a
+        # report names nobody (the lead asks /who-wrote, with a reason, while it is stored).
+        seal = AlertSeal(words=answer.text, question=answer.question_number)
+        alert = await self._new_alert(
+            AlertKind.REPORT, answer.session_id, answer.id, (), sealed=seal.seal(self.vault)
+        )
         return await self._send(alert)
 
     async def noted_answer(
@@ -130,8 +183,7 @@ class SafeguardingDesk:
     ) -> list[Outbound]:
         """An answer told as harm past and over, shown to the group: a low-priority note for
         the lead with the words and the screen's reasons. It is never escalated."""
-        words = original if original != answer.text else None
-        seal = AlertSeal(words=words, why=why, question=answer.question_number)
+        seal = AlertSeal(words=original, why=why, question=answer.question_number)
         alert = await self._new_alert(
             AlertKind.NOTE,
             answer.session_id,
@@ -232,6 +284,16 @@ class SafeguardingDesk:
 
     # -- helpers ----------------------------------------------------------------------------
 
+    def _held_seal(self, answer: AnswerRecord, writer: Person, original: str) -> bytes:
+        """Everything a held answer's alert says, sealed on the alert row: the words as
+        written (names and all), who wrote them, and the question."""
+        seal = AlertSeal(
+            words=original,
+            writer=Identity(writer.platform, writer.user_id),
+            question=answer.question_number,
+        )
+        return seal.seal(self.vault)
+
     async def _answer(self, answer_id: str) -> AnswerRecord:
         answer = await self._store.answer(answer_id)
         if answer is None:
@@ -248,7 +310,22 @@ class SafeguardingDesk:
         sealed: bytes | None = None,
         escalate: bool = True,
     ) -> AlertRecord:
-        alert = AlertRecord(
+        alert = self._alert_record(kind, session_id, answer_id, categories, sealed=sealed)
+        new = NewAlert(alert=alert, jobs=self._escalation(alert) if escalate else ())
+        await self._store.create_alert(alert, new.jobs)  # with its delivery and escalation
+        await self._raised(new)
+        return alert
+
+    def _alert_record(
+        self,
+        kind: AlertKind,
+        session_id: str | None,
+        answer_id: str | None,
+        categories: tuple[str, ...],
+        *,
+        sealed: bytes | None,
+    ) -> AlertRecord:
+        return AlertRecord(
             id="al-" + secrets.token_hex(4),
             kind=kind,
             session_id=session_id,
@@ -259,19 +336,27 @@ class SafeguardingDesk:
             escalated=False,
             sealed=sealed,
         )
-        await self._store.create_alert(alert)  # with its delivery to the lead, due now
-        if escalate:
-            due = alert.created_at + self._settings.escalate_after
-            job = JobRecord(
+
+    def _escalation(self, alert: AlertRecord) -> tuple[JobRecord, ...]:
+        due = alert.created_at + self._settings.escalate_after
+        return (
+            JobRecord(
                 id=f"{alert.id}:escalate", kind=JobKind.ESCALATE, due_at=due, subject=alert.id
-            )
-            await self._store.add_jobs([job])
-            self._waker.wake(due)
-        await self.audit(
-            "consultbot", "alert-raised", alert.id, f"{kind} {session_id or ''}".strip()
+            ),
         )
-        log.warning("safeguarding alert %s raised (%s)", alert.id, kind)
-        return alert
+
+    async def _raised(self, new: NewAlert, *, late: bool = False) -> None:
+        """After the store took the alert: wake the runner for its escalation, audit, log."""
+        for job in new.jobs:
+            self._waker.wake(job.due_at)
+        alert = new.alert
+        detail = f"{alert.kind} {alert.session_id or ''}".strip()
+        if late:
+            detail += " (a held answer found without an alert)"
+        await self.audit("consultbot", "alert-raised", alert.id, detail)
+        log.warning(
+            "safeguarding alert %s raised (%s)%s", alert.id, alert.kind, " late" if late else ""
+        )
 
     async def _send(self, alert: AlertRecord, *, email: bool = True) -> list[Outbound]:
         """The alert as the outbox will deliver it (its first attempt is on the way out)."""

@@ -158,6 +158,19 @@ class Answers:
             status = AnswerStatus.SHOWN
         matches = self._tagger.tag(scrubbed.text)
         answer_id = secrets.token_hex(5)
+        me = event.person
+        alert = None
+        if status is AnswerStatus.HELD:  # stored with the answer: both, or neither
+            held = AnswerRecord(
+                id=answer_id,
+                session_id=session.id,
+                question_number=number,
+                participant_id=participant.id,
+                alias=participant.alias,
+                text=scrubbed.text,
+                status=status,
+            )
+            alert = self._desk.held_alert(held, me, verdict.categories, text)
         answer = await self._store.record_answer(
             answer_id=answer_id,
             session_id=session.id,
@@ -168,15 +181,16 @@ class Answers:
             status=status,
             quote_ok=event.quote_ok,
             submission_id=event.submission_id,
+            alert=alert.alert if alert else None,
+            alert_jobs=alert.jobs if alert else (),
         )
         if answer.id != answer_id:  # the same form sent again: it was stored, and told, once
             log.info("session %s: a submission came again; answer %s stays", session.id, answer.id)
             return []
         log.debug("session %s: answer %s stored (%s)", session.id, answer.id, status)
-        me = event.person
         notices = directory.notices
-        if status is AnswerStatus.HELD:
-            alerts = await self._desk.held_answer(answer, me, verdict.categories, text)
+        if alert is not None:
+            alerts = await self._desk.alert_stored(alert)
             return [
                 *alerts,
                 private(me, event.channel_id, notices.held_for_lead),

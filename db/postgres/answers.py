@@ -6,15 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.core.records import (
+    AlertRecord,
     AnswerForDigest,
     AnswerRecord,
     AnswerStatus,
+    JobRecord,
     Participant,
     SessionAttendance,
     TagRecord,
 )
 from db.postgres.connection import PostgresConnection
 from db.postgres.rows import ANSWER_SELECT, answer_record, without_nul
+from db.postgres.safeguarding import insert_alert
 
 
 class PostgresAnswers(PostgresConnection):
@@ -30,8 +33,12 @@ class PostgresAnswers(PostgresConnection):
         status: AnswerStatus = AnswerStatus.SHOWN,
         quote_ok: bool = False,
         submission_id: str | None = None,
+        alert: AlertRecord | None = None,
+        alert_jobs: Sequence[JobRecord] = (),
     ) -> AnswerRecord:
-        """Store an answer and its automatic tags ((theme id, evidence)); committed on return.
+        """Store an answer and its automatic tags ((theme id, evidence)), and with ``alert``
+        (a held answer's) the alert, its delivery and ``alert_jobs`` in the same transaction;
+        committed on return.
         A submission this participant already gave (even by another process at the same
         moment: the unique index decides) returns the answer stored then."""
         async with self._write() as conn:
@@ -67,6 +74,8 @@ class PostgresAnswers(PostgresConnection):
                         " VALUES (%s, %s, 'auto', true, %s)",
                         [(answer_id, theme, evidence) for theme, evidence in auto_tags],
                     )
+            if alert is not None:  # a held answer and its alert: both stored, or neither
+                await insert_alert(conn, alert, alert_jobs)
         return AnswerRecord(
             id=answer_id,
             session_id=session_id,

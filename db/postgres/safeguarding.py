@@ -5,11 +5,38 @@ update), and the encrypted identity behind an answer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from bot.core.records import AlertDelivery, AlertRecord, DeliveryAudience
-from db.postgres.connection import PostgresConnection
-from db.postgres.rows import alert_delivery, alert_record
+from bot.core.records import AlertDelivery, AlertRecord, AnswerRecord, DeliveryAudience, JobRecord
+from db.postgres.connection import Connection, PostgresConnection
+from db.postgres.jobs import _insert_jobs
+from db.postgres.rows import ANSWER_SELECT, alert_delivery, alert_record, answer_record
+
+
+async def insert_alert(
+    conn: Connection, alert: AlertRecord, jobs: Sequence[JobRecord] = ()
+) -> None:
+    """The alert, its delivery to the lead (due at once) and its jobs (the escalation), in
+    the caller's transaction."""
+    await conn.execute(
+        "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at,"
+        " sealed) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (
+            alert.id,
+            alert.kind.value,
+            alert.session_id,
+            alert.answer_id,
+            ",".join(alert.categories),
+            alert.created_at,
+            alert.sealed,
+        ),
+    )
+    await conn.execute(
+        "INSERT INTO alert_deliveries (alert_id, audience, due_at) VALUES (%s, %s, %s)",
+        (alert.id, DeliveryAudience.LEAD.value, alert.created_at),
+    )
+    await _insert_jobs(conn, jobs)
 
 
 class PostgresSafeguarding(PostgresConnection):
@@ -21,25 +48,16 @@ class PostgresSafeguarding(PostgresConnection):
         )
         return bytes(rows[0]["ciphertext"]) if rows else None
 
-    async def create_alert(self, alert: AlertRecord) -> None:
+    async def create_alert(self, alert: AlertRecord, jobs: Sequence[JobRecord] = ()) -> None:
         async with self._write() as conn:
-            await conn.execute(
-                "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at,"
-                " sealed) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (
-                    alert.id,
-                    alert.kind.value,
-                    alert.session_id,
-                    alert.answer_id,
-                    ",".join(alert.categories),
-                    alert.created_at,
-                    alert.sealed,
-                ),
-            )
-            await conn.execute(
-                "INSERT INTO alert_deliveries (alert_id, audience, due_at) VALUES (%s, %s, %s)",
-                (alert.id, DeliveryAudience.LEAD.value, alert.created_at),
-            )
+            await insert_alert(conn, alert, jobs)
+
+    async def held_answers_without_alert(self) -> list[AnswerRecord]:
+        rows = await self._rows(
+            ANSWER_SELECT + " WHERE a.status = 'held' AND NOT EXISTS (SELECT 1 FROM alerts l"
+            " WHERE l.answer_id = a.id AND l.kind = 'disclosure') ORDER BY a.seq"
+        )
+        return [answer_record(r) for r in rows]
 
     async def alert(self, alert_id: str) -> AlertRecord | None:
         rows = await self._rows("SELECT * FROM alerts WHERE id = %s", (alert_id,))
@@ -104,15 +122,32 @@ class PostgresSafeguarding(PostgresConnection):
             )
             return cursor.rowcount == 1
 
-    async def alert_delivery_failed(
-        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
-    ) -> None:
+    async def extend_alert_hold(
+        self,
+        alert_id: str,
+        audience: DeliveryAudience,
+        *,
+        held_until: datetime,
+        hold_until: datetime,
+    ) -> bool:
         async with self._write() as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "UPDATE alert_deliveries SET due_at = %s"
-                " WHERE alert_id = %s AND audience = %s AND delivered_at IS NULL",
-                (retry_at, alert_id, audience.value),
+                " WHERE alert_id = %s AND audience = %s AND delivered_at IS NULL AND due_at = %s",
+                (hold_until, alert_id, audience.value, held_until),
             )
+            return cursor.rowcount == 1
+
+    async def alert_delivery_failed(
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime, *, held_until: datetime
+    ) -> bool:
+        async with self._write() as conn:
+            cursor = await conn.execute(
+                "UPDATE alert_deliveries SET due_at = %s"
+                " WHERE alert_id = %s AND audience = %s AND delivered_at IS NULL AND due_at = %s",
+                (retry_at, alert_id, audience.value, held_until),
+            )
+            return cursor.rowcount == 1
 
     async def mark_alert_delivered(
         self, alert_id: str, audience: DeliveryAudience, at: datetime

@@ -7,15 +7,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.core.records import (
+    AlertRecord,
     AnswerForDigest,
     AnswerRecord,
     AnswerStatus,
+    JobRecord,
     Participant,
     SessionAttendance,
     TagRecord,
 )
 from db.sqlite.connection import SqliteConnection
 from db.sqlite.rows import ANSWER_SELECT, answer_record
+from db.sqlite.safeguarding import insert_alert
 
 
 class SqliteAnswers(SqliteConnection):
@@ -31,8 +34,12 @@ class SqliteAnswers(SqliteConnection):
         status: AnswerStatus = AnswerStatus.SHOWN,
         quote_ok: bool = False,
         submission_id: str | None = None,
+        alert: AlertRecord | None = None,
+        alert_jobs: Sequence[JobRecord] = (),
     ) -> AnswerRecord:
-        """Store an answer and its automatic tags ((theme id, evidence)); committed on return.
+        """Store an answer and its automatic tags ((theme id, evidence)), and with ``alert``
+        (a held answer's) the alert, its delivery and ``alert_jobs`` in the same transaction;
+        committed on return.
         A submission this participant already gave returns the answer stored then."""
         async with self._write() as db:
             if submission_id is not None:
@@ -63,6 +70,8 @@ class SqliteAnswers(SqliteConnection):
                 " VALUES (?, ?, 'auto', 1, ?)",
                 [(answer_id, theme, evidence) for theme, evidence in auto_tags],
             )
+            if alert is not None:  # a held answer and its alert: both stored, or neither
+                await insert_alert(db, alert, alert_jobs)
         return AnswerRecord(
             id=answer_id,
             session_id=session_id,

@@ -97,22 +97,31 @@ class SqliteConnection:
                 self._batch.add_done_callback(_retrieve)
             batch = self._batch
             await self._savepoint("SAVEPOINT write")
+            failed: BaseException | None = None
             try:
                 yield self._db
             except BaseException as e:
+                failed = e
                 with contextlib.suppress(Exception):
                     await self._savepoint("ROLLBACK TO write")
                     await self._savepoint("RELEASE write")
                 if not self._db.in_transaction:  # SQLite undid the whole batch (a full disk)
                     self._fail_batch(storage_error(e) if isinstance(e, sqlite3.Error) else e)
-                if isinstance(e, sqlite3.OperationalError):
-                    raise storage_error(e) from e
-                raise
             else:
                 await self._savepoint("RELEASE write")
             finally:
                 self._commit_soon()
-        await asyncio.shield(batch)
+        if failed is None:
+            await asyncio.shield(batch)
+            return
+        if not isinstance(failed, asyncio.CancelledError):
+            # The others in the batch are committed before the failure is told, so a writer
+            # that failed never leaves the database locked behind it.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(batch)
+        if isinstance(failed, sqlite3.OperationalError):
+            raise storage_error(failed) from failed
+        raise failed
 
     async def _begin(self) -> None:
         # aiosqlite runs statements on its own thread in order, and a cancelled await does

@@ -4,11 +4,40 @@ took it, each attempt claimed by one caller), and the encrypted identity behind 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from bot.core.records import AlertDelivery, AlertRecord, DeliveryAudience
+import aiosqlite
+
+from bot.core.records import AlertDelivery, AlertRecord, AnswerRecord, DeliveryAudience, JobRecord
 from db.sqlite.connection import SqliteConnection
-from db.sqlite.rows import alert_delivery, alert_record
+from db.sqlite.jobs import _insert_jobs
+from db.sqlite.rows import ANSWER_SELECT, alert_delivery, alert_record, answer_record
+
+
+async def insert_alert(
+    db: aiosqlite.Connection, alert: AlertRecord, jobs: Sequence[JobRecord] = ()
+) -> None:
+    """The alert, its delivery to the lead (due at once) and its jobs (the escalation), in
+    the caller's transaction."""
+    await db.execute(
+        "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at,"
+        " sealed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            alert.id,
+            alert.kind.value,
+            alert.session_id,
+            alert.answer_id,
+            ",".join(alert.categories),
+            alert.created_at.isoformat(),
+            alert.sealed,
+        ),
+    )
+    await db.execute(
+        "INSERT INTO alert_deliveries (alert_id, audience, due_at) VALUES (?, ?, ?)",
+        (alert.id, DeliveryAudience.LEAD.value, alert.created_at.isoformat()),
+    )
+    await _insert_jobs(db, jobs)
 
 
 class SqliteSafeguarding(SqliteConnection):
@@ -20,25 +49,16 @@ class SqliteSafeguarding(SqliteConnection):
         )
         return bytes(rows[0]["ciphertext"]) if rows else None
 
-    async def create_alert(self, alert: AlertRecord) -> None:
+    async def create_alert(self, alert: AlertRecord, jobs: Sequence[JobRecord] = ()) -> None:
         async with self._write() as db:
-            await db.execute(
-                "INSERT INTO alerts (id, kind, session_id, answer_id, categories, created_at,"
-                " sealed) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    alert.id,
-                    alert.kind.value,
-                    alert.session_id,
-                    alert.answer_id,
-                    ",".join(alert.categories),
-                    alert.created_at.isoformat(),
-                    alert.sealed,
-                ),
-            )
-            await db.execute(
-                "INSERT INTO alert_deliveries (alert_id, audience, due_at) VALUES (?, ?, ?)",
-                (alert.id, DeliveryAudience.LEAD.value, alert.created_at.isoformat()),
-            )
+            await insert_alert(db, alert, jobs)
+
+    async def held_answers_without_alert(self) -> list[AnswerRecord]:
+        rows = await self._rows(
+            ANSWER_SELECT + " WHERE a.status = 'held' AND NOT EXISTS (SELECT 1 FROM alerts l"
+            " WHERE l.answer_id = a.id AND l.kind = 'disclosure') ORDER BY a.seq"
+        )
+        return [answer_record(r) for r in rows]
 
     async def alert(self, alert_id: str) -> AlertRecord | None:
         rows = await self._rows("SELECT * FROM alerts WHERE id = ?", (alert_id,))
@@ -100,15 +120,32 @@ class SqliteSafeguarding(SqliteConnection):
             )
             return cursor.rowcount == 1
 
-    async def alert_delivery_failed(
-        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime
-    ) -> None:
+    async def extend_alert_hold(
+        self,
+        alert_id: str,
+        audience: DeliveryAudience,
+        *,
+        held_until: datetime,
+        hold_until: datetime,
+    ) -> bool:
         async with self._write() as db:
-            await db.execute(
+            cursor = await db.execute(
                 "UPDATE alert_deliveries SET due_at = ?"
-                " WHERE alert_id = ? AND audience = ? AND delivered_at IS NULL",
-                (retry_at.isoformat(), alert_id, audience.value),
+                " WHERE alert_id = ? AND audience = ? AND delivered_at IS NULL AND due_at = ?",
+                (hold_until.isoformat(), alert_id, audience.value, held_until.isoformat()),
             )
+            return cursor.rowcount == 1
+
+    async def alert_delivery_failed(
+        self, alert_id: str, audience: DeliveryAudience, retry_at: datetime, *, held_until: datetime
+    ) -> bool:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE alert_deliveries SET due_at = ?"
+                " WHERE alert_id = ? AND audience = ? AND delivered_at IS NULL AND due_at = ?",
+                (retry_at.isoformat(), alert_id, audience.value, held_until.isoformat()),
+            )
+            return cursor.rowcount == 1
 
     async def mark_alert_delivered(
         self, alert_id: str, audience: DeliveryAudience, at: datetime

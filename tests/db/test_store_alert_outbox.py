@@ -39,7 +39,7 @@ async def test_an_attempt_is_claimed_held_retried_and_delivered_once(store: Stor
     assert (held.due_at, held.attempts) == (hold, 1)
 
     retry = T0 + timedelta(seconds=5)
-    await store.alert_delivery_failed("al1", LEAD, retry)
+    assert await store.alert_delivery_failed("al1", LEAD, retry, held_until=hold)
     (waiting,) = await store.undelivered_alerts()
     assert waiting.due_at == retry
     assert await store.claim_alert_delivery("al1", LEAD, seen_due=retry, hold_until=hold)
@@ -50,7 +50,8 @@ async def test_an_attempt_is_claimed_held_retried_and_delivered_once(store: Stor
     (done,) = await store.alert_deliveries("al1")
     assert (done.attempts, done.delivered_at) == (2, retry)
     assert not await store.claim_alert_delivery("al1", LEAD, seen_due=retry, hold_until=hold)
-    await store.alert_delivery_failed("al1", LEAD, hold)  # too late: it stays delivered
+    # too late: it stays delivered
+    assert not await store.alert_delivery_failed("al1", LEAD, hold, held_until=hold)
     assert (await store.alert_deliveries("al1"))[0].delivered_at == retry
 
 
@@ -94,3 +95,31 @@ async def test_two_workers_claiming_one_attempt_only_one_gets_it(backend: Backen
     )
     assert sorted(results) == [False] * 8 + [True]
     await backend.close_all()
+
+
+async def test_a_claimer_changes_the_delivery_only_while_it_holds_it(backend: Backend) -> None:
+    """Two processes: the first stalls past its hold, the second claims; the first's late
+    failure (or renewal) must not overwrite the second's hold."""
+    first, second = await backend.open(), await backend.open()
+    await first.create_session(session("s1"))
+    await first.create_alert(alert("al1"))
+    hold1 = T0 + timedelta(minutes=2)
+    assert await first.claim_alert_delivery("al1", LEAD, seen_due=T0, hold_until=hold1)
+    renewed = hold1 + timedelta(minutes=1)
+    assert await first.extend_alert_hold("al1", LEAD, held_until=hold1, hold_until=renewed)
+    assert not await second.claim_alert_delivery("al1", LEAD, seen_due=hold1, hold_until=hold1)
+
+    # The first process stalls; its hold runs out and the second claims the delivery.
+    hold2 = renewed + timedelta(minutes=2)
+    assert await second.claim_alert_delivery("al1", LEAD, seen_due=renewed, hold_until=hold2)
+    late_retry = renewed + timedelta(seconds=5)
+    assert not await first.alert_delivery_failed("al1", LEAD, late_retry, held_until=renewed)
+    assert not await first.extend_alert_hold(
+        "al1", LEAD, held_until=renewed, hold_until=hold2 + timedelta(minutes=1)
+    )
+    (held,) = await second.undelivered_alerts()
+    assert (held.due_at, held.attempts) == (hold2, 2)  # still the second's hold
+
+    retry = hold2 + timedelta(seconds=10)
+    assert await second.alert_delivery_failed("al1", LEAD, retry, held_until=hold2)
+    assert (await first.undelivered_alerts())[0].due_at == retry

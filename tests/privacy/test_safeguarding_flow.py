@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import sqlite3
 
-from adapters.local.adapter import LocalChannel
+from adapters.local.adapter import LocalChannel, LocalOutbox
 from bot.app import Runtime
 from bot.config import Settings
+from bot.core.errors import DeliveryFailed
 from bot.core.events import Command
 from bot.core.outbound import (
     AlertAudience,
     AnswerPost,
     ChannelNotice,
+    Outbound,
     PrivateNotice,
     SafeguardingAlert,
 )
@@ -185,4 +187,55 @@ async def test_a_withdrawal_does_not_make_a_safeguarding_alert_disappear(
     assert stored is not None and stored.answer_id is None
     clock.advance(minutes=16)
     await runtime.jobs.run_due(channel.outbox)
-    assert [a for a in channel.outbox.of_type(SafeguardingAlert) if a.audience == "deputy"]
+    (deputy,) = [a for a in channel.outbox.of_type(SafeguardingAlert) if a.audience == "deputy"]
+    # The whole alert, though the answer and who wrote it were taken back from the store.
+    assert DISCLOSURE in deputy.text and "local user ben-222" in deputy.text
+    assert deputy.writer == "ben-222"
+    assert "no longer" not in deputy.text
+
+
+class AlertsRefused(LocalOutbox):
+    """The local platform while it is down for safeguarding alerts: every one is refused."""
+
+    async def send(self, message: Outbound) -> str | None:
+        if isinstance(message, SafeguardingAlert):
+            raise DeliveryFailed("the platform is down", transient=True)
+        return await super().send(message)
+
+
+async def test_an_alert_not_yet_delivered_keeps_the_words_and_writer_after_a_withdrawal(
+    channel: LocalChannel, runtime: Runtime, clock: FakeClock
+) -> None:
+    working = channel.outbox
+    channel.outbox = AlertsRefused()
+    question = await start(channel)
+    sent = await channel.answer(BEN, question, DISCLOSURE)
+    assert any(isinstance(m, SafeguardingAlert) for m in sent)  # tried, refused
+    assert not working.of_type(SafeguardingAlert)
+    await channel.command(BEN, Command.WITHDRAW)  # the answer and who wrote it are deleted
+    clock.advance(minutes=1)  # the platform is back: the outbox's next round delivers it
+    await runtime.jobs.run_due(working)
+    (lead,) = [a for a in working.of_type(SafeguardingAlert) if a.audience == "lead"]
+    assert DISCLOSURE in lead.text and "local user ben-222" in lead.text
+    assert lead.writer == "ben-222" and "no longer" not in lead.text
+    clock.advance(minutes=16)  # nobody picked it up: the deputy gets it whole
+    await runtime.jobs.run_due(working)
+    (deputy,) = [a for a in working.of_type(SafeguardingAlert) if a.audience == "deputy"]
+    assert DISCLOSURE in deputy.text and "local user ben-222" in deputy.text
+    assert deputy.writer == "ben-222" and "no longer" not in deputy.text
+
+
+async def test_a_reported_answer_keeps_its_words_for_the_deputy_after_a_withdrawal(
+    channel: LocalChannel, runtime: Runtime, clock: FakeClock
+) -> None:
+    question = await start(channel)
+    await channel.answer(AMY, question, "an answer someone reports", quote_ok=True)
+    await channel.command(FACILITATOR, Command.NEXT_QUESTION)  # reveals it
+    shown = channel.outbox.of_type(AnswerPost)[-1]
+    await channel.report(BEN, shown)
+    await channel.command(AMY, Command.WITHDRAW)  # the writer takes it back
+    clock.advance(minutes=16)
+    await runtime.jobs.run_due(channel.outbox)
+    (deputy,) = [a for a in channel.outbox.of_type(SafeguardingAlert) if a.audience == "deputy"]
+    assert "an answer someone reports" in deputy.text and "no longer" not in deputy.text
+    assert deputy.writer is None  # a report names nobody
