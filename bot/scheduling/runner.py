@@ -19,7 +19,11 @@ alert escalated once, a digest marked sent once the platform took it), so a seco
 changes nothing that the first finished; a digest whose upload the crash cut short is sent
 again. A start or move-on that had moved the session but may have died before posting
 posts its question again on the rerun (at least once: a question may, rarely, appear twice
-rather than not at all). A reminder or nudge is dropped: at most once, never posted twice.
+rather than not at all). A feedback card or follow-up reminder is also run again (at least
+once: the card reads the stored update, so a rerun posts the same words, and a reminder
+whose update is no longer the latest still does nothing; a crash between posting and
+finishing may, rarely, post one twice). A reminder or nudge is dropped: at most once,
+never posted twice.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ RERUN_AFTER_CRASH = frozenset(
         JobKind.REVEAL,
         JobKind.ESCALATE,
         JobKind.PURGE,
+        JobKind.FOLLOW_UP,
+        JobKind.FEEDBACK_CARD,
     }
 )
 PURGE_EVERY = timedelta(days=1)
