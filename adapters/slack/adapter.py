@@ -37,7 +37,8 @@ Replies to whoever acted go through the request's ``response_url`` (ephemeral), 
 ``outbox``. Events API retries (``X-Slack-Retry-Num``) and redelivered Socket Mode envelopes
 carry the same ``event_id`` and are dropped: by the shared store when the composition root
 hands one in (``replicas``: several HTTP replicas, or a restart), else by a bounded
-in-memory LRU of the last 1000 ids, which a restart forgets.
+in-memory LRU of the last 1000 ids, which a restart forgets. An event whose handling failed
+is forgotten in both, so Slack's retry of it is handled.
 """
 
 from __future__ import annotations
@@ -353,8 +354,15 @@ class SlackAdapter:
         reaction = inbound.native_reaction_event(
             event, inbound.person_for(user_id), bot_user_id=context.bot_user_id
         )
-        if reaction is not None:
-            await self.engine.dispatch(reaction, self.outbox.replying_to(user_id))
+        try:
+            if reaction is not None:
+                await self.engine.dispatch(reaction, self.outbox.replying_to(user_id))
+        except BaseException:
+            # Not handled: Slack's retry of it, on any replica, must be handled.
+            self._seen.pop(event_id)
+            if self._shared is not None and event_id:
+                await self._shared.forget_delivery(f"slack:{event_id}")
+            raise
 
     async def _first_delivery(self, event_id: str) -> bool:
         """Across replicas, through the shared store (a retry may reach another replica)."""

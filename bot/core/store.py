@@ -344,6 +344,10 @@ class ReplicaStore(Protocol):
         ``False`` for a retry. Keys older than a day are forgotten."""
         ...
 
+    async def forget_delivery(self, key: str) -> None:
+        """Forget ``key``: handling it failed, so the platform's retry must be handled."""
+        ...
+
 
 class ActionStore(Protocol):
     """ "You said, we did": per theme of a session (or of a report's sessions), what was done
