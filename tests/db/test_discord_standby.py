@@ -70,7 +70,6 @@ async def test_a_standby_takes_over_the_gateway_when_the_leader_is_killed(
                 standby.stop()
 
 
-
 async def _standby_polled(url: str, *, times: int) -> None:
     """Wait until the standby has asked for the gateway lock ``times`` more times: each try
     is a new ``pg_try_advisory_lock`` on its connection, seen in ``pg_stat_activity``."""
