@@ -27,7 +27,7 @@ SummaryStore       the summary for the young people, as staff saved it, one per 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -359,11 +359,15 @@ class ActionStore(Protocol):
         ...
 
     async def add_action_update(
-        self, action_id: str, update: ActionUpdate, jobs: Sequence[JobRecord] = ()
+        self,
+        action_id: str,
+        update: ActionUpdate,
+        plan: Callable[[ActionUpdate], Sequence[JobRecord]] | None = None,
     ) -> ActionUpdate | None:
         """Append ``update`` (its ``number`` is the next one, whatever is passed), cancel the
-        action's pending follow-up jobs and add ``jobs``, in one transaction. Return the
-        stored update; ``None`` if there is no such action."""
+        action's pending follow-up jobs and add the jobs ``plan`` makes for the stored update
+        (with the number it got: job ids name it), in one transaction. Return the stored
+        update; ``None`` if there is no such action."""
         ...
 
     async def action(self, action_id: str) -> ActionRecord | None: ...

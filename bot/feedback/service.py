@@ -163,17 +163,24 @@ class Feedback:
         sessions = await self._sessions_of(action)
         for platform_name in sorted({s.platform for s in sessions}):
             check_length(card, platform_name)
-        jobs = self._follow_up_jobs(action, update)
-        if platform is None:
-            jobs += _card_jobs(action, update, self._clock())
+        jobs: list[JobRecord] = []
+
+        def plan(stored: ActionUpdate) -> list[JobRecord]:
+            # Called by the store with the number it gave the update (job ids name it), in
+            # the update's transaction: two updates at once each plan their own jobs.
+            jobs[:] = self._follow_up_jobs(action, stored)
+            if platform is None:
+                jobs.extend(_card_jobs(action, stored, self._clock()))
+            return jobs
+
         if new:
             await self._store.create_action(
-                replace(action, updates=(*action.updates, update)), jobs
+                replace(action, updates=(*action.updates, update)), plan(update)
             )
             await self._audit.audit(by, "action-added", action.id, action.theme_id)
             stored: ActionUpdate | None = update
         else:
-            stored = await self._store.add_action_update(action.id, update, jobs)
+            stored = await self._store.add_action_update(action.id, update, plan)
         if stored is None:
             raise NotFound(f"There's no action '{action.id}'.")
         for job in jobs:
