@@ -82,6 +82,7 @@ class Feedback:
         store: FeedbackStore,
         theme_labels: Mapping[str, str],
         words: WordCheck,
+        young_labels: Mapping[str, str] | None = None,
         audit: AuditTrail,
         clock: Callable[[], datetime],
         waker: JobWaker,
@@ -90,6 +91,8 @@ class Feedback:
     ) -> None:
         self._store = store
         self._labels = dict(theme_labels)
+        # What young people see (cards): the codebook's young_label, else its label.
+        self._young_labels = {**self._labels, **(young_labels or {})}
         self._words = words
         self._audit = audit
         self._clock = clock
@@ -128,7 +131,7 @@ class Feedback:
         for existing in await self._store.actions_for_sessions(session_ids):
             if existing.theme_id == theme_id and existing.session_ids == session_ids:
                 return existing, False
-        heard = _field("heard", heard) or f"You told us about {self._labels[theme_id].lower()}."
+        heard = _field("heard", heard) or f"You told us about {self._young(theme_id).lower()}."
         self._words.check("heard", heard)
         now = self._clock()
         action = ActionRecord(
@@ -207,11 +210,15 @@ class Feedback:
         return await self._store.actions_for_sessions([s.id for s in sessions])
 
     def card(self, action: ActionRecord, update: ActionUpdate) -> str:
-        label = self._labels.get(action.theme_id, action.theme_id)
-        return card_text(theme_label=label, heard=action.heard, update=update)
+        return card_text(
+            theme_label=self._young(action.theme_id), heard=action.heard, update=update
+        )
 
     def label(self, theme_id: str) -> str:
         return self._labels.get(theme_id, theme_id)
+
+    def _young(self, theme_id: str) -> str:
+        return self._young_labels.get(theme_id, theme_id)
 
     # -- chat -----------------------------------------------------------------------------
 
