@@ -327,20 +327,26 @@ class SlackAdapter:
     async def _on_feedback_submitted(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
     ) -> None:
-        """The "you said, we did" form: closed at once, then the command with its fields."""
-        await ack()
+        """The "you said, we did" form: the command with its fields, handled before the ack
+        so a refusal shows inside the form with everything typed still there."""
         user_id = str(body.get("user", {}).get("id", ""))
         found = feedback.submitted(view)
         if found is None or not user_id:
+            await ack()
             return
         options, channel_id = found
+        person = await self.roles.person(user_id)
         event = CommandInvoked(
-            person=await self.roles.person(user_id),
-            channel_id=channel_id,
-            command=Command.YOU_SAID_WE_DID,
-            options=options,
+            person=person, channel_id=channel_id, command=Command.YOU_SAID_WE_DID, options=options
         )
-        await self.engine.dispatch(event, self.outbox.replying_to(user_id))
+        messages = await self.engine.handle(event)
+        errors = feedback.form_errors(messages)
+        if errors is not None:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        outbox = self.outbox.replying_to(user_id)
+        await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
 
     async def _on_reaction(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
