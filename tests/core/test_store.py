@@ -48,7 +48,10 @@ from db.sqlite.summaries import SqliteSummaries
 # The split of the store's methods, and the module that implements each capability. A new
 # store method goes in exactly one row here.
 CAPABILITIES: dict[type, tuple[type, set[str]]] = {
-    ReplicaStore: (SqliteReplicas, {"reaction_tally", "offer_counts", "first_delivery"}),
+    ReplicaStore: (
+        SqliteReplicas,
+        {"reaction_tally", "offer_counts", "first_delivery", "forget_delivery"},
+    ),
     SessionStore: (
         SqliteSessions,
         {
@@ -102,6 +105,7 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
             "pending_jobs",
             "claim_job",
             "finish_job",
+            "retry_job",
             "recover_interrupted_jobs",
             "session_jobs",
             "cancel_jobs",
