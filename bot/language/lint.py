@@ -1,10 +1,11 @@
 """The language lint: every text young people read, checked against the glossary and for
 reading age.
 
-It reads question sets, notices and the codebook (labels, young people's labels and descriptions) straight from
-their TOML files, so it needs nothing but ``bot.core``; the loaders elsewhere still decide
-whether a file is valid. Each :class:`Finding` names the file, the field, the line, the
-term, its level, what young people said they would rather hear, and where that comes from.
+It reads question sets, notices and the codebook (labels, young people's labels and
+descriptions) straight from their TOML files, so it needs nothing but ``bot.core``; the
+loaders elsewhere still decide whether a file is valid. Each :class:`Finding` names the
+file, the field, the line, the term, its level, what young people said they would rather
+hear, and where that comes from.
 
 For the start-up check (a question set with an ``error`` term is refused, the facilitator
 hears about the rest), :func:`lint_question_set` takes a loaded set and :func:`lint_file`

@@ -6,8 +6,8 @@ cancels the follow-up reminders an older update planned in the same transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.core.records import ActionRecord, ActionUpdate, Decision, JobKind, JobRecord

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from dataclasses import replace
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from bot.core.records import ActionRecord, ActionUpdate, Decision, JobKind, JobRecord

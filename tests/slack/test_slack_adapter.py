@@ -416,6 +416,7 @@ class _FailsFirstReaction:
     def __init__(self, engine: Any) -> None:
         self._engine = engine
         self.failed = 0
+        self.failure = asyncio.Event()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._engine, name)
@@ -423,6 +424,7 @@ class _FailsFirstReaction:
     async def dispatch(self, event: Any, outbox: Any) -> Any:
         if isinstance(event, ReactionToggled) and not self.failed:
             self.failed += 1
+            self.failure.set()
             raise RuntimeError("the database went away")
         return await self._engine.dispatch(event, outbox)
 
@@ -451,9 +453,8 @@ async def test_an_event_whose_handling_failed_is_handled_on_slacks_retry(
         # the other replica.
         request = AsyncBoltRequest(body=json.loads(body), mode="socket_mode")
         assert (await replicas[0].app.async_dispatch(request)).status == 200
-        async with asyncio.timeout(5):
-            while not failing.failed:  # bolt runs the listener after the ack, detached
-                await asyncio.sleep(0.01)
+        async with asyncio.timeout(5):  # bolt runs the listener after the ack, detached
+            await failing.failure.wait()
         await replicas[0].settle()
         updates = len(fake.calls_to("chat.update"))
         retry = AsyncBoltRequest(body=json.loads(body), mode="socket_mode")
