@@ -270,6 +270,11 @@ class Engine:
     def theme_labels(self) -> dict[str, str]:
         return self.digests.theme_labels
 
+    @property
+    def young_theme_labels(self) -> dict[str, str]:
+        """What young people see a theme called (cards, the summary for them)."""
+        return self.feedback.young_labels
+
     async def digest(self, session_id: str) -> Digest:
         session = await self.directory.session_by_id(session_id)
         return await self.digests.digest(session.id)

@@ -217,6 +217,11 @@ class Feedback:
     def label(self, theme_id: str) -> str:
         return self._labels.get(theme_id, theme_id)
 
+    @property
+    def young_labels(self) -> dict[str, str]:
+        """Theme id → the name young people see (``young_label``, else the label)."""
+        return dict(self._young_labels)
+
     def _young(self, theme_id: str) -> str:
         return self._young_labels.get(theme_id, theme_id)
 
