@@ -284,6 +284,7 @@ def _compose(
         feedback=Feedback(
             store=store,
             theme_labels=theme_labels,
+            young_labels={t.id: t.label_for_young_people for t in data.codebook.themes},
             words=WordCheck(data.glossary),
             audit=desk,
             clock=clock,

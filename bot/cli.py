@@ -160,6 +160,8 @@ async def _run(args: argparse.Namespace, out: TextIO) -> int:
         args.format = digest_format(args.out, args.format).value
     if command == "retag":
         digest_cli.check_retag_args(args)
+    if command == "actions":
+        feedback_cli.check_typed(args)
     # Every command that touches the real database needs the real keys: with the demo key a
     # withdrawal would find nobody. (A backup, an upgrade or a copy takes the data as it is,
     # so needs none.)

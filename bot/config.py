@@ -175,8 +175,17 @@ def database_url(raw: str) -> str | None:
     url = raw.strip()
     if not url:
         return None
-    parts = urlsplit(url)
-    where = f" (host {parts.hostname})" if parts.hostname else ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "[::1/x": a square bracket left open
+        typed = url.partition("://")[2].rpartition("@")[2].split("/", 1)[0]
+        raise ConfigError(
+            "CONSULTBOT_DATABASE_URL",
+            f"has a host that is not an address (host {typed}): "
+            "an IPv6 host goes in square brackets, as in [::1]",
+        ) from None
+    where = f" (host {host})" if host else ""
     if parts.scheme not in {"postgresql", "postgres"}:
         problem = "must start with postgresql:// (leave it empty to use SQLite)"
         raise ConfigError("CONSULTBOT_DATABASE_URL", problem + where)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol
 
@@ -171,7 +171,9 @@ class Engine:
                     text = await self.desk.acknowledge(event.alert_id, event.person)
                     return [_private(event, text)]
         except UserFacingError as exc:
-            return [_private(event, str(exc))]
+            # A mistake to fix (not a "you may not"): a form may show it and stay open.
+            mistake = not isinstance(exc, NotAllowed)
+            return [replace(_private(event, str(exc)), refused=mistake)]
         except Exception:
             log.exception(
                 "could not handle %s in channel %s", type(event).__name__, event.channel_id
@@ -270,6 +272,11 @@ class Engine:
     @property
     def theme_labels(self) -> dict[str, str]:
         return self.digests.theme_labels
+
+    @property
+    def young_theme_labels(self) -> dict[str, str]:
+        """What young people see a theme called (cards, the summary for them)."""
+        return self.feedback.young_labels
 
     async def digest(self, session_id: str) -> Digest:
         session = await self.directory.session_by_id(session_id)

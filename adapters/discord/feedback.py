@@ -7,14 +7,18 @@ partly, not changed), "Because" and "Follow-up date". Which action the form is f
 in its ``custom_id`` (``ysd:`` and a short JSON list, at most 100 characters), so a submit
 after a restart still lands; a choice too long for that is answered privately instead.
 The submit becomes the ``you-said-we-did`` command with every field as an option, deferred
-privately first; the engine checks who may, and refuses anyone else privately. The command
-is hidden from young people (Manage Messages) like /report.
+privately first; the engine checks who may, and refuses anyone else privately. A Discord
+form cannot show an error and stay open, so a refusal (a glossary word, a card too long)
+is answered privately with what was typed in each field, to copy into the form again
+(``with_what_was_typed``). The command is hidden from young people (Manage Messages) like
+/report.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -23,6 +27,7 @@ from discord import app_commands
 from adapters.discord import convert, render
 from adapters.discord.commands import STAFF_ONLY, Choice, SessionChoices, session_choices
 from bot.core.events import Command
+from bot.core.outbound import Outbound, PrivateNotice
 
 Interaction = discord.Interaction[discord.Client]
 RunCommand = Callable[[Interaction, Command, Mapping[str, str]], Awaitable[None]]
@@ -90,6 +95,18 @@ def submitted(components: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         if custom_id in names and isinstance(value, str) and value.strip():
             found[str(custom_id)] = value.strip()
     return found
+
+
+def with_what_was_typed(messages: Sequence[Outbound], filled: Mapping[str, str]) -> list[Outbound]:
+    """A refusal of the form, with every field that was filled in, so nothing is lost."""
+    typed = [f"{label}: {filled[name]}" for name, label, *_ in FIELDS if filled.get(name)]
+    if not typed:
+        return list(messages)
+    kept = "\n\nWhat you typed, to copy into the form again:\n" + "\n".join(typed)
+    return [
+        replace(m, text=m.text + kept) if isinstance(m, PrivateNotice) and m.refused else m
+        for m in messages
+    ]
 
 
 def add_feedback_command(

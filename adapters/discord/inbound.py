@@ -42,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 import discord
@@ -71,7 +71,7 @@ from bot.core.events import (
     ReactionChange,
     ReactionToggled,
 )
-from bot.core.outbound import AnswerForm, PrivateNotice, split_for_actor
+from bot.core.outbound import AnswerForm, Outbound, PrivateNotice, split_for_actor
 from bot.core.ports import EventHandler
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,16 @@ class Inbound:
         if target is not None and interaction.type is discord.InteractionType.modal_submit:
             components = data.get("components", [])
             filled = feedback.submitted(components if isinstance(components, list) else [])
-            await self.command(interaction, Command.YOU_SAID_WE_DID, {**target, **filled})
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            event = CommandInvoked(
+                person=self.person(interaction.user),
+                channel_id=str(interaction.channel_id),
+                command=Command.YOU_SAID_WE_DID,
+                options={**target, **filled},
+            )
+            await self._dispatch(
+                interaction, event, keep=lambda sent: feedback.with_what_was_typed(sent, filled)
+            )
             return
         action = parse_action_id(str(data.get("custom_id", "")))
         if action is None:
@@ -262,10 +271,24 @@ class Inbound:
         )
         await self._dispatch(interaction, event)
 
-    async def _dispatch(self, interaction: Interaction, event: InboundEvent) -> None:
+    async def _dispatch(
+        self,
+        interaction: Interaction,
+        event: InboundEvent,
+        *,
+        keep: Callable[[list[Outbound]], list[Outbound]] | None = None,
+    ) -> None:
+        """Handle ``event`` and reply; ``keep`` rewrites the replies first (a refused form's
+        reply gets what was typed)."""
         outbox = InteractionOutbox(self._outbox, interaction, event.person)
         try:
-            await self._engine.dispatch(event, outbox)
+            if keep is None:
+                await self._engine.dispatch(event, outbox)
+            else:
+                messages = keep(await self._engine.handle(event))
+                await self._engine.send_all(
+                    messages, outbox, actor=event.person, channel_id=event.channel_id
+                )
         except Exception:  # the engine catches its own; this is an adapter bug: say sorry
             log.exception("could not deliver the reply to %s", type(event).__name__)
             with contextlib.suppress(Exception):

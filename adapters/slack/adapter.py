@@ -40,7 +40,8 @@ Replies to whoever acted go through the request's ``response_url`` (ephemeral), 
 ``outbox``. Events API retries (``X-Slack-Retry-Num``) and redelivered Socket Mode envelopes
 carry the same ``event_id`` and are dropped: by the shared store when the composition root
 hands one in (``replicas``: several HTTP replicas, or a restart), else by a bounded
-in-memory LRU of the last 1000 ids, which a restart forgets.
+in-memory LRU of the last 1000 ids, which a restart forgets. An event whose handling failed
+is forgotten in both, so Slack's retry of it is handled.
 """
 
 from __future__ import annotations
@@ -363,20 +364,26 @@ class SlackAdapter:
     async def _on_feedback_submitted(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
     ) -> None:
-        """The "you said, we did" form: closed at once, then the command with its fields."""
-        await ack()
+        """The "you said, we did" form: the command with its fields, handled before the ack
+        so a refusal shows inside the form with everything typed still there."""
         user_id = str(body.get("user", {}).get("id", ""))
         found = feedback.submitted(view)
         if found is None or not user_id:
+            await ack()
             return
         options, channel_id = found
+        person = await self.roles.person(user_id)
         event = CommandInvoked(
-            person=await self.roles.person(user_id),
-            channel_id=channel_id,
-            command=Command.YOU_SAID_WE_DID,
-            options=options,
+            person=person, channel_id=channel_id, command=Command.YOU_SAID_WE_DID, options=options
         )
-        await self.engine.dispatch(event, self.outbox.replying_to(user_id))
+        messages = await self.engine.handle(event)
+        errors = feedback.form_errors(messages)
+        if errors is not None:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        outbox = self.outbox.replying_to(user_id)
+        await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
 
     async def _on_reaction(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
@@ -390,8 +397,15 @@ class SlackAdapter:
         reaction = inbound.native_reaction_event(
             event, inbound.person_for(user_id), bot_user_id=context.bot_user_id
         )
-        if reaction is not None:
-            await self.engine.dispatch(reaction, self.outbox.replying_to(user_id))
+        try:
+            if reaction is not None:
+                await self.engine.dispatch(reaction, self.outbox.replying_to(user_id))
+        except BaseException:
+            # Not handled: Slack's retry of it, on any replica, must be handled.
+            self._seen.pop(event_id)
+            if self._shared is not None and event_id:
+                await self._shared.forget_delivery(f"slack:{event_id}")
+            raise
 
     async def _first_delivery(self, event_id: str) -> bool:
         """Across replicas, through the shared store (a retry may reach another replica)."""

@@ -4,8 +4,10 @@
 opens the form at once (its ``trigger_id`` lasts 3 s, so before any other work): "You said",
 "We took it to (who, when)", "What happened" (changed, partly, not changed), "Because" and
 "Follow-up date". Which action it is for, and the channel, travel in ``private_metadata``.
-The submit is acknowledged (closing the form), then becomes the ``you-said-we-did`` command
-with every field as an option; the engine checks who may and answers privately. Typed with
+The submit becomes the ``you-said-we-did`` command with every field as an option, handled
+before the ack (quick database work): a refusal (a glossary word, a card too long, a bad
+date) comes back inside the form (``response_action: errors``, on the field it names), so
+nothing typed is lost; otherwise the ack closes the form and the replies are sent. Typed with
 the fields as ``name=value`` words (``decision=partly``), the command skips the form.
 
 Slack's limits: title at most 24 characters; ``plain_text_input`` ``max_length`` at most 3000.
@@ -14,10 +16,11 @@ Slack's limits: title at most 24 characters; ``plain_text_input`` ``max_length``
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adapters.slack import render
+from bot.core.outbound import Outbound, PrivateNotice
 
 CALLBACK_ID = "cb-you-said-we-did"
 FIELD_LIMIT = 600
@@ -32,6 +35,7 @@ FIELDS: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("follow-up", "When they hear more (YYYY-MM-DD)", "2027-01-15", False, True),
 )  # fmt: skip
 ACTION_ID = "value"
+ERROR_LIMIT = 1000  # characters of an error shown under a field
 
 
 def wants_form(options: Mapping[str, str]) -> bool:
@@ -85,3 +89,17 @@ def submitted(view: Mapping[str, Any]) -> tuple[dict[str, str], str] | None:
         if isinstance(value, str) and value.strip():
             target[name] = value.strip()
     return target, channel_id
+
+
+def form_errors(messages: Sequence[Outbound]) -> dict[str, str] | None:
+    """The refusal in ``messages`` as the form's errors (block id → text), or ``None`` when
+    the submit was not refused. The error goes on the field the refusal names ("because:
+    …"), a card too long on "Because", anything else on "What happened"."""
+    refusals = [m for m in messages if isinstance(m, PrivateNotice) and m.refused]
+    if not refusals or len(refusals) != len(messages):
+        return None
+    text = refusals[0].text
+    block = next((name for name, *_ in FIELDS if text.startswith(name)), None)
+    if block is None:
+        block = "because" if text.startswith("That card is") else "decision"
+    return {block: render.cut(text, ERROR_LIMIT)}

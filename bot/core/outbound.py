@@ -121,11 +121,15 @@ class ChannelNotice:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PrivateNotice:
-    """Text only ``recipient`` sees (ephemeral where the platform allows, else a DM)."""
+    """Text only ``recipient`` sees (ephemeral where the platform allows, else a DM).
+    ``refused``: it says what to fix in a refused request (a mistake, not "you may not"),
+    and nothing changed; an adapter whose form can show errors may show it in the form
+    instead, keeping what was typed."""
 
     channel_id: str
     recipient: Person
     text: str
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -88,6 +88,7 @@ class JobRecord:
     session_id: str | None = None
     question_number: int | None = None
     subject: str | None = None  # an alert id, for ESCALATE
+    attempts: int = 0  # tries the platform refused (``JobStore.retry_job``)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -28,7 +28,7 @@ SummaryStore       the summary for the young people, as staff saved it, one per 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -204,6 +204,11 @@ class JobStore(Protocol):
         ...
 
     async def finish_job(self, job_id: str, state: JobState) -> None: ...
+    async def retry_job(self, job_id: str, due_at: datetime) -> None:
+        """Put a running job back to pending, due at ``due_at``, one more attempt counted
+        (the platform refused what it had to post)."""
+        ...
+
     async def recover_interrupted_jobs(self, rerun: frozenset[JobKind]) -> tuple[int, int]:
         """After a restart, requeue or drop jobs left running; return (requeued, dropped)."""
         ...
@@ -415,6 +420,10 @@ class ReplicaStore(Protocol):
         ``False`` for a retry. Keys older than a day are forgotten."""
         ...
 
+    async def forget_delivery(self, key: str) -> None:
+        """Forget ``key``: handling it failed, so the platform's retry must be handled."""
+        ...
+
 
 class ActionStore(Protocol):
     """ "You said, we did": per theme of a session (or of a report's sessions), what was done
@@ -426,11 +435,15 @@ class ActionStore(Protocol):
         ...
 
     async def add_action_update(
-        self, action_id: str, update: ActionUpdate, jobs: Sequence[JobRecord] = ()
+        self,
+        action_id: str,
+        update: ActionUpdate,
+        plan: Callable[[ActionUpdate], Sequence[JobRecord]] | None = None,
     ) -> ActionUpdate | None:
         """Append ``update`` (its ``number`` is the next one, whatever is passed), cancel the
-        action's pending follow-up jobs and add ``jobs``, in one transaction. Return the
-        stored update; ``None`` if there is no such action."""
+        action's pending follow-up jobs and add the jobs ``plan`` makes for the stored update
+        (with the number it got: job ids name it), in one transaction. Return the stored
+        update; ``None`` if there is no such action."""
         ...
 
     async def action(self, action_id: str) -> ActionRecord | None: ...

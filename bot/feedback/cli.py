@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 from typing import Protocol, TextIO
 
+from bot.core.errors import InvalidRequest
 from bot.core.records import ActionRecord
 from bot.feedback.service import CLI, CLI_POSTING, Feedback, Step
 
@@ -44,6 +45,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     update.add_argument("--follow-up", default="", help="YYYY-MM-DD: when the group hears more")
 
 
+TYPED = ("sessions", "theme", "heard", "action_id", "taken_to", "decision", "because", "follow_up")
+
+
 async def run_actions(args: argparse.Namespace, engine: FeedbackEngine, out: TextIO) -> int:
     feedback = engine.feedback
     verb: str = args.action_verb
@@ -69,6 +73,23 @@ async def run_actions(args: argparse.Namespace, engine: FeedbackEngine, out: Tex
     print(recorded.card, file=out)
     print(CLI_POSTING, file=out)
     return 0
+
+
+def check_typed(args: argparse.Namespace) -> None:
+    """Refuse, before anything is opened, what the shell passed that is not text (bytes
+    that are not UTF-8 arrive as lone surrogates, which no store can write)."""
+    for name in TYPED:
+        value = getattr(args, name, None)
+        if not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = "ACTION" if name == "action_id" else "--" + name.replace("_", "-")
+            raise InvalidRequest(
+                f"{shown} holds bytes that are not UTF-8 text; please type it again. "
+                "Nothing was saved."
+            ) from None
 
 
 def _print_action(feedback: Feedback, action: ActionRecord, out: TextIO) -> None:

@@ -82,6 +82,7 @@ class Feedback:
         store: FeedbackStore,
         theme_labels: Mapping[str, str],
         words: WordCheck,
+        young_labels: Mapping[str, str] | None = None,
         audit: AuditTrail,
         clock: Callable[[], datetime],
         waker: JobWaker,
@@ -90,6 +91,8 @@ class Feedback:
     ) -> None:
         self._store = store
         self._labels = dict(theme_labels)
+        # What young people see (cards): the codebook's young_label, else its label.
+        self._young_labels = {**self._labels, **(young_labels or {})}
         self._words = words
         self._audit = audit
         self._clock = clock
@@ -128,7 +131,7 @@ class Feedback:
         for existing in await self._store.actions_for_sessions(session_ids):
             if existing.theme_id == theme_id and existing.session_ids == session_ids:
                 return existing, False
-        heard = _field("heard", heard) or f"You told us about {self._labels[theme_id].lower()}."
+        heard = _field("heard", heard) or f"You told us about {self._young(theme_id).lower()}."
         self._words.check("heard", heard)
         now = self._clock()
         action = ActionRecord(
@@ -163,17 +166,24 @@ class Feedback:
         sessions = await self._sessions_of(action)
         for platform_name in sorted({s.platform for s in sessions}):
             check_length(card, platform_name)
-        jobs = self._follow_up_jobs(action, update)
-        if platform is None:
-            jobs += _card_jobs(action, update, self._clock())
+        jobs: list[JobRecord] = []
+
+        def plan(stored: ActionUpdate) -> list[JobRecord]:
+            # Called by the store with the number it gave the update (job ids name it), in
+            # the update's transaction: two updates at once each plan their own jobs.
+            jobs[:] = self._follow_up_jobs(action, stored)
+            if platform is None:
+                jobs.extend(_card_jobs(action, stored, self._clock()))
+            return jobs
+
         if new:
             await self._store.create_action(
-                replace(action, updates=(*action.updates, update)), jobs
+                replace(action, updates=(*action.updates, update)), plan(update)
             )
             await self._audit.audit(by, "action-added", action.id, action.theme_id)
             stored: ActionUpdate | None = update
         else:
-            stored = await self._store.add_action_update(action.id, update, jobs)
+            stored = await self._store.add_action_update(action.id, update, plan)
         if stored is None:
             raise NotFound(f"There's no action '{action.id}'.")
         for job in jobs:
@@ -200,11 +210,20 @@ class Feedback:
         return await self._store.actions_for_sessions([s.id for s in sessions])
 
     def card(self, action: ActionRecord, update: ActionUpdate) -> str:
-        label = self._labels.get(action.theme_id, action.theme_id)
-        return card_text(theme_label=label, heard=action.heard, update=update)
+        return card_text(
+            theme_label=self._young(action.theme_id), heard=action.heard, update=update
+        )
 
     def label(self, theme_id: str) -> str:
         return self._labels.get(theme_id, theme_id)
+
+    @property
+    def young_labels(self) -> dict[str, str]:
+        """Theme id → the name young people see (``young_label``, else the label)."""
+        return dict(self._young_labels)
+
+    def _young(self, theme_id: str) -> str:
+        return self._young_labels.get(theme_id, theme_id)
 
     # -- chat -----------------------------------------------------------------------------
 

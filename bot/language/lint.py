@@ -1,10 +1,11 @@
 """The language lint: every text young people read, checked against the glossary and for
 reading age.
 
-It reads question sets, notices and the codebook (labels and descriptions) straight from
-their TOML files, so it needs nothing but ``bot.core``; the loaders elsewhere still decide
-whether a file is valid. Each :class:`Finding` names the file, the field, the line, the
-term, its level, what young people said they would rather hear, and where that comes from.
+It reads question sets, notices and the codebook (labels, young people's labels and
+descriptions) straight from their TOML files, so it needs nothing but ``bot.core``; the
+loaders elsewhere still decide whether a file is valid. Each :class:`Finding` names the
+file, the field, the line, the term, its level, what young people said they would rather
+hear, and where that comes from.
 
 For the start-up check (a question set with an ``error`` term is refused, the facilitator
 hears about the rest), :func:`lint_question_set` takes a loaded set and :func:`lint_file`
@@ -176,6 +177,7 @@ def text_fields(kind: Kind, data: Mapping[str, Any]) -> list[tuple[str, str]]:
     else:
         for n, theme in enumerate(_tables(data.get("themes")), start=1):
             fields.append((f"themes[{n}].label", theme.get("label")))
+            fields.append((f"themes[{n}].young_label", theme.get("young_label")))
             description = theme.get("description")
             if isinstance(description, str):
                 description = " ".join(description.split())  # as the codebook reads it
@@ -210,11 +212,10 @@ def _lint_fields(
                 findings.append(_term_finding(file, name, line, hit.text, hit.value))
         readability = measure(text)
         readings.append(FieldReading(file=file, field=name, line=line, readability=readability))
-        if (
-            kind is Kind.NOTICES
-            and name not in FACILITATOR_NOTICES
-            and readability.reading_age > TARGET_READING_AGE
-        ):
+        for_young_people = (
+            kind is Kind.NOTICES and name not in FACILITATOR_NOTICES
+        ) or name.endswith(".young_label")
+        if for_young_people and readability.reading_age > TARGET_READING_AGE:
             findings.append(_reading_finding(file, name, line, readability))
     findings.sort(key=lambda f: (f.line or 0, f.level.rank))
     return findings, tuple(readings)

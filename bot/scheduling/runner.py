@@ -9,7 +9,10 @@ Misfire policy (a job that fell due while the bot was down, or is run late):
   safeguarding lead and the retention purge always run, however late: a session must not
   stay open, its digest must reach staff, an alert must reach someone, old answers must go;
 - a "you said, we did" follow-up reminder or feedback card always runs, however late (a
-  reminder is a no-op once a newer update came).
+  reminder is a no-op once a newer update came). If the platform refuses all it had to
+  post (an outage), the job goes back to pending after a growing wait (``DELIVERY_BACKOFF``:
+  30 s up to an hour, about two hours in all); after the last try the staff destination is
+  told it could not be posted, and the job is dropped.
 
 Exactly once: a job is claimed (``pending`` → ``running``, committed) before it runs, and only
 the one claimer runs it. If the process dies while a job is ``running``, at the next start a
@@ -19,7 +22,11 @@ alert escalated once, a digest marked sent once the platform took it), so a seco
 changes nothing that the first finished; a digest whose upload the crash cut short is sent
 again. A start or move-on that had moved the session but may have died before posting
 posts its question again on the rerun (at least once: a question may, rarely, appear twice
-rather than not at all). A reminder or nudge is dropped: at most once, never posted twice.
+rather than not at all). A feedback card or follow-up reminder is also run again (at least
+once: the card reads the stored update, so a rerun posts the same words, and a reminder
+whose update is no longer the latest still does nothing; a crash between posting and
+finishing may, rarely, post one twice). A reminder or nudge is dropped: at most once,
+never posted twice.
 """
 
 from __future__ import annotations
@@ -30,8 +37,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.core.errors import DeliveryFailed
 from bot.core.events import SYSTEM_USER_ID, system_person
-from bot.core.outbound import Outbound, PrivateNotice
+from bot.core.outbound import Outbound, PrivateNotice, StaffNote
 from bot.core.ports import Outbox, ScheduledWork
 from bot.core.records import RERUN, JobKind, JobRecord, JobState, ScheduleRecord
 from bot.core.store import JobStore, SessionStore
@@ -49,9 +57,12 @@ RERUN_AFTER_CRASH = frozenset(
         JobKind.REVEAL,
         JobKind.ESCALATE,
         JobKind.PURGE,
+        JobKind.FOLLOW_UP,
+        JobKind.FEEDBACK_CARD,
     }
 )
 PURGE_EVERY = timedelta(days=1)
+DELIVERY_BACKOFF = tuple(timedelta(seconds=s) for s in (30, 60, 120, 300, 600, 1800, 3600))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +135,8 @@ class JobRunner:
             except Exception:
                 log.exception("job %s (%s) failed", job.id, job.kind)
                 state = JobState.DROPPED
-            await self._store.finish_job(job.id, state)
+            if state is not JobState.PENDING:  # PENDING: it went back, to be tried again
+                await self._store.finish_job(job.id, state)
             outcomes.append(JobOutcome(job.id, job.kind, state))
             log.info("job %s (%s): %s", job.id, job.kind, state)
         return outcomes
@@ -173,11 +185,13 @@ class JobRunner:
                 # newer update came first (bot.feedback.service).
                 assert job.subject
                 number = int(job.id.split(":")[2])
-                messages = await self._work.follow_up_due(job.subject, number)
+                reminders = await self._work.follow_up_due(job.subject, number)
+                return await self._post_or_retry(job, reminders, outbox, "follow-up reminder")
             case JobKind.FEEDBACK_CARD:
                 assert job.subject and job.session_id
                 number = int(job.id.split(":")[2])
-                messages = await self._work.feedback_card(job.subject, number, job.session_id)
+                cards = await self._work.feedback_card(job.subject, number, job.session_id)
+                return await self._post_or_retry(job, cards, outbox, "feedback card")
             case JobKind.PURGE:
                 await self._work.purge()
                 await self._plan_purge(max(job.due_at, self._clock()) + PURGE_EVERY)
@@ -185,6 +199,38 @@ class JobRunner:
         platform = await self._platform_of(job)
         await self._work.send_all(messages, outbox, actor=system_person(platform), channel_id="")
         return JobState.DONE
+
+    async def _post_or_retry(
+        self, job: JobRecord, messages: list[Outbound], outbox: Outbox, what: str
+    ) -> JobState:
+        """Post a "you said, we did" job's messages. If the platform took none of them, the
+        job goes back to pending after ``DELIVERY_BACKOFF`` (``PENDING`` is returned); after
+        the last try the staff destination hears it could not be posted."""
+        delivered, hint = not messages, ""
+        for message in messages:
+            try:
+                await outbox.send(message)
+                delivered = True
+            except DeliveryFailed as exc:
+                hint = exc.hint
+                log.warning("job %s: the platform refused a %s: %s", job.id, what, exc.hint)
+        if delivered:
+            return JobState.DONE
+        if job.attempts < len(DELIVERY_BACKOFF):
+            due = self._clock() + DELIVERY_BACKOFF[job.attempts]
+            await self._store.retry_job(job.id, due)
+            self._timers.waker.wake(due)
+            return JobState.PENDING
+        note = StaffNote(
+            text=f'A "you said, we did" {what} for action {job.subject} could not be posted '
+            f"after {job.attempts + 1} tries ({hint}). `consultbot actions list` shows it; "
+            "please pass it on another way."
+        )
+        try:
+            await outbox.send(note)
+        except DeliveryFailed:
+            log.error("job %s: gave up on a %s and could not tell staff", job.id, what)
+        return JobState.DROPPED
 
     async def _plan_next(self, schedule: ScheduleRecord, number: int) -> None:
         if schedule.repeat.value == "none":

@@ -13,7 +13,7 @@ quote) and stores it, or prints one line saying why not and exits 2 (nothing sav
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol, TextIO
 
@@ -39,6 +39,8 @@ class SummaryEngine(Protocol):
     @property
     def desk(self) -> AuditTrail: ...
     async def digest(self, session_id: str) -> Digest: ...
+    @property
+    def young_theme_labels(self) -> Mapping[str, str]: ...
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -91,13 +93,15 @@ async def run(
     if args.summary_action == "draft":
         if args.session:
             session = await engine.summaries.find_session(args.session)
-            text = draft_from_digest(await engine.digest(session.id))
+            digest = await engine.digest(session.id)
+            text = draft_from_digest(digest, engine.young_theme_labels)
         else:
             names = split_names(args.report_labels)
             if not names:
                 raise ConsultbotError("summary draft: --report-labels names no session")
             report = await engine.reports.report(Selection(names=names))
-            text = draft_from_report(report, [w.audience or "" for w in report.workshops])
+            audiences = [w.audience or "" for w in report.workshops]
+            text = draft_from_report(report, audiences, engine.young_theme_labels)
         if args.out is None:
             out.write(text)
         else:

@@ -1,7 +1,8 @@
 """Drafts a summary for the young people from a session's digest or a report, for staff to
 read and edit before it is shared. It says what the group told us, the biggest themes, what
 happens next and who will read it, in short sentences (aimed at a reading age of 11 or
-under). It holds themes and counts only: no answer, no alias, nothing a young person wrote.
+under), naming each theme as young people see it (the codebook's ``young_label``, when
+given). It holds themes and counts only: no answer, no alias, nothing a young person wrote.
 
 Lines starting with ``#`` are notes for staff and are never shared (``shared_text``). A
 ``[[…]]`` is for staff to fill in: it can't be saved until it is.
@@ -9,7 +10,7 @@ Lines starting with ``#`` are notes for staff and are never shared (``shared_tex
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.digest.model import Digest
@@ -30,12 +31,15 @@ def shared_text(text: str) -> str:
     return "\n".join(kept).strip()
 
 
-def draft_from_digest(digest: Digest) -> str:
+def draft_from_digest(digest: Digest, young_labels: Mapping[str, str] | None = None) -> str:
     zone = ZoneInfo(digest.time_zone)
     day = f"{digest.started_at.astimezone(zone):%-d %B}"
     named = f"{digest.session_id} ({digest.label})" if digest.label else digest.session_id
     themes = [
-        (t.label, f"{_of_you(t.raised_by + t.agreed_by)} said this or agreed")
+        (
+            (young_labels or {}).get(t.theme_id, t.label),
+            f"{_of_you(t.raised_by + t.agreed_by)} said this or agreed",
+        )
         for t in digest.themes[:TOP_THEMES]
     ]
     told = (
@@ -47,10 +51,17 @@ def draft_from_digest(digest: Digest) -> str:
                    themes=themes, audience=digest.audience)  # fmt: skip
 
 
-def draft_from_report(report: Report, audiences: Sequence[str] = ()) -> str:
+def draft_from_report(
+    report: Report,
+    audiences: Sequence[str] = (),
+    young_labels: Mapping[str, str] | None = None,
+) -> str:
     groups = len(report.workshops)
     themes = [
-        (t.label, f"it came up in {t.workshops} of {groups} groups")
+        (
+            (young_labels or {}).get(t.theme_id, t.label),
+            f"it came up in {t.workshops} of {groups} groups",
+        )
         for t in report.themes[:TOP_THEMES]
     ]
     told = (

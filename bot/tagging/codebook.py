@@ -29,7 +29,8 @@ _ARROW = "→"
 _ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _TOP_KEYS = frozenset({"schema_version", "conventions", "model", "themes"})
 _REQUIRED = ("id", "label", "description", "include", "exclude", "examples", "keywords")
-_THEME_KEYS = frozenset({*_REQUIRED, "not_examples", "exclude_phrases"})
+_THEME_KEYS = frozenset({*_REQUIRED, "not_examples", "exclude_phrases", "young_label"})
+YOUNG_LABEL_LIMIT = 60  # characters: a card's heading, read by young people
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,11 @@ class Theme:
     exclude: str = ""
     examples: tuple[str, ...] = ()
     not_examples: tuple[NotExample, ...] = ()
+    young_label: str = ""  # the name young people see (cards); empty: ``label``
+
+    @property
+    def label_for_young_people(self) -> str:
+        return self.young_label or self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +144,7 @@ def _parse_theme(name: str, at: str, entry: object) -> Theme:
         exclude_phrases=_phrases(
             name, f"{at}.exclude_phrases", entry.get("exclude_phrases", []), allow_empty=True
         ),
+        young_label=_young_label(name, f"{at}.young_label", entry.get("young_label")),
     )
 
 
@@ -146,6 +153,19 @@ def _note(name: str, at: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise DataFileError(name, at, "must be a non-empty string")
     return " ".join(value.split())
+
+
+def _young_label(name: str, at: str, value: object) -> str:
+    """Optional; else a short one-line name (the glossary and reading age: the lint)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
+        raise DataFileError(name, at, "must be a non-empty string on one line")
+    if len(value.strip()) > YOUNG_LABEL_LIMIT:
+        raise DataFileError(
+            name, at, f"is {len(value.strip())} characters: keep it under {YOUNG_LABEL_LIMIT}"
+        )
+    return value.strip()
 
 
 def _notes(name: str, at: str, value: object, *, at_least: int = 0) -> tuple[str, ...]:

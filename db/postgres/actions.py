@@ -6,7 +6,8 @@ cancels the follow-up reminders an older update planned in the same transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.core.records import ActionRecord, ActionUpdate, Decision, JobKind, JobRecord
@@ -32,7 +33,10 @@ class PostgresActions(PostgresConnection):
             await _insert_jobs(conn, jobs)
 
     async def add_action_update(
-        self, action_id: str, update: ActionUpdate, jobs: Sequence[JobRecord] = ()
+        self,
+        action_id: str,
+        update: ActionUpdate,
+        plan: Callable[[ActionUpdate], Sequence[JobRecord]] | None = None,
     ) -> ActionUpdate | None:
         async with self._write() as conn:
             cursor = await conn.execute(
@@ -52,16 +56,10 @@ class PostgresActions(PostgresConnection):
                 " WHERE kind = %s AND subject = %s AND state = 'pending'",
                 (JobKind.FOLLOW_UP.value, action_id),
             )
-            await _insert_jobs(conn, jobs)
-        return ActionUpdate(
-            number=number,
-            at=update.at,
-            by=update.by,
-            taken_to=update.taken_to,
-            decision=update.decision,
-            because=update.because,
-            follow_up=update.follow_up,
-        )
+            stored = replace(update, number=number)
+            if plan is not None:
+                await _insert_jobs(conn, plan(stored))
+        return stored
 
     async def action(self, action_id: str) -> ActionRecord | None:
         found = await self._actions([action_id], by_session=False)

@@ -91,7 +91,7 @@ TABLES: dict[str, dict[str, Convert]] = {
     "answer_tags": {"answer_id": T, "theme_id": T, "origin": T, "active": F, "evidence": T},
     "jobs": {
         "id": T, "kind": T, "due_at": TIME, "schedule_id": T, "occurrence": N,
-        "session_id": T, "question_number": N, "state": T, "subject": T,
+        "session_id": T, "question_number": N, "state": T, "subject": T, "attempts": N,
     },
     "alerts": {
         "id": T, "kind": T, "session_id": T, "answer_id": T, "categories": T,

@@ -137,6 +137,20 @@ class PostgresJobs(PostgresConnection):
             if cursor.rowcount != 1:
                 log.warning("job %s was taken over after this process's lease ran out", job_id)
 
+    async def retry_job(self, job_id: str, due_at: datetime) -> None:
+        """Back to pending under nobody's lease, so whichever process is awake takes it."""
+        self._lease.running.discard(job_id)
+        async with self._write() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET state = 'pending', due_at = %(due)s, attempts = attempts + 1,"
+                " claimed_by = NULL, claimed_at = NULL, lease_until = NULL"
+                " WHERE id = %(id)s AND state = 'running'"
+                " AND (claimed_by = %(me)s OR claimed_by IS NULL)",
+                {"due": due_at, "id": job_id, "me": self._lease.owner},
+            )
+            if cursor.rowcount != 1:
+                log.warning("job %s was taken over after this process's lease ran out", job_id)
+
     async def recover_interrupted_jobs(self, rerun: frozenset[JobKind]) -> tuple[int, int]:
         """Settle jobs left running by a process whose lease has run out: kinds in ``rerun``
         are requeued (``RERUN`` as subject when they have none), the rest dropped. Jobs of

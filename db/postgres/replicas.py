@@ -47,3 +47,7 @@ class PostgresReplicas(PostgresConnection):
                 (without_nul(key), at),
             )
             return cursor.rowcount == 1
+
+    async def forget_delivery(self, key: str) -> None:
+        async with self._write() as conn:
+            await conn.execute("DELETE FROM deliveries WHERE key = %s", (without_nul(key),))

@@ -83,6 +83,7 @@ def job_record(row: Row) -> JobRecord:
         session_id=row["session_id"],
         question_number=row["question_number"],
         subject=row["subject"],
+        attempts=int(row["attempts"]),
     )
 
 

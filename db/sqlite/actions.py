@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from bot.core.records import ActionRecord, ActionUpdate, Decision, JobKind, JobRecord
@@ -30,7 +31,10 @@ class SqliteActions(SqliteConnection):
             await _insert_jobs(db, jobs)
 
     async def add_action_update(
-        self, action_id: str, update: ActionUpdate, jobs: Sequence[JobRecord] = ()
+        self,
+        action_id: str,
+        update: ActionUpdate,
+        plan: Callable[[ActionUpdate], Sequence[JobRecord]] | None = None,
     ) -> ActionUpdate | None:
         async with self._write() as db:
             async with db.execute(
@@ -46,16 +50,10 @@ class SqliteActions(SqliteConnection):
                 " AND state = 'pending'",
                 (JobKind.FOLLOW_UP.value, action_id),
             )
-            await _insert_jobs(db, jobs)
-        return ActionUpdate(
-            number=number,
-            at=update.at,
-            by=update.by,
-            taken_to=update.taken_to,
-            decision=update.decision,
-            because=update.because,
-            follow_up=update.follow_up,
-        )
+            stored = replace(update, number=number)
+            if plan is not None:
+                await _insert_jobs(db, plan(stored))
+        return stored
 
     async def action(self, action_id: str) -> ActionRecord | None:
         found = await self._actions("WHERE a.id = ?", (action_id,))

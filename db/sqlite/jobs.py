@@ -86,6 +86,14 @@ class SqliteJobs(SqliteConnection):
         async with self._write() as db:
             await db.execute("UPDATE jobs SET state = ? WHERE id = ?", (state.value, job_id))
 
+    async def retry_job(self, job_id: str, due_at: datetime) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE jobs SET state = 'pending', due_at = ?, attempts = attempts + 1"
+                " WHERE id = ? AND state = 'running'",
+                (due_at.isoformat(), job_id),
+            )
+
     async def recover_interrupted_jobs(self, rerun: frozenset[JobKind]) -> tuple[int, int]:
         """After a restart: jobs left 'running' are run again if their kind is in ``rerun``
         (their effects are guarded by the store, so a second run changes nothing), else

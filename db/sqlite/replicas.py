@@ -48,3 +48,7 @@ class SqliteReplicas(SqliteConnection):
                 (key, at.isoformat()),
             )
             return cursor.rowcount == 1
+
+    async def forget_delivery(self, key: str) -> None:
+        async with self._write() as db:
+            await db.execute("DELETE FROM deliveries WHERE key = ?", (key,))

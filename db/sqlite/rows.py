@@ -85,6 +85,7 @@ def job_record(row: sqlite3.Row) -> JobRecord:
         session_id=row["session_id"],
         question_number=row["question_number"],
         subject=row["subject"],
+        attempts=int(row["attempts"]),
     )
 
 

@@ -50,7 +50,10 @@ from db.sqlite.workspace import SqliteWorkspace
 # The split of the store's methods, and the module that implements each capability. A new
 # store method goes in exactly one row here.
 CAPABILITIES: dict[type, tuple[type, set[str]]] = {
-    ReplicaStore: (SqliteReplicas, {"reaction_tally", "offer_counts", "first_delivery"}),
+    ReplicaStore: (
+        SqliteReplicas,
+        {"reaction_tally", "offer_counts", "first_delivery", "forget_delivery"},
+    ),
     SessionStore: (
         SqliteSessions,
         {
@@ -105,6 +108,7 @@ CAPABILITIES: dict[type, tuple[type, set[str]]] = {
             "pending_jobs",
             "claim_job",
             "finish_job",
+            "retry_job",
             "recover_interrupted_jobs",
             "session_jobs",
             "cancel_jobs",
@@ -242,7 +246,7 @@ def test_every_store_method_is_in_exactly_one_capability() -> None:
     for protocol, (_, methods) in CAPABILITIES.items():
         assert _own_methods(protocol) == methods, protocol.__name__
     every = [m for _, methods in CAPABILITIES.values() for m in methods]
-    assert len(every) == len(set(every)) == 88
+    assert len(every) == len(set(every)) == 90
     # Store only combines the capabilities; it adds no method of its own.
     assert set(Store.__mro__) >= set(CAPABILITIES)
     assert _own_methods(Store) == set()

@@ -77,6 +77,17 @@ def test_consultbot_refuses_a_malformed_address_in_one_line(
     assert "Pw-123" not in line and not shell.exists()
 
 
+def test_consultbot_refuses_an_unclosed_ipv6_host_in_one_line(
+    shell: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CONSULTBOT_DATABASE_URL", "postgresql://u:Pw-123@[::1/x")
+    assert main(["sessions"]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith("consultbot: config CONSULTBOT_DATABASE_URL: ")
+    assert "host [::1" in line and "square brackets" in line
+    assert "Pw-123" not in line and "Traceback" not in line and not shell.exists()
+
+
 @pytest.mark.postgres
 def test_consultbot_names_an_unreachable_host_in_one_line(
     shell: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -7,9 +7,12 @@ takeover happens (timing on a shared machine is not a test's business)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from datetime import datetime
 from pathlib import Path
 
+import psycopg
 from cryptography.fernet import Fernet
 
 from tests.fakes.discord_server import FakeDiscord
@@ -50,6 +53,9 @@ async def test_a_standby_takes_over_the_gateway_when_the_leader_is_killed(
             standby = BotProcess(["run", "--platform", "discord"], env, tmp_path / "standby.log")
             await standby.said(STANDS_BY)
             assert len(fake.identified_at) == 1  # one gateway session while the leader lives
+            await _standby_polled(postgres_url, times=3)
+            assert len(fake.identified_at) == 1  # and still one, several polls later
+            assert HOLDS not in standby.output()
 
             killed_at = time.monotonic()
             leader.kill()
@@ -62,3 +68,19 @@ async def test_a_standby_takes_over_the_gateway_when_the_leader_is_killed(
             leader.stop()
             if standby is not None:
                 standby.stop()
+
+
+async def _standby_polled(url: str, *, times: int) -> None:
+    """Wait until the standby has asked for the gateway lock ``times`` more times: each try
+    is a new ``pg_try_advisory_lock`` on its connection, seen in ``pg_stat_activity``."""
+    seen: set[tuple[int, datetime]] = set()
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        async with asyncio.timeout(TAKEOVER_WITHIN):
+            # + 2: the leader's own first try, and the standby's before "standing by"
+            while len(seen) < times + 2:
+                cursor = await conn.execute(
+                    "SELECT pid, query_start FROM pg_stat_activity"
+                    " WHERE query LIKE 'SELECT pg_try_advisory_lock%%' AND pid <> pg_backend_pid()"
+                )
+                seen.update((int(pid), start) for pid, start in await cursor.fetchall())
+                await asyncio.sleep(0.1)  # how often to look, not a claim about timing

@@ -4,6 +4,7 @@ planned; actions are found by any of their sessions."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -17,6 +18,7 @@ from bot.core.records import (
 )
 from bot.core.store import Store
 from tests.db.builders import T0, session
+from tests.db.conftest import Backend
 
 
 def heard(action_id: str, sessions: tuple[str, ...], theme: str = "moving-home") -> ActionRecord:
@@ -88,7 +90,7 @@ async def test_a_newer_update_cancels_the_follow_up_an_older_one_planned(store: 
     await store.create_action(heard("a1", ("s1",)), [follow_up("a1", 1, 7)])
     assert [j.id for j in await store.pending_jobs()] == ["follow-up:a1:1"]
     later = ActionUpdate(number=2, at=T0 + timedelta(days=1), by="cli", follow_up=date(2027, 1, 9))
-    await store.add_action_update("a1", later, [follow_up("a1", 2, 30)])
+    await store.add_action_update("a1", later, lambda u: [follow_up("a1", u.number, 30)])
     pending = await store.pending_jobs()
     assert [(j.id, j.kind, j.subject) for j in pending] == [
         ("follow-up:a1:2", JobKind.FOLLOW_UP, "a1")
@@ -112,3 +114,30 @@ async def test_feedback_card_jobs_are_stored(store: Store) -> None:
     await store.create_action(heard("a1", ("s1",)), [card])
     (due,) = await store.due_jobs(T0)
     assert (due.kind, due.subject) == (JobKind.FEEDBACK_CARD, "a1")
+
+
+async def test_two_updates_at_once_each_plan_jobs_with_the_number_they_got(
+    backend: Backend,
+) -> None:
+    one, two = await backend.open(), await backend.open()  # two processes
+    await one.create_session(session("s1"))
+    await one.create_action(heard("a1", ("s1",)))
+    guessed = ActionUpdate(number=2, at=T0, by="cli", follow_up=date(2027, 1, 9))
+
+    def plan(update: ActionUpdate) -> list[JobRecord]:
+        card = JobRecord(
+            id=f"feedback-card:a1:{update.number}:s1",
+            kind=JobKind.FEEDBACK_CARD,
+            due_at=T0,
+            subject="a1",
+            session_id="s1",
+        )
+        return [follow_up("a1", update.number, 30), card]
+
+    stored = await asyncio.gather(
+        one.add_action_update("a1", guessed, plan), two.add_action_update("a1", guessed, plan)
+    )
+    assert sorted(u.number for u in stored if u is not None) == [2, 3]
+    pending = sorted(j.id for j in await one.pending_jobs())
+    # Both cards; only the later update's reminder (it cancelled the earlier one's).
+    assert pending == ["feedback-card:a1:2:s1", "feedback-card:a1:3:s1", "follow-up:a1:3"]

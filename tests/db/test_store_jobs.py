@@ -140,3 +140,19 @@ async def test_session_jobs_and_cancelling_and_moving_only_touch_pending_ones(
     ]
     assert await store.claim_job("reveal") is False  # still running, not cancelled
     assert [j.id for j in await store.session_jobs("s1", [JobKind.NUDGE])] == []
+
+
+async def test_a_job_the_platform_refused_goes_back_to_pending_later_counting_its_tries(
+    backend: Backend,
+) -> None:
+    one, two = await backend.open(), await backend.open()  # two processes
+    await one.add_jobs([job("card", 0, JobKind.FEEDBACK_CARD, subject="a1")])
+    assert [j.id for j in await one.due_jobs(T0)] == ["card"]
+    assert await one.claim_job("card")
+    await one.retry_job("card", T0 + timedelta(minutes=1))
+    assert await two.due_jobs(T0) == []  # not due until its backoff has passed
+    (again,) = await two.due_jobs(T0 + timedelta(minutes=1))
+    assert (again.state, again.attempts) == (JobState.PENDING, 1)
+    assert await two.claim_job("card")  # whichever process is awake takes it
+    await two.finish_job("card", JobState.DONE)
+    assert await one.pending_jobs() == []

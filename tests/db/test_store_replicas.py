@@ -60,3 +60,11 @@ async def test_a_delivery_is_handled_once_across_processes_and_forgotten_after_a
     later = T0 + timedelta(days=1, minutes=1)
     assert await one.first_delivery("slack:Ev03", later)  # and Ev01, Ev02 are forgotten
     assert await two.first_delivery("slack:Ev01", later)
+
+
+async def test_a_delivery_whose_handling_failed_is_forgotten(backend: Backend) -> None:
+    one, two = await backend.open(), await backend.open()  # two processes
+    assert await one.first_delivery("slack:Ev09", T0)
+    await one.forget_delivery("slack:Ev09")  # handling it failed
+    assert await two.first_delivery("slack:Ev09", T0)  # Slack's retry, on another replica
+    assert not await one.first_delivery("slack:Ev09", T0)

@@ -77,6 +77,9 @@ def test_add_list_update_and_the_bot_posts_the_card(
         (["update", "{action}", "--decision", "maybe"], "decision 'maybe' is not one I know"),
         (["update", "{action}"], "Please say what happened"),
         (["update", "{action}", "--follow-up", "31/01/2027"], "is not a date: use YYYY-MM-DD"),
+        # $'\xff\xfe' from the shell: bytes that are not UTF-8 arrive as lone surrogates
+        (["update", "\udcff\udcfe", "--decision", "changed"], "ACTION holds bytes that are not"),
+        (["update", "{action}", "--because", "ok\udcff"], "--because holds bytes that are not"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_saved(

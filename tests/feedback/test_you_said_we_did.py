@@ -198,3 +198,22 @@ async def test_the_status_shows_in_every_digest_format_and_in_a_report(
     report_csv = render_report(report, DigestFormat.CSV).decode("utf-8-sig").splitlines()
     assert report_csv[0].endswith(",you_said_we_did")
     assert json.loads(render_report(report, DigestFormat.JSON))["actions"][0]["updates"] == 2
+
+
+async def test_the_card_names_the_theme_in_young_peoples_words(
+    runtime: Runtime, workshop: LocalChannel
+) -> None:
+    feedback = runtime.engine.feedback
+    await workshop.command(
+        FACILITATOR,
+        Command.YOU_SAID_WE_DID,
+        sessions=LABEL,
+        theme="state-as-parent",
+        decision="waiting",
+    )
+    (card,) = _cards(workshop)
+    heading, heard = card.text.splitlines()[:2]
+    assert heading == "**You said, we did: How the council looks after you**"
+    assert heard == "**You said:** You told us about how the council looks after you."
+    assert "corporate parent" not in card.text.lower()
+    assert feedback.label("state-as-parent") == "The state as corporate parent"  # staff's name

@@ -45,3 +45,16 @@ def test_the_shipped_prompts_pass_with_exit_0(capsys: pytest.CaptureFixture[str]
     assert out[-1].startswith("Checked 5 files (")
     assert out[-1].endswith(" 0 errors, 0 warnings, 3 notes.")
     assert all(": info: " in line for line in out[:-1])
+
+
+def test_the_young_peoples_theme_labels_pass_the_lint_at_the_target_reading_age(
+    glossary: Glossary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = lint_file(DEFAULT_PROMPTS_DIR / "themes.toml", glossary)
+    ages = {r.field: r.readability.reading_age for r in report.readings}
+    young = {field: age for field, age in ages.items() if field.endswith(".young_label")}
+    assert len(young) == 19
+    assert all(age <= 11 for age in young.values()), young
+    assert [f for f in report.findings if f.field.endswith(".young_label")] == []
+    assert main(["prompts", "lint", str(DEFAULT_PROMPTS_DIR)]) == 0
+    assert "young_label" not in capsys.readouterr().out

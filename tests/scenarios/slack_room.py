@@ -89,6 +89,8 @@ class SlackRoom:
     _forms: dict[str, dict[str, Any]] = field(default_factory=dict)
     _events: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _held: dict[str, str] = field(default_factory=dict)  # who → the latest /held's reply key
+    # Errors shown inside a form someone submitted (only they see them), by person.
+    form_errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
     def fake(self) -> FakeSlack:
@@ -160,7 +162,11 @@ class SlackRoom:
         }
         before = self.private(who)
         submitted = await self.harness.slack.submit(user_id=who, view=view, values=values)
-        assert (submitted.status, submitted.body) == (200, ""), "an empty ack closes the form"
+        assert submitted.status == 200, submitted
+        if submitted.body:  # refused: the form stays open, the reason under a field
+            reply = json.loads(submitted.body)
+            assert reply["response_action"] == "errors", reply
+            self.form_errors.setdefault(who, []).append(reply["errors"])
         await self.settle()
         return newly(before, self.private(who))
 
@@ -339,6 +345,7 @@ class SlackRoom:
             if self._triggers.get(call.params.get("trigger_id", "")) == who
             and not _is_form(call.params["view"])
         ]
+        texts += [text for errors in self.form_errors.get(who, []) for text in errors.values()]
         return texts
 
     def alerts(self) -> list[Alert]:

@@ -73,3 +73,22 @@ async def test_a_missed_follow_up_reminds_the_facilitator_privately(room: Room) 
     assert len(reminders) == 1, room.private(room.facilitator)
     assert '"Moving between homes" by 1 December 2026' in reminders[0]
     assert room.group() == posts  # nothing for the group
+
+
+async def test_a_refused_form_keeps_what_was_typed(room: Room) -> None:
+    await _closed_workshop(room)
+    posts_before = len(room.group())
+    typed = FIELDS | {"because": "her placement ended"}
+    (refused,) = await room.you_said_we_did(room.staff, TARGET, typed)
+    assert refused.startswith('because: young people read this card: please say "home"')
+    assert room.group()[posts_before:] == []  # nothing posted
+    if room.platform == "slack":  # the form stays open, the reason under "Because"
+        assert room.form_errors[room.staff] == [{"because": refused}]
+    if room.platform == "discord":  # a form can't stay open: what was typed comes back
+        assert "What you typed, to copy into the form again:" in refused
+        assert "Because: her placement ended" in refused
+        assert "You said: Moving home too often makes it hard to settle" in refused
+    # Fixed and sent again, it is saved and posted once.
+    told = await room.you_said_we_did(room.staff, TARGET, FIELDS)
+    assert any("posted it to 1 channel" in text for text in told), told
+    assert len(room.group()[posts_before:]) == 1

@@ -19,7 +19,7 @@ from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
 from bot.core.actions import consent_action_id
 from bot.core.errors import DeliveryFailed
-from bot.core.events import Command, CommandInvoked, Person, Role, system_person
+from bot.core.events import Command, CommandInvoked, Person, ReactionToggled, Role, system_person
 from bot.core.outbound import (
     Audience,
     ConsentRequest,
@@ -28,6 +28,7 @@ from bot.core.outbound import (
     Outbound,
     PrivateNotice,
 )
+from db.sqlite import SqliteStore
 from tests.slack.conftest import (
     CHANNEL,
     FACILITATOR,
@@ -406,3 +407,64 @@ async def test_a_message_for_nobody_is_refused_before_reaching_slack(
         with pytest.raises(DeliveryFailed):
             await outbox.send(message)
     assert harness.fake.calls == []
+
+
+class _FailsFirstReaction:
+    """The real engine, except that handling the first reaction fails (the database went
+    away mid-way, say): a stand-in for any failure after the event id was recorded."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self.failed = 0
+        self.failure = asyncio.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    async def dispatch(self, event: Any, outbox: Any) -> Any:
+        if isinstance(event, ReactionToggled) and not self.failed:
+            self.failed += 1
+            self.failure.set()
+            raise RuntimeError("the database went away")
+        return await self._engine.dispatch(event, outbox)
+
+
+async def test_an_event_whose_handling_failed_is_handled_on_slacks_retry(
+    harness: Harness, tmp_path: Any
+) -> None:
+    question = await _started(harness)
+    answer = await harness.answer(A, question, "Nobody explained anything")
+    await harness.join(B, question)
+    fake = harness.fake
+    shared = await SqliteStore.open(str(tmp_path / "shared.db"))  # what the replicas share
+    failing = _FailsFirstReaction(harness.engine)
+    replicas = [
+        SlackAdapter(engine, SlackSettings.from_env(slack_env(fake)), shared=shared)
+        for engine in (failing, harness.engine)
+    ]
+    body = harness.slack.event_body(
+        harness.slack.reaction_event(
+            added=True, user_id=B, name="+1", channel_id=CHANNEL, ts=answer["ts"]
+        ),
+        event_id="EvFailsOnce",
+    )
+    try:
+        # The first replica records the event and fails to handle it; Slack's retry reaches
+        # the other replica.
+        request = AsyncBoltRequest(body=json.loads(body), mode="socket_mode")
+        assert (await replicas[0].app.async_dispatch(request)).status == 200
+        async with asyncio.timeout(5):  # bolt runs the listener after the ack, detached
+            await failing.failure.wait()
+        await replicas[0].settle()
+        updates = len(fake.calls_to("chat.update"))
+        retry = AsyncBoltRequest(body=json.loads(body), mode="socket_mode")
+        assert (await replicas[1].app.async_dispatch(retry)).status == 200
+        await fake.wait_for("chat.update", updates + 1)
+        await replicas[1].settle()
+        digest = await harness.engine.digest(_session_id(question))
+        counts = {r.emoji: r.count for r in digest.questions[0].answers[0].reactions}
+        assert counts["👍"] == 1
+    finally:
+        for replica in replicas:
+            await replica.aclose()
+        await shared.close()

@@ -165,3 +165,16 @@ def test_the_command_line_drafts_checks_and_saves_and_refuses_bad_input_in_one_l
 
     stored = asyncio.run(saved())
     assert stored is not None and "We read it all." in stored and "#" not in stored
+
+
+async def test_a_draft_names_the_themes_in_young_peoples_words(runtime: Runtime) -> None:
+    engine = runtime.engine
+    (session_id, *_) = await run_all(engine)
+    digest = await engine.digest(session_id)
+    young = engine.young_theme_labels
+    text = shared_text(draft_from_digest(digest, young))
+    top = digest.themes[0]
+    assert young[top.theme_id] in text
+    if young[top.theme_id] != top.label:
+        assert top.label not in text  # staff's name for it is not what the group reads
+    assert young["state-as-parent"] == "How the council looks after you"

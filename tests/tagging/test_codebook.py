@@ -179,3 +179,34 @@ def test_codebook_that_is_not_utf8_is_a_data_file_error(tmp_path: Path) -> None:
     path = tmp_path / "themes.toml"
     path.write_bytes(b"schema_version = 2\n# caf\xe9\n")
     assert load_error(path).field == "(file)"
+
+
+def test_every_shipped_theme_has_a_young_peoples_label() -> None:
+    codebook = load_codebook(SHIPPED)
+    for theme in codebook.themes:
+        assert theme.young_label and theme.label_for_young_people == theme.young_label, theme.id
+    assert codebook.theme("state-as-parent").young_label == "How the council looks after you"
+
+
+@pytest.mark.parametrize(
+    ("young_label", "problem"),
+    [
+        ('""', "must be a non-empty string on one line"),
+        ("3", "must be a non-empty string on one line"),
+        ('"""Two\nlines"""', "must be a non-empty string on one line"),
+        ('"' + "long " * 13 + '"', "characters: keep it under 60"),
+    ],
+)
+def test_a_bad_young_label_is_refused_naming_the_theme(
+    tmp_path: Path, young_label: str, problem: str
+) -> None:
+    theme = GOOD_THEME.replace(
+        'label = "Housing"\n', f'label = "Housing"\nyoung_label = {young_label}\n'
+    )
+    error = load_error(write(tmp_path, HEAD + theme))
+    assert error.field == "themes[0].young_label" and problem in str(error)
+
+
+def test_without_a_young_label_young_people_see_the_label(tmp_path: Path) -> None:
+    (theme,) = load_codebook(write(tmp_path, HEAD + GOOD_THEME)).themes
+    assert theme.young_label == "" and theme.label_for_young_people == "Housing"
