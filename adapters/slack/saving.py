@@ -1,11 +1,14 @@
-"""How a submitted Slack answer form ends, from what handling it returned: "saved" only when
-the engine says the answer was kept (``PrivateNotice.saved``); otherwise the reason stays in
-the form under the answer (within Slack's wait), or, past it, the form says it couldn't save
-and shows the person's words back so nothing they wrote is lost."""
+"""How a submitted Slack form ends, from what handling it returned. An answer form says
+"saved" only when the engine says the answer was kept (``PrivateNotice.saved``); otherwise
+the reason stays in the form under the answer (within Slack's wait), or, past it, the form
+says it couldn't save and shows the person's words back so nothing they wrote is lost. A
+"you said, we did" form sent again unchanged (``submission_key``) is recorded once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adapters.slack import render
@@ -24,6 +27,13 @@ def was_saved(messages: Sequence[Outbound]) -> bool:
     if not messages:
         return True
     return any(isinstance(m, PrivateNotice) and m.saved for m in messages)
+
+
+def submission_key(view_id: str, fields: Mapping[str, str]) -> str:
+    """One submission of one form: its view id and what was in it (so a refused form,
+    corrected and sent again from the same view, is a new submission)."""
+    typed = json.dumps(dict(sorted(fields.items())), ensure_ascii=False).encode()
+    return f"view:{view_id}:{hashlib.sha256(typed).hexdigest()[:32]}"
 
 
 def reason_for(messages: Sequence[Outbound], person: Person) -> str | None:
