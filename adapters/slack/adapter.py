@@ -60,7 +60,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import commands, feedback, inbound, modals, render
+from adapters.slack import commands, feedback, inbound, modals, render, saving
 from adapters.slack.cache import Lru
 from adapters.slack.client import SLACK_FAILURES, make_client, pooled_session, slack_error
 from adapters.slack.outbox import UPDATE_INTERVAL, SlackOutbox
@@ -339,25 +339,30 @@ class SlackAdapter:
         # answer to be stored, within the budget; past it the form says "saving…" instead.
         handling = asyncio.ensure_future(self.engine.handle(event))
         await asyncio.wait({handling}, timeout=self.commit_budget)
-        saving = not handling.done()
-        if saving:
-            await ack(response_action="update", view=modals.status_modal(modals.SAVING_TEXT))
-        else:
-            await ack()
-        messages = await handling
         outbox = self.outbox.replying_to(user_id)
-        await self.engine.send_all(
-            messages, outbox, actor=event.person, channel_id=event.channel_id
-        )
-        if saving:
-            await self._saved(str(view.get("id", "")))
+        person, channel_id = event.person, event.channel_id
+        if handling.done():
+            messages = handling.result()
+            reason = None if saving.was_saved(messages) else saving.reason_for(messages, person)
+            if reason is not None:  # the form stays open, with the words and the reason
+                await ack(response_action="errors", errors=saving.form_errors(reason))
+                await self._send_others(messages, person, channel_id)
+                return
+            await ack()
+            await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
+            return
+        await ack(response_action="update", view=modals.status_modal(modals.SAVING_TEXT))
+        messages = await handling
+        await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
+        if saving.was_saved(messages):
+            await self._update_view(view, modals.status_modal(modals.SAVED_TEXT))
+        else:
+            await self._update_view(view, saving.not_saved_modal(event.text))
 
-    async def _saved(self, view_id: str) -> None:
-        """The "saving…" form, once the answer is stored (the thanks says the rest)."""
+    async def _update_view(self, view: Mapping[str, Any], new_view: dict[str, Any]) -> None:
+        """The "saving…" form, once handling ended: saved, or not (the messages say why)."""
         try:
-            await self.client.views_update(
-                view_id=view_id, view=modals.status_modal(modals.SAVED_TEXT)
-            )
+            await self.client.views_update(view_id=str(view.get("id", "")), view=new_view)
         except SLACK_FAILURES as exc:
             log.info("views.update failed: %s", slack_error(exc) or type(exc).__name__)
 
@@ -365,25 +370,62 @@ class SlackAdapter:
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
     ) -> None:
         """The "you said, we did" form: the command with its fields, handled before the ack
-        so a refusal shows inside the form with everything typed still there."""
+        (within the budget) so a refusal shows inside the form with everything typed still
+        there; past it the form closes and the outcome comes by message. The same form sent
+        again with the same fields (Slack's retry, or a resubmit after its timeout error)
+        records nothing more."""
         user_id = str(body.get("user", {}).get("id", ""))
         found = feedback.submitted(view)
         if found is None or not user_id:
             await ack()
             return
         options, channel_id = found
+        key = saving.submission_key(str(view.get("id", "")), options)
+        if not await self._first_submission(key):
+            log.info("a you-said-we-did form came again; recorded once")
+            await ack()
+            return
+        handling = asyncio.ensure_future(self._feedback(user_id, options, channel_id))
+        await asyncio.wait({handling}, timeout=self.commit_budget)
+        acked = False
+        try:
+            if not handling.done():
+                await ack()
+                acked = True
+            person, messages = await handling
+        except BaseException:
+            await self._forget_submission(key)
+            raise
+        if not saving.was_saved(messages):
+            await self._forget_submission(key)  # not recorded: sending it again is welcome
+            errors = feedback.form_errors(messages)
+            if errors is not None and not acked:
+                await ack(response_action="errors", errors=errors)
+                return
+        if not acked:
+            await ack()
+        outbox = self.outbox.replying_to(user_id)
+        await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
+
+    async def _feedback(
+        self, user_id: str, options: dict[str, str], channel_id: str
+    ) -> tuple[Person, list[Outbound]]:
         person = await self.roles.person(user_id)
         event = CommandInvoked(
             person=person, channel_id=channel_id, command=Command.YOU_SAID_WE_DID, options=options
         )
-        messages = await self.engine.handle(event)
-        errors = feedback.form_errors(messages)
-        if errors is not None:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
-        outbox = self.outbox.replying_to(user_id)
-        await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
+        return person, await self.engine.handle(event)
+
+    async def _first_submission(self, key: str) -> bool:
+        if key in self._seen or not await self._first_delivery(key):
+            return False
+        self._seen.put(key, None)
+        return True
+
+    async def _forget_submission(self, key: str) -> None:
+        self._seen.pop(key)
+        if self._shared is not None:
+            await self._shared.forget_delivery(f"slack:{key}")
 
     async def _on_reaction(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext

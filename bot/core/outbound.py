@@ -124,12 +124,14 @@ class PrivateNotice:
     """Text only ``recipient`` sees (ephemeral where the platform allows, else a DM).
     ``refused``: it says what to fix in a refused request (a mistake, not "you may not"),
     and nothing changed; an adapter whose form can show errors may show it in the form
-    instead, keeping what was typed."""
+    instead, keeping what was typed. ``saved``: it tells the recipient that what they sent
+    was kept (an answer stored, a check-in passed on), so a form may say "saved"."""
 
     channel_id: str
     recipient: Person
     text: str
     refused: bool = False
+    saved: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -262,7 +262,9 @@ class Feedback:
             f"({self.label(recorded.action.theme_id)}) and posted it to "
             f"{where} channel{'s' if where != 1 else ''}."
         )
-        private = PrivateNotice(channel_id=event.channel_id, recipient=event.person, text=done)
+        private = PrivateNotice(
+            channel_id=event.channel_id, recipient=event.person, text=done, saved=True
+        )
         return [*recorded.posts, private]
 
     # -- timed jobs -----------------------------------------------------------------------

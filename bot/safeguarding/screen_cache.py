@@ -2,9 +2,11 @@
 
 Building the ``Matcher`` (every spelling of every lexicon entry, stemmed, in a trie of about
 55,000 nodes) takes most of a second; reading it back takes a tenth of that. The cache file
-is named for a hash of everything the build depends on: the lexicon file, the model file it
-names, and the source of this package (the build's code). A changed file, or a new version
-of the code, gives a new name, so a stale cache is never read. What is read is checked
+is named for a hash of everything the build depends on (``build_inputs``): the lexicon file,
+the model file it names, the source of this package and of the modules it builds with from
+outside it (the stemmer's, the data-file reader), the snowballstemmer, Python and Unicode
+versions. A changed file, or a new version of any of them, gives a new name, so a stale cache
+is never read. What is read is checked
 (format, key, every field's shape) before it is used; anything wrong, and the trie is built
 from the lexicon as if there were no cache. Plain data only: nothing is unpickled or run.
 """
@@ -17,9 +19,12 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import tempfile
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +36,10 @@ log = logging.getLogger(__name__)
 
 FORMAT = "consultbot-screen-trie/2"
 _CODE = Path(__file__).resolve().parent
+_BOT = _CODE.parent
+# The build's code from outside this package: the stemmer and text splitting, and the
+# reader of the lexicon file.
+_OUTSIDE_SOURCES = (_BOT / "tagging" / "text.py", _BOT / "datafile.py")
 _KINDS = {int(kind): kind for kind in Kind}
 
 
@@ -38,15 +47,37 @@ class BadCache(ValueError):
     """The cache file is not what this code writes."""
 
 
-def cache_key(lexicon_file: Path, model_file: Path | None) -> str:
+def build_inputs(lexicon_file: Path, model_file: Path | None) -> dict[str, bytes]:
+    """Everything the built trie depends on, by name: a change to any gives a new key."""
+    inputs: dict[str, bytes] = {}
+    for name, path in (("lexicon", lexicon_file), ("model", model_file)):
+        has_file = path is not None and path.is_file()
+        inputs[name] = path.read_bytes() if has_file and path is not None else b""
+    for source in (*sorted(_CODE.glob("*.py")), *_OUTSIDE_SOURCES):
+        inputs[f"source:{source.relative_to(_BOT).as_posix()}"] = source.read_bytes()
+    inputs["snowballstemmer"] = _version_of("snowballstemmer").encode()
+    inputs["python"] = sys.version.encode()
+    inputs["unicode"] = unicodedata.unidata_version.encode()
+    return inputs
+
+
+def _version_of(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def key_of(inputs: dict[str, bytes]) -> str:
     digest = hashlib.sha256(FORMAT.encode())
-    for path in (lexicon_file, model_file):
-        digest.update(b"\0")
-        if path is not None and path.is_file():
-            digest.update(path.read_bytes())
-    for source in sorted(_CODE.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    for name, value in sorted(inputs.items()):
+        digest.update(b"\0" + name.encode() + b"\0" + str(len(value)).encode() + b"\0")
+        digest.update(value)
     return digest.hexdigest()[:32]
+
+
+def cache_key(lexicon_file: Path, model_file: Path | None) -> str:
+    return key_of(build_inputs(lexicon_file, model_file))
 
 
 def cached_matcher(lexicon: Lexicon, lexicon_file: Path, cache_dir: Path | None) -> Matcher:

@@ -26,6 +26,7 @@ import logging
 import random
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from bot.alias import alias_candidates
@@ -37,7 +38,7 @@ from bot.core.events import (
     Person,
     QuestionSkipped,
 )
-from bot.core.outbound import AnswerForm, Outbound
+from bot.core.outbound import AnswerForm, Outbound, PrivateNotice
 from bot.core.ports import AlertDesk, Screener, ScreenVerdict, Scrubber, ThemeTagger
 from bot.core.records import AnswerRecord, AnswerStatus, Participant, SessionRecord, SessionStatus
 from bot.core.store import AnswerStore, ParticipantStore, SessionStore
@@ -193,7 +194,7 @@ class Answers:
             alerts = await self._desk.alert_stored(alert)
             return [
                 *alerts,
-                private(me, event.channel_id, notices.held_for_lead),
+                _saved(private(me, event.channel_id, notices.held_for_lead)),
                 *directory.tell_facilitator(session, notices.passed_to_lead),
             ]
         replies: list[Outbound] = []
@@ -207,7 +208,7 @@ class Answers:
         removed = _describe_removed([span.kind for span in scrubbed.spans])
         if removed:
             thanks += "\n" + notices.removed_details.format(details=removed)
-        replies.append(private(me, event.channel_id, thanks))
+        replies.append(_saved(private(me, event.channel_id, thanks)))
         return replies
 
     async def _check_in(
@@ -234,12 +235,16 @@ class Answers:
             )
             return [
                 *alerts,
-                private(event.person, event.channel_id, self._directory.notices.held_for_lead),
+                _saved(
+                    private(event.person, event.channel_id, self._directory.notices.held_for_lead)
+                ),
             ]
         note = f"Check-in from session {session.id} (anonymous): «{scrubbed}»"
         return [
             *self._directory.tell_facilitator(session, note),
-            private(event.person, event.channel_id, self._directory.notices.check_in_received),
+            _saved(
+                private(event.person, event.channel_id, self._directory.notices.check_in_received)
+            ),
         ]
 
     async def skip(self, event: QuestionSkipped) -> list[Outbound]:
@@ -255,6 +260,11 @@ class Answers:
             raise NotFound("That answer isn't shown any more, so there's nothing to report.")
         alerts = await self._desk.reported_answer(answer)
         return [*alerts, private(event.person, event.channel_id, self._directory.notices.reported)]
+
+
+def _saved(notice: PrivateNotice) -> PrivateNotice:
+    """The notice that what the person sent was kept (``PrivateNotice.saved``)."""
+    return replace(notice, saved=True)
 
 
 def _describe_removed(kinds: Sequence[str]) -> str:

@@ -96,9 +96,11 @@ class SqliteConnection:
                 self._batch = asyncio.get_running_loop().create_future()
                 self._batch.add_done_callback(_retrieve)
             batch = self._batch
-            await self._savepoint("SAVEPOINT write")
             failed: BaseException | None = None
             try:
+                # Inside the try: a writer cancelled here still queues the batch's commit,
+                # or the batch would stay open (the database locked) until the next write.
+                await self._savepoint("SAVEPOINT write")
                 yield self._db
             except BaseException as e:
                 failed = e

@@ -96,3 +96,31 @@ async def test_close_commits_nothing_half_done(tmp_path: Path, writers: int) -> 
     await asyncio.gather(*(store.add_jobs([job(f"j{n}")]) for n in range(writers)))
     await store.close()
     assert committed_jobs(path) == {f"j{n}" for n in range(writers)}
+
+
+async def test_a_writer_cancelled_at_its_savepoint_leaves_the_database_unlocked(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "group.db"
+    store = await SqliteStore.open(path)
+    try:
+        writer = asyncio.ensure_future(store.add_jobs([job("cancelled")]))
+        for _ in range(100_000):  # until its BEGIN is done: it then awaits its SAVEPOINT
+            if store._batch is not None:
+                break
+            await asyncio.sleep(0)
+        assert store._batch is not None, "the writer never began"
+        writer.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await writer
+        if store._committer is not None:  # the commit it queued, not a later write's
+            await store._committer
+        with sqlite3.connect(path, timeout=0) as other:  # another process, not waiting
+            other.execute(
+                "INSERT INTO jobs (id, kind, due_at, state) VALUES ('other', 'reveal', ?,"
+                " 'pending')",
+                ("2026-01-01T00:00:00+00:00",),
+            )
+        assert "other" in committed_jobs(path)
+    finally:
+        await store.close()

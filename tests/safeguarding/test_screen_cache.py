@@ -5,14 +5,17 @@ with or without it."""
 from __future__ import annotations
 
 import shutil
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from bot.config import DEFAULT_PROMPTS_DIR
 from bot.safeguarding.lexicon import load_lexicon
+from bot.safeguarding.normalise import words
 from bot.safeguarding.screen import DisclosureScreen
-from bot.safeguarding.screen_cache import cached_matcher, state
+from bot.safeguarding.screen_cache import build_inputs, cached_matcher, key_of, state
 from bot.safeguarding.screen_match import Matcher
 
 ANSWERS = (
@@ -82,3 +85,29 @@ def test_a_damaged_cache_is_built_again_not_used(
     assert "not usable" in caplog.text
     assert state(rebuilt, "k") == state(Matcher(lexicon), "k")
     assert written.read_bytes() == data, "the damaged file was replaced by a good one"
+
+
+def test_a_cached_screen_matches_as_a_fresh_build(prompts: Path, tmp_path: Path) -> None:
+    lexicon_file = prompts / "safeguarding.toml"
+    lexicon = load_lexicon(lexicon_file)
+    cached_matcher(lexicon, lexicon_file, tmp_path / "cache")
+    from_cache = cached_matcher(lexicon, lexicon_file, tmp_path / "cache")
+    fresh = Matcher(lexicon)
+    assert state(from_cache, "k") == state(fresh, "k")
+    for answer in ANSWERS:
+        assert from_cache.matches(words(answer)) == fresh.matches(words(answer))
+
+
+def test_every_part_the_build_uses_is_in_the_key(prompts: Path) -> None:
+    """The stemmer's code and versions build the trie too: a new one must give a new file."""
+    lexicon_file = prompts / "safeguarding.toml"
+    inputs = build_inputs(lexicon_file, prompts / "safeguarding-model.json")
+    for part in ("source:tagging/text.py", "source:datafile.py", "snowballstemmer"):
+        assert inputs[part], part
+    assert inputs["python"] == sys.version.encode()
+    assert inputs["unicode"] == unicodedata.unidata_version.encode()
+    assert any(name.startswith("source:safeguarding/") for name in inputs)
+    key = key_of(inputs)
+    for part in inputs:
+        changed = {**inputs, part: inputs[part] + b"!"}
+        assert key_of(changed) != key, part

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from cryptography.fernet import Fernet
 
-from adapters.slack import modals
+from adapters.slack import modals, saving
 from tests.fakes.slack_server import FakeSlack, SlackRequests
 from tests.slack.conftest import CHANNEL, FACILITATOR, MEMBERS, SECRET, Harness, slack_env
 
@@ -71,6 +71,51 @@ async def test_a_slow_save_shows_saving_then_saved_and_the_thanks(
     assert "a quiet room to do homework" in stored_texts(tmp_path / "t.db")
     calls = await harness.fake.wait_for("chat.postEphemeral", thanked + 1)
     assert calls[-1].params["user"] == MEMBERS[1]
+
+
+async def test_a_slow_save_that_stored_nothing_never_says_saved_and_shows_the_words(
+    harness: Harness, tmp_path: Path
+) -> None:
+    harness.adapter.commit_budget = 0
+    await harness.command("/start-session", "check-in", user=FACILITATOR)
+    await harness.adapter.settle()
+    (question,) = harness.question_posts()
+    view = await harness.open_answer_form(MEMBERS[1], question)
+    await harness.command("/end-session", user=FACILITATOR)
+    await harness.adapter.settle()
+    told = len(harness.fake.calls_to("chat.postEphemeral"))
+    words = "I'd like *more* say about <where> I live"
+    reply = await harness.slack.submit(user_id=MEMBERS[1], view=view, values=answer_values(words))
+    assert reply.json()["response_action"] == "update"
+    (after,) = await harness.fake.wait_for("views.update")
+    shown = json.dumps(after.params["view"])
+    assert modals.SAVED_TEXT not in shown
+    assert saving.NOT_SAVED_TEXT in shown
+    assert json.dumps(words)[1:-1] in shown, "their words are shown back, as typed"
+    assert words not in stored_texts(tmp_path / "t.db")
+    calls = await harness.fake.wait_for("chat.postEphemeral", told + 1)
+    assert calls[-1].params["user"] == MEMBERS[1], "the reason comes by message too"
+
+
+async def test_a_refusal_within_the_budget_keeps_the_form_open_with_the_reason(
+    harness: Harness, tmp_path: Path
+) -> None:
+    harness.adapter.commit_budget = 600  # always within it, however busy the machine
+    await harness.command("/start-session", "check-in", user=FACILITATOR)
+    await harness.adapter.settle()
+    (question,) = harness.question_posts()
+    view = await harness.open_answer_form(MEMBERS[0], question)
+    await harness.command("/end-session", user=FACILITATOR)
+    await harness.adapter.settle()
+    reply = await harness.slack.submit(
+        user_id=MEMBERS[0], view=view, values=answer_values("a bus pass that works")
+    )
+    assert reply.status == 200
+    body = reply.json()
+    assert body["response_action"] == "errors", "the form stays open, with what was typed"
+    reason = body["errors"][modals.ANSWER_INPUT_BLOCK_ID]
+    assert reason and reason != modals.SAVED_TEXT
+    assert "a bus pass that works" not in stored_texts(tmp_path / "t.db")
 
 
 # -- the crash test -------------------------------------------------------------------------
