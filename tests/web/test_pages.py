@@ -325,6 +325,21 @@ async def test_who_wrote_needs_a_reason_and_goes_to_the_lead_in_the_chat_never_o
     assert entry.detail == "They may be at risk tonight"
 
 
+async def test_the_leads_reason_is_on_the_audit_page_for_the_lead_alone(
+    site: Site, client: Client
+) -> None:
+    reason = "They may be at risk tonight"
+    csrf = await sign_in(client, await site.link(LEAD_ID, Role.SAFEGUARDING_LEAD))
+    path = f"/safeguarding/answers/{site.held_answer}/who-wrote"
+    assert (await client.post(path, data={"csrf": csrf, "reason": reason})).status == 200
+    lead_view = await client.get("/audit")
+    assert lead_view.status == 200 and reason in await lead_view.text()
+    await sign_in(client, await site.link(STAFF_ID, Role.STAFF))
+    staff_view = unescape(await (await client.get("/audit")).text())
+    assert "identity-revealed" in staff_view and site.held_answer in staff_view
+    assert reason not in staff_view and "(for the safeguarding lead)" in staff_view
+
+
 async def test_without_the_bot_the_lead_is_told_and_nothing_changes(
     site: Site, client: Client
 ) -> None:
