@@ -249,6 +249,7 @@ def _compose(
         zone=settings.time_zone,
         tagging=CodebookTagging.from_codebook(codebook, tagger),
         actions=store,
+        clock=clock,
     )
 
     async def snapshot(session_id: str) -> str:

@@ -51,6 +51,7 @@ def build_digest(
     zone: ZoneInfo | None = None,
     codebook_version: str = "",
     end_check_counts: Mapping[tuple[int, int], int] | None = None,
+    end_check_open: bool = False,
 ) -> Digest:
     """``theme_labels`` maps theme id to label, in codebook order (which tags are listed in).
     Without ``attendance``, the people present are those seen in ``answers``."""
@@ -91,13 +92,20 @@ def build_digest(
         questions=questions,
         themes=themes,
         audience=question_set.audience,
-        end_check=end_check_result(end_check_counts or {}) if question_set.end_check else None,
+        end_check=(
+            end_check_result(end_check_counts or {}, still_open=end_check_open)
+            if question_set.end_check
+            else None
+        ),
     )
 
 
-def end_check_result(counts: Mapping[tuple[int, int], int]) -> EndCheckResult:
+def end_check_result(
+    counts: Mapping[tuple[int, int], int], *, still_open: bool = False
+) -> EndCheckResult:
     """The end-of-session check's counts, (question, choice) → people, as the model holds."""
     return EndCheckResult(
+        still_open=still_open,
         faces=tuple((face.emoji, face.label) for face in END_CHECK_SCALE),
         questions=tuple(
             EndCheckQuestion(

@@ -15,14 +15,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.core.errors import NotFound
-from bot.core.events import CommandInvoked, Person, audit_name
+from bot.core.events import CommandInvoked, Person, audit_name, utc_now
 from bot.core.outbound import Audience, DeliveryFile, FileDelivery, Outbound
 from bot.core.ports import AuditTrail
-from bot.core.records import SessionRecord
+from bot.core.records import SessionRecord, SessionStatus
 from bot.core.store import (
     ActionStore,
     AnswerStore,
@@ -38,6 +39,7 @@ from bot.digest.model import Digest
 from bot.digest.render import MIME_TYPES, DigestFormat, file_name, render
 from bot.digest.retag import CodebookTagging, Retagged
 from bot.digest.theme_edits import ThemeEdits
+from bot.questions.end_check import END_CHECK_OPEN_FOR
 from bot.questions.loader import pick_question_set
 from bot.questions.model import QuestionSet
 
@@ -66,8 +68,10 @@ class Digests:
         tagging: CodebookTagging | None = None,
         actions: ActionStore | None = None,
         renderer: Renderer = render,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
+        self._clock = clock
         self._render = renderer
         self._sets = dict(question_sets)
         self.theme_labels = dict(theme_labels)
@@ -109,7 +113,15 @@ class Digests:
             zone=self._zone,
             codebook_version=version,
             end_check_counts=await self._store.end_check_counts(session.id),
+            end_check_open=self._end_check_open(session),
         )
+
+    def _end_check_open(self, session: SessionRecord) -> bool:
+        """Still taking taps: the session is open or closed under ``END_CHECK_OPEN_FOR`` ago."""
+        closed = session.closed_at
+        if session.status is SessionStatus.OPEN or closed is None:
+            return True
+        return self._clock() - closed < END_CHECK_OPEN_FOR
 
     async def retag_all(self) -> Retagged:
         """``consultbot retag --codebook``: every stored answer, with the codebook in force."""

@@ -122,16 +122,20 @@ class EndCheckQuestion:
 
     text: str
     counts: tuple[int, ...]
+    # Read back from a snapshot whose small counts were hidden: the total it showed.
+    total: int | None = None
 
     @property
     def answered(self) -> int:
-        return sum(self.counts)
+        return sum(self.counts) if self.total is None else self.total
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EndCheckResult:
     faces: tuple[tuple[str, str], ...]  # (emoji, label), least to most
     questions: tuple[EndCheckQuestion, ...]
+    # Taps still being taken: no counts are shown yet (a reload between taps would show whose).
+    still_open: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

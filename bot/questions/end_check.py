@@ -6,6 +6,9 @@ be added up across workshops in a report. A set turns it off with ``end_check = 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+
+END_CHECK_OPEN_FOR = timedelta(minutes=30)  # taps are taken this long after the session closes
 
 END_CHECK_QUESTIONS: tuple[str, ...] = (
     "Did you feel safe?",

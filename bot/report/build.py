@@ -50,7 +50,11 @@ def build_report(
                 question_set_id=d.question_set_id,
                 started_at=d.started_at,
                 audience=d.audience,
-                end_check=tuple(q.counts for q in d.end_check.questions) if d.end_check else (),
+                end_check=(
+                    tuple(q.counts for q in d.end_check.questions)
+                    if d.end_check and not d.end_check.still_open
+                    else ()
+                ),
             )
             for d in digests
         ),

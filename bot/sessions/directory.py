@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from bot.alias import person_key
@@ -20,6 +20,7 @@ from bot.core.events import Person
 from bot.core.outbound import ConsentRequest, Outbound, PrivateNotice, StaffNote
 from bot.core.records import Participant, SessionRecord, SessionStatus
 from bot.core.store import ParticipantStore, SessionStore
+from bot.questions.end_check import END_CHECK_OPEN_FOR
 from bot.questions.loader import pick_question_set
 from bot.questions.model import Question, QuestionSet
 from bot.sessions.notices import Notices
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 CHECK_IN = 0  # the question number of the closing check-in
 OTHER_CHANNEL = "That button is for a session in another channel, so nothing was changed."
-CHECK_IN_WINDOW = timedelta(minutes=30)  # how long after the end check-in answers are taken
+CHECK_IN_WINDOW = END_CHECK_OPEN_FOR  # how long after the end check-in answers are taken
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,8 +3,11 @@
 Refused (one line each, nothing saved): an empty text; a ``[[…]]`` left for staff to fill
 in; a mention that could ping people (``@everyone``, ``@here``, ``<@…>``, ``<!…>``); a word
 young people asked adults not to use (an ``error`` row of ``prompts/language.toml``); more
-characters than the platform takes in one message (``PLATFORM_LIMITS``); and eight words in a
-row from any young person's answer in the session (a quote could identify someone).
+characters than the platform takes in one message (``PLATFORM_LIMITS``); and a quote from any
+young person's answer in the session, held and kept-out ones too (a quote could identify
+someone): eight words in a row, or a whole answer of four words or more. Words are compared
+in any alphabet, ignoring case, with curly apostrophes read as straight ones; the words of a
+held or kept-out answer are never shown in the refusal.
 
 Warned about, and saved all the same (staff decide): a reading age above 11
 (``bot.language.readability``: Flesch-Kincaid grade + 5, offline; rough on short texts, so
@@ -28,9 +31,14 @@ from bot.language.readability import TARGET_READING_AGE, Readability, measure
 PLATFORM_LIMITS: dict[str, int] = {"discord": 2000, "slack": 4000, "local": 4000}
 DEFAULT_LIMIT = 2000
 QUOTE_WORDS = 8  # this many words in a row from an answer count as quoting it
+WHOLE_ANSWER_WORDS = 4  # a whole answer this long or longer, word for word, is a quote
 _TO_FILL = re.compile(r"\[\[.*?\]\]", re.S)
 _MENTION = re.compile(r"@(everyone|here|channel)\b|<[@!#][^>]*>", re.I)
-_WORD = re.compile(r"[a-z0-9']+")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # letters and digits of any alphabet
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+PRIVATE_QUOTE = (
+    "it repeats words from an answer only the safeguarding lead sees: no quotes in a summary"
+)
 
 
 def platform_limit(platform: str) -> int:
@@ -72,7 +80,10 @@ def check_summary(
     glossary: Glossary | None,
     platform: str | None = None,
     answers: Iterable[str] = (),
+    private_answers: Iterable[str] = (),
 ) -> SummaryCheck:
+    """``answers``: the session's answers staff may see; ``private_answers``: its held and
+    kept-out ones, checked the same but never repeated in a refusal."""
     problems: list[str] = []
     warnings: list[str] = []
     if not text.strip():
@@ -95,6 +106,8 @@ def check_summary(
     quoted = quoted_answer(text, answers)
     if quoted:
         problems.append(f'"{quoted}" is a young person\'s own words: no quotes in a summary')
+    elif quoted_answer(text, private_answers):
+        problems.append(PRIVATE_QUOTE)
     reading = measure(text)
     if reading.reading_age > TARGET_READING_AGE:
         warnings.append(
@@ -104,11 +117,20 @@ def check_summary(
     return SummaryCheck(reading=reading, problems=tuple(problems), warnings=tuple(warnings))
 
 
+def words_of(text: str) -> list[str]:
+    """``text``'s words, lower case (any alphabet), curly apostrophes made straight."""
+    return _WORD.findall(text.translate(_APOSTROPHES).casefold())
+
+
 def quoted_answer(text: str, answers: Iterable[str]) -> str | None:
-    """The first ``QUOTE_WORDS`` words in a row of any answer that appear in ``text``."""
-    said = " " + " ".join(_WORD.findall(text.lower())) + " "
+    """A whole answer of ``WHOLE_ANSWER_WORDS`` words or more, or the first ``QUOTE_WORDS``
+    words in a row of any answer, that appear in ``text``."""
+    said = " " + " ".join(words_of(text)) + " "
     for answer in answers:
-        words = _WORD.findall(answer.lower())
+        words = words_of(answer)
+        whole = " ".join(words)
+        if WHOLE_ANSWER_WORDS <= len(words) < QUOTE_WORDS and f" {whole} " in said:
+            return whole
         for start in range(len(words) - QUOTE_WORDS + 1):
             run = " ".join(words[start : start + QUOTE_WORDS])
             if f" {run} " in said:

@@ -17,7 +17,7 @@ from bot.core.errors import InvalidRequest, NotFound
 from bot.core.events import CommandInvoked, audit_name
 from bot.core.outbound import ChannelNotice, Outbound, PrivateNotice
 from bot.core.ports import AuditTrail
-from bot.core.records import SessionRecord
+from bot.core.records import AnswerStatus, SessionRecord
 from bot.core.store import AnswerStore, SessionStore, SummaryStore
 from bot.language.glossary import Glossary
 from bot.sessions.directory import SessionDirectory
@@ -68,11 +68,17 @@ class GroupSummaries:
         self, session: SessionRecord, text: str, glossary: Glossary | None
     ) -> SummaryCheck:
         answers = await self._store.answers_for_session(session.id)
+        private = [
+            a.text
+            for status in (AnswerStatus.HELD, AnswerStatus.KEPT_OUT)
+            for a in await self._store.answers_with_status(session.id, status)
+        ]
         return check_summary(
             shared_text(text),
             glossary=glossary,
             platform=session.platform,
             answers=[a.answer.text for a in answers],
+            private_answers=private,
         )
 
     async def save(

@@ -1,7 +1,9 @@
 """The aiohttp application: routes, and the middlewares every request passes through.
 
-In order: security headers on every response (a strict Content-Security-Policy, no
-framing); kind pages for every refusal and error (nothing changed); who is signed in (the
+Security headers on every response, redirects and error pages too, set as it is prepared (a
+strict Content-Security-Policy, no framing, nothing cached). Then, in order: kind pages for
+every refusal and error (nothing changed; a store or chat outage, or anything unexpected,
+a kind page too, never aiohttp's bare one); who is signed in (the
 cookie's browser session, its roles narrowed to what the settings still give, so a role
 taken away ends access at the next click); and the CSRF check on every POST (the form's
 token must match the browser session's). Forms bigger than ``MAX_FORM_BYTES`` are refused.
@@ -15,7 +17,14 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.core.errors import DataFileError, NotAllowed, NotFound, UserFacingError
+from bot.core.errors import (
+    DataFileError,
+    DeliveryFailed,
+    NotAllowed,
+    NotFound,
+    StorageError,
+    UserFacingError,
+)
 from bot.core.events import Role
 from bot.digest.theme_edits import ThemeEditsRefused
 from bot.signin.links import SIGN_IN_PATH, SignInRefused, same_form_token, token_hash
@@ -28,13 +37,23 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CHAT_DOWN = (
+    "The message couldn't be sent through the chat just now, so it may not have arrived. "
+    "Please try again in a few minutes."
+)
+STORE_DOWN = "The workspace couldn't reach its records just now. Please try again in a few minutes."
+WENT_WRONG = (
+    "Something went wrong on our side. Please go back and try again, and tell the team who "
+    "runs the workspace if it keeps happening."
+)
 
 
 def make_app(workspace: Workspace) -> web.Application:
     app = web.Application(
         client_max_size=MAX_FORM_BYTES,
-        middlewares=[_headers, _kind_errors, _signed_in, _csrf],
+        middlewares=[_kind_errors, _signed_in, _csrf],
     )
+    app.on_response_prepare.append(_security_headers)
     app[WORKSPACE] = workspace
     app.router.add_static("/static/", STATIC, append_version=False)
     signin.add_routes(app.router)
@@ -47,13 +66,11 @@ def make_app(workspace: Workspace) -> web.Application:
     return app
 
 
-@web.middleware
-async def _headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Every response, however it ends (a page, a redirect, an error aiohttp makes itself)."""
     response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    return response
 
 
 @web.middleware
@@ -84,6 +101,18 @@ async def _kind_errors(request: web.Request, handler: Handler) -> web.StreamResp
     except web.HTTPMethodNotAllowed:
         message = "That page can't be used that way. Nothing has changed."
         return page(request, "problem.html.j2", code=405, message=message)
+    except web.HTTPException:
+        raise  # redirects, and aiohttp's own answers
+    except DeliveryFailed as exc:
+        log.warning("workspace %s %s: the chat failed (%s)", request.method, request.path, exc)
+        return page(request, "problem.html.j2", code=502, message=CHAT_DOWN)
+    except StorageError as exc:
+        log.warning("workspace %s %s: the store failed (%s)", request.method, request.path, exc)
+        return page(request, "problem.html.j2", code=503, message=STORE_DOWN)
+    except Exception as exc:  # anything else: a kind page, and the kind of error in the log
+        name = type(exc).__name__
+        log.error("workspace %s %s failed: %s", request.method, request.path, name)
+        return page(request, "problem.html.j2", code=500, message=WENT_WRONG)
 
 
 @web.middleware

@@ -16,11 +16,11 @@ from bot.core.records import AuditEntry
 from bot.core.store import AnswerStore, AuditStore, SessionStore, WorkspaceStore
 from bot.digest.delivery import Digests
 from bot.feedback.service import Feedback
-from bot.report.model import Report
 from bot.report.notes import Tag
 from bot.report.service import Reports
 from bot.signin.grants import RoleGrants
 from bot.signin.links import SignIn
+from bot.web.made_reports import MadeReports
 
 MAX_FORM_BYTES = 2 * 1024 * 1024  # a notes file fits; anything bigger is refused
 
@@ -59,8 +59,9 @@ class Workspace:
     secure_cookies: bool = False
     chat: ChatLink | None = None
     tag_notes: Tag | None = None  # tags notes rows that come without themes
-    # The last report each browser session built (by its token's hash), to view and download.
-    reports_made: dict[str, Report] = field(default_factory=dict)
+    # What each browser session last asked a report of (by its token's hash), rebuilt to view
+    # and download.
+    reports_made: MadeReports = field(default_factory=MadeReports)
 
     async def audit(self, who: str, action: str, subject: str = "", detail: str = "") -> None:
         entry = AuditEntry(

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from bot.digest.feedback_words import FEWER, STILL_OPEN
 from bot.questions.end_check import END_CHECK_QUESTIONS
 from bot.summary.check import platform_limit
 from tests.scenarios.room import Post, Room
@@ -85,18 +86,33 @@ async def test_the_end_check_is_posted_at_the_close_and_counts_each_person_once(
     assert room.group() == posted  # nothing new for the group: no counts shown
 
     session_id = question.session_id
+    # While the check is open, no counts at all: a reload between taps would show whose.
     await room.command(room.staff, "digest", session=session_id, format="all")
     (files,) = room.files_to(room.staff)
     check = digest_json(files)["end_check"]
+    assert check["still_open"] is True
+    assert [q for q in check["questions"]] == [{"text": q} for q in END_CHECK_QUESTIONS]
+    assert STILL_OPEN in files[f"digest-{session_id}.md"].decode().replace("\\", "")
+
+    await room.tap(room.young[0], safe, safe.face(YES))  # changed back
+    await room.tap(room.young[2], safe, safe.face(YES))
+    await room.time_passes(minutes=31)  # the check has closed
+    await room.command(room.staff, "digest", session=session_id, format="all")
+    (_, files) = room.files_to(room.staff)
+    check = digest_json(files)["end_check"]
+    assert check["still_open"] is False
     assert [q["text"] for q in check["questions"]] == list(END_CHECK_QUESTIONS)
-    assert [q["counts"] for q in check["questions"]] == [
-        [0, 1, 0, 1],  # safe: one not sure (changed from yes), one yes
-        [0, 0, 1, 0],
-        [0, 0, 0, 0],  # who will hear it: nobody tapped
-        [1, 0, 0, 0],
+    assert [(q["counts"], q["answered"]) for q in check["questions"]] == [
+        ([FEWER, FEWER, FEWER, 3], 3),  # safe: three yes, each person once (one changed)
+        ([FEWER] * 4, FEWER),  # one a bit: under 3 shows as "fewer than 3"
+        ([FEWER] * 4, FEWER),  # who will hear it: nobody tapped
+        ([FEWER] * 4, FEWER),
     ]
     markdown = files[f"digest-{session_id}.md"].decode()
-    assert "Did you feel safe? 😀 yes 1 · 🙂 a bit 0 · 😐 not sure 1 · 😞 no 0" in markdown
+    assert (
+        "Did you feel safe? 😀 yes 3 · 🙂 a bit fewer than 3 · 😐 not sure fewer than 3 · "
+        "😞 no fewer than 3 (3 answered)"
+    ) in markdown
     for name, content in files.items():
         if name.endswith(".docx"):
             continue  # compressed: its words are the Markdown's (tests/digest/test_word.py)
@@ -105,10 +121,10 @@ async def test_the_end_check_is_posted_at_the_close_and_counts_each_person_once(
     del who_hears
 
     await room.command(room.staff, "report", sessions=session_id, format="json")
-    (_, report_files) = room.files_to(room.staff)
+    (_, _, report_files) = room.files_to(room.staff)
     report = _report_json(report_files)
     assert report["end_check"]["workshops"] == 1
-    assert report["end_check"]["questions"][0]["counts"] == [0, 1, 0, 1]
+    assert report["end_check"]["questions"][0]["counts"] == [FEWER, FEWER, FEWER, 3]
     assert report["audiences"] == {session_id: AUDIENCE}
 
 
@@ -119,9 +135,10 @@ async def test_someone_who_never_agreed_to_the_privacy_note_sees_it_first(room: 
     safe = _end_check(room)[0]
     told = await room.tap(room.young[3], safe, safe.face(YES))
     assert any("Before you answer" in t for t in told), told
+    await room.time_passes(minutes=31)
     await room.command(room.staff, "digest", session=question.session_id, format="json")
     (files,) = room.files_to(room.staff)
-    assert digest_json(files)["end_check"]["questions"][0]["counts"] == [0, 0, 0, 0]
+    assert digest_json(files)["end_check"]["questions"][0]["answered"] == FEWER  # nobody
 
 
 async def _cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:

@@ -10,15 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from adapters.local.adapter import LocalChannel
 from bot.app import Runtime, open_runtime
 from bot.cli import main
 from bot.config import DEFAULT_PROMPTS_DIR, Settings
+from bot.core.events import Command, Role
+from bot.core.outbound import QuestionPost
 from bot.core.records import AnswerStatus
 from bot.core.store import Store
 from bot.language.glossary import load_glossary
 from bot.language.readability import TARGET_READING_AGE, reading_age
 from bot.report.select import Selection
-from bot.summary.check import PLATFORM_LIMITS, check_summary, quoted_answer
+from bot.summary.check import PLATFORM_LIMITS, PRIVATE_QUOTE, check_summary, quoted_answer
 from bot.summary.draft import NO_AUDIENCE, draft_from_digest, draft_from_report, shared_text
 from tests.report.workshops import PLANS, run_all
 
@@ -178,3 +181,40 @@ async def test_a_draft_names_the_themes_in_young_peoples_words(runtime: Runtime)
     if young[top.theme_id] != top.label:
         assert top.label not in text  # staff's name for it is not what the group reads
     assert young["state-as-parent"] == "How the council looks after you"
+
+
+def test_a_whole_answer_of_four_words_or_more_is_a_quote_in_any_alphabet() -> None:
+    answer = "my foster dad hits me at night"  # 7 words: under eight, but the whole answer
+    assert quoted_answer("One of you said: My foster dad hits me at night.", [answer])
+    assert quoted_answer("Some of you spoke about night times.", [answer]) is None
+    assert quoted_answer("You said it: no more moves", ["no more moves"]) is None  # 3 words
+    curly = "I don’t feel safe at my home"  # a curly apostrophe, as phones type it
+    assert quoted_answer("Someone said I don't feel safe at my home.", [curly])
+    assert quoted_answer("Quelqu'un a dit : ma mère me frappe souvent.", ["Ma mère me frappe"])
+    assert quoted_answer("Кто-то сказал: мне страшно идти домой", ["мне страшно идти домой"])
+
+
+async def test_a_held_or_kept_out_answers_words_are_refused_and_never_repeated(
+    runtime: Runtime,
+) -> None:
+    engine = runtime.engine
+    channel = LocalChannel(engine, channel_id="group")
+    await channel.command(
+        channel.person("fac-1", Role.FACILITATOR),
+        Command.START_SESSION,
+        **{"question-set": "check-in"},
+    )
+    question = channel.outbox.of_type(QuestionPost)[-1]
+    private = ("nobody at school knows about it", "I never get to see my nan")
+    for user, text in zip(("yp-1", "yp-2"), private, strict=True):
+        await channel.answer(channel.person(user), question, text, quote_ok=True)
+    shown = await runtime.store.answers_with_status(question.session_id, AnswerStatus.SHOWN)
+    for answer, status in zip(shown, (AnswerStatus.HELD, AnswerStatus.KEPT_OUT), strict=True):
+        assert await runtime.store.set_answer_status(
+            answer.id, status, only_from=[AnswerStatus.SHOWN]
+        )
+    session = await engine.summaries.find_session(question.session_id)
+    for text in private:
+        checked = await engine.summaries.check(session, f"You told us: {text}.", GLOSSARY)
+        assert checked.problems == (PRIVATE_QUOTE,)
+        assert text not in PRIVATE_QUOTE

@@ -10,13 +10,16 @@ from html import unescape
 
 from aiohttp import FormData
 
-from bot.core.events import Role
+from bot.core.events import Command, Role
 from bot.core.outbound import AnswerPost, ChannelNotice, PrivateNotice
 from bot.core.records import AnswerStatus
+from bot.report.select import Selection
+from bot.web.made_reports import MadeReports, ReportAsked
 from bot.web.workspace import MAX_FORM_BYTES
 from tests.web.conftest import (
     FACILITATOR_ID,
     LEAD_ID,
+    LEEDS_ANSWERS,
     STAFF_ID,
     YOUNG_PEOPLE,
     Client,
@@ -322,6 +325,21 @@ async def test_who_wrote_needs_a_reason_and_goes_to_the_lead_in_the_chat_never_o
     assert entry.detail == "They may be at risk tonight"
 
 
+async def test_the_leads_reason_is_on_the_audit_page_for_the_lead_alone(
+    site: Site, client: Client
+) -> None:
+    reason = "They may be at risk tonight"
+    csrf = await sign_in(client, await site.link(LEAD_ID, Role.SAFEGUARDING_LEAD))
+    path = f"/safeguarding/answers/{site.held_answer}/who-wrote"
+    assert (await client.post(path, data={"csrf": csrf, "reason": reason})).status == 200
+    lead_view = await client.get("/audit")
+    assert lead_view.status == 200 and reason in await lead_view.text()
+    await sign_in(client, await site.link(STAFF_ID, Role.STAFF))
+    staff_view = unescape(await (await client.get("/audit")).text())
+    assert "identity-revealed" in staff_view and site.held_answer in staff_view
+    assert reason not in staff_view and "(for the safeguarding lead)" in staff_view
+
+
 async def test_without_the_bot_the_lead_is_told_and_nothing_changes(
     site: Site, client: Client
 ) -> None:
@@ -456,3 +474,26 @@ async def test_you_said_we_did_refuses_a_bad_update_and_the_lead_alone(
     client.session.cookie_jar.clear()
     await sign_in(client, await site.link(LEAD_ID, Role.SAFEGUARDING_LEAD))
     assert (await client.get("/actions")).status == 403
+
+
+async def test_a_report_downloaded_after_a_withdrawal_no_longer_has_the_withdrawn_words(
+    site: Site, client: Client
+) -> None:
+    csrf = await sign_in(client, await site.link(STAFF_ID, Role.STAFF))
+    made = await client.post("/reports", data={"csrf": csrf, "session": "Leeds, 3 Dec"})
+    assert made.status == 200
+    words = LEEDS_ANSWERS[0]
+    assert words in await (await client.get("/reports/latest/download/md")).text()
+    young = site.channel.person(YOUNG_PEOPLE[0])
+    await site.channel.command(young, Command.WITHDRAW, session=site.leeds)
+    for fmt in ("md", "json", "csv"):
+        again = await (await client.get(f"/reports/latest/download/{fmt}")).text()
+        assert words not in again and "Leeds, 3 Dec" in again, fmt
+    assert words not in await (await client.get("/reports/latest")).text()
+
+
+def test_the_reports_browsers_asked_for_are_bounded() -> None:
+    made = MadeReports(limit=3)
+    for n in range(5):
+        made.keep(f"browser-{n}", ReportAsked(selection=Selection(), notes=(), title=f"{n}"))
+    assert len(made) == 3 and made.get("browser-0") is None and made.get("browser-4")

@@ -1,7 +1,8 @@
 """Reports over several sessions: pick them (by label, or a question set and dates), add a
 notes file from in-person workshops, then see and download the combined report (built by
 ``bot.report``, as /report and ``consultbot report`` build it). Staff only; every view and
-download is audited. The last report a browser built is kept in memory for it alone."""
+download is audited. What a browser last asked for is kept in memory for it alone, and the
+report built again from the store each time (``bot.web.made_reports``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.report.notes import NotesWorkshop, read_notes
 from bot.report.render import render_report, report_file_name
 from bot.report.select import Selection, parse_day
 from bot.web import access
+from bot.web.made_reports import ReportAsked
 from bot.web.render import download, own_page, page
 from bot.web.workspace import Workspace, workspace_of
 
@@ -64,7 +66,8 @@ async def make_report(request: web.Request) -> web.StreamResponse:
         )
     title = str(form.get("title", "")).strip()[:200]
     report = await workspace.reports.report(wanted, notes, title=title)
-    workspace.reports_made[viewer.session_hash] = report
+    asked = ReportAsked(selection=wanted, notes=tuple(notes), title=title)
+    workspace.reports_made.keep(viewer.session_hash, asked)
     await workspace.audit(viewer.audit_name, "report-made", _keys(report), "workspace")
     raise web.HTTPSeeOther("/reports/latest")
 
@@ -89,27 +92,29 @@ def _keys(report: Report) -> str:
     return ",".join(w.key for w in report.workshops)
 
 
-def _latest(request: web.Request) -> tuple[access.Viewer, Report]:
+async def _latest(request: web.Request) -> tuple[access.Viewer, Report]:
     viewer = access.require(request, Role.STAFF, who=WHO)
-    report = workspace_of(request).reports_made.get(viewer.session_hash)
-    if report is None:
+    workspace = workspace_of(request)
+    asked = workspace.reports_made.get(viewer.session_hash)
+    if asked is None:
         raise NotFound("There's no report yet in this browser: make one first.")
+    report = await workspace.reports.report(asked.selection, list(asked.notes), title=asked.title)
     return viewer, report
 
 
 async def latest(request: web.Request) -> web.StreamResponse:
-    _, report = _latest(request)
+    _, report = await _latest(request)
     return page(request, "report.html.j2", report=report, formats=[f.value for f in DigestFormat])
 
 
 async def latest_view(request: web.Request) -> web.StreamResponse:
-    viewer, report = _latest(request)
+    viewer, report = await _latest(request)
     await workspace_of(request).audit(viewer.audit_name, "report-viewed", _keys(report))
     return own_page(render_report(report, DigestFormat.HTML).decode("utf-8"))
 
 
 async def latest_file(request: web.Request) -> web.StreamResponse:
-    viewer, report = _latest(request)
+    viewer, report = await _latest(request)
     wanted = request.match_info["format"]
     try:
         fmt = DigestFormat(wanted)
