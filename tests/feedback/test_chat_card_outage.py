@@ -5,7 +5,7 @@ what could not be posted yet."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from adapters.local.adapter import LocalChannel
 from bot.app import Runtime
@@ -113,3 +113,32 @@ async def test_of_two_channels_only_the_one_that_refused_is_tried_again(
     await runtime.jobs.run_due(outbox)
     assert len(_cards(outbox, "group")) == 1  # never posted again
     assert len(_cards(outbox, "group2")) == 1
+
+
+async def test_a_card_for_a_session_on_another_platform_waits_for_that_platforms_bot(
+    runtime: Runtime, workshop: LocalChannel, clock: FakeClock
+) -> None:
+    on_slack = LocalChannel(runtime.engine, channel_id="C-slack")
+    slack_facilitator = replace(FACILITATOR, platform="slack")
+    options = {"question-set": "check-in", "label": "Hull"}
+    await on_slack.command(slack_facilitator, Command.START_SESSION, **options)
+    await on_slack.command(slack_facilitator, Command.END_SESSION)
+
+    local = Outage(down=False)
+    (reply,) = await _update_from_chat(runtime, local, f"{LABEL}; Hull")
+    assert len(_cards(local, "group")) == 1 and _cards(local, "C-slack") == []
+    assert "1 channel on another platform will get it from the bot running there" in reply
+
+    runtime.jobs.serve_only("local")  # this process serves the local platform only
+    clock.advance(hours=1)
+    assert _feedback_jobs(await runtime.jobs.run_due(local)) == []  # left for Slack's bot
+    assert _cards(local, "C-slack") == []
+
+    slack = Outage(down=False)
+    runtime.jobs.serve_only("slack")  # as the process serving Slack would
+    assert _feedback_jobs(await runtime.jobs.run_due(slack)) == [
+        (JobKind.FEEDBACK_CARD, JobState.DONE)
+    ]
+    (card,) = slack.of_type(ChannelNotice)
+    assert card.channel_id == "C-slack" and f"**You said:** {HEARD}." in card.text
+    assert len(_cards(local, "group")) == 1  # never posted again
