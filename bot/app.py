@@ -445,6 +445,7 @@ async def run_platform(
         web_runner: list[AppRunner] = []
 
         async def start_jobs(outbox: Outbox) -> None:
+            runtime.jobs.serve_only(platform)
             await waker.start(runtime.jobs, outbox, runtime.store)
             if not web_runner:
                 beside = await serve_workspace_beside(runtime, settings, outbox, os.environ)

@@ -59,7 +59,7 @@ from bot.core.store import AnswerStore, EndCheckStore, ParticipantStore, Session
 from bot.core.wellformed import well_formed_event
 from bot.digest.delivery import Digests
 from bot.digest.model import Digest
-from bot.feedback.service import Feedback
+from bot.feedback.service import CARD_WAITING, Feedback
 from bot.report.service import Reports
 from bot.safeguarding.desk import SafeguardingDesk
 from bot.safeguarding.held import HeldAnswers
@@ -204,6 +204,11 @@ class Engine:
             if isinstance(message, SafeguardingAlert):
                 # Stored before it got here: the alert outbox retries it until delivered.
                 await self.desk.alerts.deliver(message, outbox)
+                continue
+            if isinstance(message, ChannelNotice) and message.job_id is not None:
+                # A "you said, we did" card planned as a job: refused, the job retries it.
+                if await self.feedback.post_card(message, outbox) == "refused":
+                    await tell(actor, CARD_WAITING)
                 continue
             try:
                 ref = await outbox.send(message)

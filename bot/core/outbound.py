@@ -117,6 +117,7 @@ class ChannelNotice:
 
     channel_id: str
     text: str
+    job_id: str | None = None  # a planned job this post stands for: done once the platform took it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

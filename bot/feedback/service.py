@@ -5,38 +5,47 @@ update is "heard"; each later one says who it was taken to (and when), the decis
 (changed, partly, not changed, or still waiting), why, and when the group will hear more.
 Every update is kept with its time and the audit name of the staff member who wrote it.
 
-Each update is a feedback card (``card``) posted to the channel of every session the action
-covers: straight away from chat, or, from the command line (which has no platform
-connection), by a ``feedback-card`` job the running bot picks up. An update with a follow-up
-date plans a ``follow-up`` job for 9:00 the day after it; a later update cancels it in the
-same transaction, and a reminder whose update is no longer the latest does nothing. The
-reminder goes privately to the sessions' facilitators this process knows, and to the staff
-who recorded the action's updates in chat; to the staff destination when there is nobody.
+Each update is a feedback card (``card``) for the channel of every session the action
+covers, planned as one ``feedback-card`` job per channel in the update's transaction. From
+chat (or the workspace beside the bot) the cards for that platform's channels are posted
+straight away (``post_card``: the job is claimed, then done once the platform took the card,
+or back to pending with the runner's backoff if it refused); the rest, and every card
+recorded from the command line, are posted by the job runner of the process serving their
+platform. An update with a follow-up date plans a ``follow-up`` job for 9:00 the day after
+it; a later update cancels it in the same transaction, and a reminder whose update is no
+longer the latest does nothing. The reminder goes privately to the sessions' facilitators
+this process knows, and to the staff who recorded the action's updates in chat; to the staff
+destination when there is nobody.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.core.errors import InvalidRequest, NotAllowed, NotFound
+from bot.core.errors import DeliveryFailed, InvalidRequest, NotAllowed, NotFound
 from bot.core.events import CommandInvoked, Person, Role, audit_name
 from bot.core.outbound import ChannelNotice, Outbound, PrivateNotice, StaffNote
-from bot.core.ports import AuditTrail, JobWaker
+from bot.core.ports import AuditTrail, JobWaker, Outbox
 from bot.core.records import (
     ActionRecord,
     ActionUpdate,
     JobKind,
     JobRecord,
+    JobState,
     SessionRecord,
 )
-from bot.core.store import ActionStore, SessionStore
+from bot.core.store import ActionStore, JobStore, SessionStore
 from bot.feedback.card import WordCheck, card_text, check_length, parse_decision
 from bot.report.select import Selection, select_sessions, split_names
+from bot.scheduling.runner import DELIVERY_BACKOFF
+
+log = logging.getLogger(__name__)
 
 LONDON = ZoneInfo("Europe/London")
 REMIND_AT = time(9, 0)  # the morning after the follow-up date, in the organisation's zone
@@ -49,7 +58,14 @@ EMPTY_STEP = (
 CLI_POSTING = "The bot posts it to the group's channel within a minute, if it is running."
 
 
-class FeedbackStore(ActionStore, SessionStore, Protocol):
+Posting = Literal["posted", "refused", "taken"]
+CARD_WAITING = (
+    "The card could not be posted in one channel yet. The bot tries again, and tells "
+    "staff if it still can't."
+)
+
+
+class FeedbackStore(ActionStore, SessionStore, JobStore, Protocol):
     pass
 
 
@@ -72,7 +88,12 @@ class Recorded:
     action: ActionRecord
     update: ActionUpdate
     card: str
-    posts: tuple[ChannelNotice, ...]  # one per channel, for sessions on the actor's platform
+    posts: tuple[ChannelNotice, ...]  # one per channel on the actor's platform, with its job
+    elsewhere: int = 0  # channels on other platforms: their cards wait for that platform's bot
+
+    @property
+    def planned(self) -> int:
+        return len(self.posts) + self.elsewhere
 
 
 class Feedback:
@@ -167,13 +188,13 @@ class Feedback:
         for platform_name in sorted({s.platform for s in sessions}):
             check_length(card, platform_name)
         jobs: list[JobRecord] = []
+        cards: list[JobRecord] = []
 
         def plan(stored: ActionUpdate) -> list[JobRecord]:
             # Called by the store with the number it gave the update (job ids name it), in
             # the update's transaction: two updates at once each plan their own jobs.
-            jobs[:] = self._follow_up_jobs(action, stored)
-            if platform is None:
-                jobs.extend(_card_jobs(action, stored, self._clock()))
+            cards[:] = _card_jobs(action, stored, sessions, self._clock())
+            jobs[:] = [*self._follow_up_jobs(action, stored), *cards]
             return jobs
 
         if new:
@@ -187,11 +208,42 @@ class Feedback:
         if stored is None:
             raise NotFound(f"There's no action '{action.id}'.")
         for job in jobs:
-            self._waker.wake(job.due_at)
+            if platform is None or job.kind is not JobKind.FEEDBACK_CARD:
+                self._waker.wake(job.due_at)  # from chat, cards go now; the heartbeat backs up
         await self._audit.audit(by, "action-updated", action.id, stored.decision.value)
         card = self.card(action, stored)
-        posts = _posts(sessions, card, platform) if platform is not None else ()
-        return Recorded(action=await self.action(action.id), update=stored, card=card, posts=posts)
+        on_platform = {s.id for s in sessions if s.platform == platform}
+        by_channel = {s.id: s.channel_id for s in sessions}
+        posts = tuple(
+            ChannelNotice(channel_id=by_channel[job.session_id or ""], text=card, job_id=job.id)
+            for job in cards
+            if job.session_id in on_platform
+        )
+        return Recorded(
+            action=await self.action(action.id),
+            update=stored,
+            card=card,
+            posts=posts,
+            elsewhere=len(cards) - len(posts),
+        )
+
+    async def post_card(self, post: ChannelNotice, outbox: Outbox) -> Posting:
+        """Post a card planned as a job (``post.job_id``) now: ``"posted"`` once the platform
+        took it (the job is done); ``"refused"`` (the job goes back to pending, tried again
+        after the runner's first backoff, staff told after the last try); ``"taken"`` if the
+        job runner got to it first (it posts it)."""
+        if post.job_id is None or not await self._store.claim_job(post.job_id):
+            return "taken"
+        try:
+            await outbox.send(post)
+        except DeliveryFailed as exc:
+            log.warning("a feedback card was refused; it is tried again: %s", exc.hint)
+            due = self._clock() + DELIVERY_BACKOFF[0]
+            await self._store.retry_job(post.job_id, due)
+            self._waker.wake(due)
+            return "refused"
+        await self._store.finish_job(post.job_id, JobState.DONE)
+        return "posted"
 
     async def action(self, action_id: str) -> ActionRecord:
         action = await self._store.action(action_id.strip())
@@ -259,9 +311,10 @@ class Feedback:
         where = len(recorded.posts)
         done = (
             f"Saved update {recorded.update.number} of action {recorded.action.id} "
-            f"({self.label(recorded.action.theme_id)}) and posted it to "
-            f"{where} channel{'s' if where != 1 else ''}."
-        )
+            f"({self.label(recorded.action.theme_id)}). Posting it to "
+            f"{where} channel{'s' if where != 1 else ''} now: you'll hear if one can't "
+            "be posted yet."
+        ) + waiting_note(recorded.elsewhere)
         private = PrivateNotice(
             channel_id=event.channel_id, recipient=event.person, text=done, saved=True
         )
@@ -358,7 +411,11 @@ class Feedback:
         return list(people.values())
 
 
-def _card_jobs(action: ActionRecord, update: ActionUpdate, now: datetime) -> list[JobRecord]:
+def _card_jobs(
+    action: ActionRecord, update: ActionUpdate, sessions: Sequence[SessionRecord], now: datetime
+) -> list[JobRecord]:
+    """One job per channel (on any platform): the first of its sessions names it."""
+    first = {(s.platform, s.channel_id): s.id for s in reversed(sessions)}
     return [
         JobRecord(
             id=f"feedback-card:{action.id}:{update.number}:{session_id}",
@@ -367,15 +424,19 @@ def _card_jobs(action: ActionRecord, update: ActionUpdate, now: datetime) -> lis
             session_id=session_id,
             subject=action.id,
         )
-        for session_id in action.session_ids
+        for session_id in sorted(first.values())
     ]
 
 
-def _posts(
-    sessions: Sequence[SessionRecord], card: str, platform: str
-) -> tuple[ChannelNotice, ...]:
-    channels = dict.fromkeys(s.channel_id for s in sessions if s.platform == platform)
-    return tuple(ChannelNotice(channel_id=c, text=card) for c in channels)
+def waiting_note(count: int) -> str:
+    """What the actor hears about cards for another platform's channels."""
+    if not count:
+        return ""
+    s = "s" if count != 1 else ""
+    return (
+        f" {count} channel{s} on another platform will get it from the bot running there "
+        "(within a minute, if it is running)."
+    )
 
 
 def _field(name: str, text: str) -> str:

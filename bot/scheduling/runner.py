@@ -12,7 +12,9 @@ Misfire policy (a job that fell due while the bot was down, or is run late):
   reminder is a no-op once a newer update came). If the platform refuses all it had to
   post (an outage), the job goes back to pending after a growing wait (``DELIVERY_BACKOFF``:
   30 s up to an hour, about two hours in all); after the last try the staff destination is
-  told it could not be posted, and the job is dropped.
+  told it could not be posted, and the job is dropped. A process serving one platform
+  (``serve_only``) leaves a card for another platform's channel pending, for the process
+  serving that platform: it is never posted through the wrong platform, nor dropped.
 
 Exactly once: a job is claimed (``pending`` → ``running``, committed) before it runs, and only
 the one claimer runs it. If the process dies while a job is ``running``, at the next start a
@@ -102,6 +104,11 @@ class JobRunner:
         self._store = store
         self._timers = timers
         self._clock = clock
+        self._platform: str | None = None  # None: every platform (one process, or tests)
+
+    def serve_only(self, platform: str) -> None:
+        """This process posts to ``platform`` only (see the module docstring)."""
+        self._platform = platform
 
     async def recover(self) -> None:
         """At start: settle jobs a previous process left running (see the module docstring)."""
@@ -128,6 +135,8 @@ class JobRunner:
     async def _run_due_jobs(self, outbox: Outbox) -> list[JobOutcome]:
         outcomes = []
         for job in await self._store.due_jobs(self._clock()):
+            if not await self._serves(job):
+                continue  # a card for another platform: the process serving it posts it
             if not await self._store.claim_job(job.id):
                 continue  # someone else got it
             try:
@@ -254,6 +263,11 @@ class JobRunner:
             return None
         schedule = await self._store.schedule(job.schedule_id)
         return None if schedule is None or schedule.cancelled else schedule
+
+    async def _serves(self, job: JobRecord) -> bool:
+        if self._platform is None or job.kind is not JobKind.FEEDBACK_CARD:
+            return True
+        return await self._platform_of(job) in {self._platform, "unknown"}
 
     async def _platform_of(self, job: JobRecord) -> str:
         if job.session_id:

@@ -65,7 +65,7 @@ async def test_an_update_is_posted_to_the_group_as_a_plain_card(
         "**What's next:** We will tell you more by 15 January 2027.",
     ]
     (reply,) = [m.text for m in staff_room.outbox.replies if isinstance(m, PrivateNotice)]
-    assert "posted it to 1 channel" in reply
+    assert "Posting it to 1 channel now" in reply
     (action,) = await runtime.engine.feedback.actions(LABEL)
     assert [u.decision for u in action.updates] == [Decision.WAITING, Decision.PARTLY]
     assert action.latest.by == "local:staff1"  # a staff audit name, never a young person's

@@ -42,7 +42,7 @@ async def test_an_update_reaches_the_group_as_a_plain_card(room: Room) -> None:
     await _closed_workshop(room)
     posts_before = len(room.group())
     told = await room.you_said_we_did(room.staff, TARGET, FIELDS)
-    assert any("posted it to 1 channel" in text for text in told), told
+    assert any("Posting it to 1 channel now" in text for text in told), told
     (card,) = room.group()[posts_before:]
     assert _lines(card.text) == CARD
     assert card.action_ids == ()  # a card, no buttons
@@ -90,5 +90,5 @@ async def test_a_refused_form_keeps_what_was_typed(room: Room) -> None:
         assert "You said: Moving home too often makes it hard to settle" in refused
     # Fixed and sent again, it is saved and posted once.
     told = await room.you_said_we_did(room.staff, TARGET, FIELDS)
-    assert any("posted it to 1 channel" in text for text in told), told
+    assert any("Posting it to 1 channel now" in text for text in told), told
     assert len(room.group()[posts_before:]) == 1

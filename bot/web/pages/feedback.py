@@ -20,7 +20,7 @@ from bot.core.errors import InvalidRequest
 from bot.core.events import Role
 from bot.core.records import Decision
 from bot.feedback.card import check_length, parse_decision
-from bot.feedback.service import Feedback, Step
+from bot.feedback.service import Feedback, Recorded, Step, waiting_note
 from bot.web import access
 from bot.web.render import page
 from bot.web.workspace import workspace_of
@@ -157,15 +157,29 @@ async def post_update(request: web.Request) -> web.StreamResponse:
         platform=viewer.platform if chat is not None else None,
     )
     if chat is not None:
-        await chat.handler.send_all(
-            recorded.posts, chat.outbox, actor=viewer.person, channel_id=CHANNEL
-        )
-        where = len(recorded.posts)
-        done = f"Saved update {recorded.update.number} and posted it to {where} channel" + (
-            "s." if where != 1 else "."
-        )
+        posted = [await feedback.post_card(p, chat.outbox) for p in recorded.posts]
+        done = _delivered(recorded, posted.count("posted"), posted.count("refused"))
     else:
         done = f"Saved update {recorded.update.number}. The bot posts it to the group's " + (
             "channel within a minute, if it is running."
         )
     return await action_page(request, done=done)
+
+
+def _delivered(recorded: Recorded, posted: int, refused: int) -> str:
+    """What was posted and what waits: a refused card is tried again by the bot; a card for
+    another platform's channel is posted by the bot serving it."""
+    done = f"Saved update {recorded.update.number} and posted it to {_channels(posted)}."
+    if refused:
+        done += (
+            f" {_channels(refused).capitalize()} could not take it yet: the bot tries again, "
+            "and tells staff if it still can't."
+        )
+    taken = len(recorded.posts) - posted - refused  # the bot's job runner got there first
+    if taken:
+        done += f" {_channels(taken).capitalize()} will get it from the bot in a moment."
+    return done + waiting_note(recorded.elsewhere)
+
+
+def _channels(count: int) -> str:
+    return f"{count} channel" + ("s" if count != 1 else "")
