@@ -11,8 +11,8 @@ END_CHECK_HEADING = "End-of-session check"
 END_CHECK_ABOUT = (
     "Four anonymous questions after the last one, one tap each, changeable, open for 30 "
     "minutes after the close. Counts only: nobody's choice is kept with their name, and it goes "
-    "with the session's answers. The digest sent when the session closes is made before anyone "
-    "has tapped: /digest gives the counts later."
+    "with the session's answers. The digest sent to staff by itself comes when these close, "
+    "with the counts; /digest gives them at any time."
 )
 NO_END_CHECK = "This session had no end-of-session check."
 
