@@ -19,8 +19,8 @@ from bot.core.errors import DeliveryFailed
 from bot.core.events import Command, Person, system_person
 from bot.core.outbound import Audience, DeliveryFile, FileDelivery, PrivateNotice
 from tests.discord.harness import Room, button, open_room
-from tests.scheduling.conftest import FakeClock
 from tests.fakes.discord_server import RecordedRequest
+from tests.scheduling.conftest import FakeClock
 
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
