@@ -56,6 +56,9 @@ class Lifecycle:
         self._timers = timers
         self._reveal = reveal
         self._handover = handover
+        # Who closed each session whose digest waits for its end check: without a staff
+        # channel the digest goes to them (lost at a restart: then only a staff channel works).
+        self._closed_by: dict[str, Person] = {}
 
     # -- by a facilitator --------------------------------------------------------------------
 
@@ -198,6 +201,8 @@ class Lifecycle:
             return messages
         stored = await self._store.session(session.id)
         closed_at = stored.closed_at if stored and stored.closed_at else self._directory.clock()
+        if requester.user_id:
+            self._closed_by[session.id] = requester
         await self._timers.digest_due(session, closed_at + CHECK_IN_WINDOW)
         return messages
 
@@ -206,7 +211,8 @@ class Lifecycle:
         session = await self._store.session(session_id)
         if session is None:
             return []
-        return await self._handover(session, system_person(session.platform))
+        requester = self._closed_by.pop(session.id, None) or system_person(session.platform)
+        return await self._handover(session, requester)
 
     # -- what timed jobs ask for (bot.scheduling.runner) ------------------------------------
 

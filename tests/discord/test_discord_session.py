@@ -278,6 +278,20 @@ async def test_without_a_staff_channel_the_facilitator_gets_the_digest_by_dm(
         assert not room.fake.requests_to("POST", rf"/channels/{room.staff_channel}/messages")
 
 
+async def test_without_a_staff_channel_the_digest_after_the_end_check_goes_by_dm(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with open_room(tmp_path, staff_channel=False, clock=clock) as room:
+        await start(room, "case-for-change")  # it has the end-of-session check
+        await room.command(room.facilitator, "end-session")
+        assert not [r for r in room.fake.requests if r.files]  # not yet
+        await end_check_closes(room, clock)
+        (dm,) = room.fake.requests_to("POST", r"/users/@me/channels")
+        assert str(dm.json["recipient_id"]) == room.facilitator  # who ended it
+        uploads = [r for r in room.fake.requests if r.path.endswith("/messages") and r.files]
+        assert len(uploads) == 1 and len(uploads[0].files) == 5
+
+
 async def test_a_facilitator_schedules_a_timed_session_from_discord(room: Room) -> None:
     options: dict[str, str | int] = {
         "question-set": "check-in",
