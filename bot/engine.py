@@ -337,6 +337,9 @@ class Engine:
     async def feedback_card(self, action_id: str, number: int, session_id: str) -> list[Outbound]:
         return await self.feedback.card_due(action_id, number, session_id)
 
+    async def staff_digest(self, session_id: str) -> list[Outbound]:
+        return await self.lifecycle.staff_digest(session_id)
+
     # -- commands ---------------------------------------------------------------------------
 
     async def _command(self, event: CommandInvoked) -> list[Outbound]:

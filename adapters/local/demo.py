@@ -32,6 +32,7 @@ ANSWER_CHANCE = 0.85
 REACT_CHANCE = 0.3
 NATIVE_REACTION_SHARE = 0.15
 CHANGE_OF_MIND_CHANCE = 0.05
+END_CHECK_SECONDS = 31 * 60  # the end-of-session check is open 30 minutes after the close
 QUOTE_CHANCE = 0.75  # most say yes to being quoted; the rest are counted, never quoted
 
 
@@ -119,6 +120,9 @@ async def run_demo(
         question = channel.outbox.of_type(QuestionPost)[-1]
 
     await channel.command(facilitator, Command.END_SESSION)
+    # With an end-of-session check the digest goes to staff when the check closes.
+    clock.advance(END_CHECK_SECONDS)
+    await run_due_jobs(channel.outbox)
     deliveries = channel.outbox.of_type(FileDelivery)
     if not deliveries:
         raise RuntimeError("the session ended without a digest")

@@ -156,6 +156,10 @@ class ScheduledWork(Protocol):
         """ "You said, we did": a card recorded from the command line, for the group."""
         ...
 
+    async def staff_digest(self, session_id: str) -> list[Outbound]:
+        """The session's digest for staff, when its end-of-session check has closed (once)."""
+        ...
+
     async def send_all(
         self, messages: Sequence[Outbound], outbox: Outbox, *, actor: Person, channel_id: str
     ) -> None: ...
@@ -179,6 +183,9 @@ class QuestionTimers(Protocol):
 
     async def question_posted(self, session: SessionRecord, number: int) -> None: ...
     async def session_closed(self, session: SessionRecord) -> None: ...
+    async def digest_due(self, session: SessionRecord, at: datetime) -> None:
+        """Send the session's digest to staff at ``at`` (a job: a restart doesn't lose it)."""
+        ...
 
 
 class AuditTrail(Protocol):

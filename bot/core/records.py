@@ -64,6 +64,7 @@ class JobKind(enum.StrEnum):
     PURGE = "purge"  # the retention purge
     FOLLOW_UP = "follow-up"  # a "you said, we did" follow-up date passed: remind facilitators
     FEEDBACK_CARD = "feedback-card"  # post a "you said, we did" card recorded from the CLI
+    STAFF_DIGEST = "staff-digest"  # the digest for staff, once the end-of-session check closed
 
 
 RERUN = "rerun"  # the subject the store gives a start or move-on requeued after a crash

@@ -17,8 +17,8 @@ END_CHECK_ABOUT = (
     "Four anonymous questions after the last one, one tap each, changeable, open for 30 "
     "minutes after the close. Counts only: nobody's choice is kept with their name, and it goes "
     "with the session's answers. No counts are shown while it is open, and any count under 3 "
-    "shows as 'fewer than 3'. The digest sent when the session closes is made before anyone "
-    "has tapped: /digest gives the counts once the check has closed."
+    "shows as 'fewer than 3'. The digest sent to staff by itself comes when the check closes, "
+    "with the counts; /digest gives them once it has closed."
 )
 SMALL_COUNT = 3
 FEWER = "fewer than 3"

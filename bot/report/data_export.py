@@ -1,5 +1,9 @@
 """The report as data: CSV (one row per theme, for a spreadsheet; formulas defused) and
-JSON (everything, for other tools)."""
+JSON (everything, for other tools).
+
+As in the digest's CSV, two columns come last only when some workshop has them: ``audience``
+(who will hear each workshop, "label: audience | …") and ``end-check`` (the end-of-session
+check added up, in the report's words, " | " between lines); each row repeats them."""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ import json
 from typing import Any
 
 from bot.digest.actions import status_cell
-from bot.digest.csv_export import defuse
+from bot.digest.csv_export import AUDIENCE, END_CHECK, defuse
 from bot.digest.json_export import action_data
-from bot.report.feedback import feedback_data
+from bot.report.feedback import audience_lines, end_check_report_lines, feedback_data
 from bot.report.figures import cell, workshop_heading
 from bot.report.model import SIZE_FAIR_RULE, Quote, Report
 
@@ -21,6 +25,7 @@ def render_csv(report: Report) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     heads = [workshop_heading(report, i) for i in range(len(report.workshops))]
+    feedback = _feedback_columns(report)
     writer.writerow(
         [
             "theme_id",
@@ -32,8 +37,10 @@ def render_csv(report: Report) -> bytes:
             "from_notes",
             *(defuse(h) for h in heads),
             *(["you_said_we_did"] if report.actions else []),
+            *feedback,
         ]
     )
+    cells = [defuse(" | ".join(lines)) for lines in feedback.values()]
     for t in report.themes:
         writer.writerow(
             [
@@ -46,9 +53,20 @@ def render_csv(report: Report) -> bytes:
                 t.from_notes,
                 *(cell(t, i, report) for i in range(len(report.workshops))),
                 *([defuse(status_cell([t.theme_id], report.actions))] if report.actions else []),
+                *cells,
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _feedback_columns(report: Report) -> dict[str, list[str]]:
+    """The audience and end-check columns the report has, with their lines."""
+    columns = {}
+    if any(w.audience for w in report.workshops):
+        columns[AUDIENCE] = audience_lines(report)
+    if any(w.end_check for w in report.workshops):
+        columns[END_CHECK] = end_check_report_lines(report)
+    return columns
 
 
 def as_data(report: Report) -> dict[str, Any]:

@@ -5,9 +5,10 @@ Misfire policy (a job that fell due while the bot was down, or is run late):
   reminder is noise;
 - a start runs late only while its session would still be going (before its end time);
   otherwise it is dropped;
-- a close, a question move-on, a batch of answers to show, an escalation to the deputy
-  safeguarding lead and the retention purge always run, however late: a session must not
-  stay open, its digest must reach staff, an alert must reach someone, old answers must go;
+- a close, a question move-on, a batch of answers to show, the digest for staff after the
+  end-of-session check, an escalation to the deputy safeguarding lead and the retention
+  purge always run, however late: a session must not stay open, its digest must reach
+  staff, an alert must reach someone, old answers must go;
 - a "you said, we did" follow-up reminder or feedback card always runs, however late (a
   reminder is a no-op once a newer update came). If the platform refuses all it had to
   post (an outage), the job goes back to pending after a growing wait (``DELIVERY_BACKOFF``:
@@ -16,19 +17,19 @@ Misfire policy (a job that fell due while the bot was down, or is run late):
   (``serve_only``) leaves a card for another platform's channel pending, for the process
   serving that platform: it is never posted through the wrong platform, nor dropped.
 
-Exactly once: a job is claimed (``pending`` → ``running``, committed) before it runs, and only
-the one claimer runs it. If the process dies while a job is ``running``, at the next start a
-close, start, move-on, batch, escalation or purge is run again: each is guarded by the store
-(a session already closed, started or moved on is left alone, an answer is shown once, an
-alert escalated once, a digest marked sent once the platform took it), so a second run
-changes nothing that the first finished; a digest whose upload the crash cut short is sent
-again. A start or move-on that had moved the session but may have died before posting
-posts its question again on the rerun (at least once: a question may, rarely, appear twice
-rather than not at all). A feedback card or follow-up reminder is also run again (at least
-once: the card reads the stored update, so a rerun posts the same words, and a reminder
-whose update is no longer the latest still does nothing; a crash between posting and
-finishing may, rarely, post one twice). A reminder or nudge is dropped: at most once,
-never posted twice.
+Exactly once: a job is claimed (``pending`` → ``running``, committed) before it runs, and
+only the one claimer runs it. If the process dies while a job is ``running``, at the next
+start a close, start, move-on, batch, staff digest, escalation or purge is run again: each
+is guarded by the store (a session already closed, started or moved on is left alone, an
+answer is shown once, an alert escalated once, a digest marked sent once the platform took
+it), so a second run changes nothing that the first finished; a digest whose upload the
+crash cut short is sent again. A start or move-on that had moved the session but may have
+died before posting posts its question again on the rerun (at least once: a question may,
+rarely, appear twice rather than not at all). A feedback card or follow-up reminder is also
+run again (at least once: the card reads the stored update, so a rerun posts the same words,
+and a reminder whose update is no longer the latest still does nothing; a crash between
+posting and finishing may, rarely, post one twice). A reminder or nudge is dropped: at most
+once, never posted twice.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ RERUN_AFTER_CRASH = frozenset(
         JobKind.PURGE,
         JobKind.FOLLOW_UP,
         JobKind.FEEDBACK_CARD,
+        JobKind.STAFF_DIGEST,
     }
 )
 PURGE_EVERY = timedelta(days=1)
@@ -201,6 +203,10 @@ class JobRunner:
                 number = int(job.id.split(":")[2])
                 cards = await self._work.feedback_card(job.subject, number, job.session_id)
                 return await self._post_or_retry(job, cards, outbox, "feedback card")
+            case JobKind.STAFF_DIGEST:
+                # However late; a no-op once the platform took it (marked on the session).
+                assert job.session_id
+                messages = await self._work.staff_digest(job.session_id)
             case JobKind.PURGE:
                 await self._work.purge()
                 await self._plan_purge(max(job.due_at, self._clock()) + PURGE_EVERY)

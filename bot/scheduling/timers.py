@@ -115,6 +115,18 @@ class Timers:
         pending = await self._store.session_jobs(session.id, _TIMER_KINDS)
         await self._store.cancel_jobs(job.id for job in pending)
 
+    async def digest_due(self, session: SessionRecord, at: datetime) -> None:
+        """The staff digest job: one per session (a stable id, so a close run again after a
+        crash adds nothing)."""
+        job = JobRecord(
+            id=f"staff-digest:{session.id}",
+            kind=JobKind.STAFF_DIGEST,
+            due_at=at,
+            session_id=session.id,
+        )
+        await self._store.add_jobs([job])
+        self.waker.wake(at)
+
     async def toggle_pause(self, session: SessionRecord) -> str:
         if not session.question_seconds:
             raise InvalidRequest("This session has no question timer to pause.")

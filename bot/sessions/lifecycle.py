@@ -1,6 +1,10 @@
 """A session's life: start (by a facilitator or a schedule), move on, close, and hand over to
 the digest. The same rules whatever started it, so a timed move-on and /next-question can
-never both post the next question (moves are compare-and-set in the store)."""
+never both post the next question (moves are compare-and-set in the store).
+
+The digest goes to staff at the close, or, when the session has an end-of-session check,
+when that check closes (``CHECK_IN_WINDOW`` later), so it carries the group's taps: a job in
+the store (``Timers.digest_due``), so a restart in between doesn't lose it."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from bot.questions.loader import pick_question_set
 from bot.questions.model import QuestionSet
 from bot.scheduling.plan import check_question_minutes, occurrence, parse_label, parse_minutes
 from bot.scheduling.words import describe_duration
-from bot.sessions.directory import SessionDirectory, private
+from bot.sessions.directory import CHECK_IN_WINDOW, SessionDirectory, private
 from bot.sessions.end_check import end_check_posts
 from bot.sessions.notices import Notices
 from bot.sessions.posts import check_in_post, question_post
@@ -52,6 +56,9 @@ class Lifecycle:
         self._timers = timers
         self._reveal = reveal
         self._handover = handover
+        # Who closed each session whose digest waits for its end check: without a staff
+        # channel the digest goes to them (lost at a restart: then only a staff channel works).
+        self._closed_by: dict[str, Person] = {}
 
     # -- by a facilitator --------------------------------------------------------------------
 
@@ -92,7 +99,10 @@ class Lifecycle:
 
     async def end_session(self, event: CommandInvoked) -> list[Outbound]:
         session = await self._directory.open_session(event.person, event.channel_id)
-        return await self.close(session, requester=event.person)
+        messages = await self.close(session, requester=event.person)
+        if self._directory.question_set(session).end_check:
+            messages.append(private(event.person, event.channel_id, digest_comes_later()))
+        return messages
 
     # -- the steps ---------------------------------------------------------------------------
 
@@ -170,7 +180,9 @@ class Lifecycle:
         return [*revealed, posted] if posted is not None else revealed
 
     async def close(self, session: SessionRecord, *, requester: Person) -> list[Outbound]:
-        """Close a session (if open) and send its digest to staff, once, whatever closed it."""
+        """Close a session (if open) and send its digest to staff, once, whatever closed it:
+        now, or when its end-of-session check closes (a job, added again harmlessly if a
+        close is run again after a crash)."""
         messages: list[Outbound] = list(await self._reveal.reveal(session))
         closed = await self._store.close_session(session.id, self._directory.clock())
         await self._timers.session_closed(session)
@@ -184,8 +196,23 @@ class Lifecycle:
             if self._directory.question_set(session).end_check:
                 messages.extend(end_check_posts(session, notices.end_check_intro))
             messages.append(check_in_post(session, total, notices))
-        messages.extend(await self._handover(session, requester))
+        if not self._directory.question_set(session).end_check:
+            messages.extend(await self._handover(session, requester))
+            return messages
+        stored = await self._store.session(session.id)
+        closed_at = stored.closed_at if stored and stored.closed_at else self._directory.clock()
+        if requester.user_id:
+            self._closed_by[session.id] = requester
+        await self._timers.digest_due(session, closed_at + CHECK_IN_WINDOW)
         return messages
+
+    async def staff_digest(self, session_id: str) -> list[Outbound]:
+        """The staff digest job: the session's end-of-session check has closed."""
+        session = await self._store.session(session_id)
+        if session is None:
+            return []
+        requester = self._closed_by.pop(session.id, None) or system_person(session.platform)
+        return await self._handover(session, requester)
 
     # -- what timed jobs ask for (bot.scheduling.runner) ------------------------------------
 
@@ -291,6 +318,15 @@ class Lifecycle:
                 f"{_count(s.participant_count, 'person', 'people')}"
             )
         return "\n".join(lines)
+
+
+def digest_comes_later() -> str:
+    """What the facilitator is told when a session with an end-of-session check closes."""
+    return (
+        f"The session has closed. The digest will go to staff in "
+        f"{describe_duration(CHECK_IN_WINDOW)}, when the four questions about today close, "
+        "so it can count the group's answers to them. You can get it sooner with /digest."
+    )
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

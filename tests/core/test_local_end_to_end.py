@@ -38,7 +38,8 @@ async def test_whole_session_digest_has_answers_aliases_tags_and_counts_and_no_i
     engine: Engine, settings: Settings
 ) -> None:
     channel = LocalChannel(engine)
-    facilitator = channel.person("facilitator-id-55555", Role.FACILITATOR)
+    # A facilitator who is staff too, so /digest is theirs as well.
+    facilitator = channel.person("facilitator-id-55555", Role.FACILITATOR, Role.STAFF)
     people = [channel.person(uid) for uid in USER_IDS]
 
     await channel.command(facilitator, Command.START_SESSION, **{"question-set": "case-for-change"})
@@ -65,7 +66,12 @@ async def test_whole_session_digest_has_answers_aliases_tags_and_counts_and_no_i
     await channel.press(people[2], moving.reactions[1])
 
     await channel.command(facilitator, Command.END_SESSION)
-    delivery = channel.outbox.of_type(FileDelivery)[-1]
+    # What the scheduler's job sends staff when the end-of-session check closes.
+    (delivery,) = await engine.staff_digest(question.session_id)
+    assert isinstance(delivery, FileDelivery)
+    # The facilitator fetches it too (/digest): audited with who asked (the automatic one
+    # is the scheduler's).
+    await channel.command(facilitator, Command.DIGEST, session=question.session_id, format="md")
     files = {f.name.rsplit(".", 1)[1]: f.content for f in delivery.files}
 
     digest = json.loads(files["json"])

@@ -39,6 +39,7 @@ from bot.config import DEFAULT_PROMPTS_DIR, Settings
 from bot.core.events import Command, Role
 from bot.core.outbound import AnswerPost, FileDelivery, QuestionPost
 from bot.digest.model import Digest
+from bot.sessions.directory import CHECK_IN_WINDOW
 
 LABEL = "Policy group, 3 Jul"
 # 17:05 UTC is 18:05 in London in July (BST): the digest must say 18:05.
@@ -116,7 +117,8 @@ def settings_for(tmp: Path) -> Settings:
 
 
 async def run_script(settings: Settings) -> Scripted:
-    async with open_runtime(settings, clock=lambda: STARTED) as runtime:
+    now = [STARTED]
+    async with open_runtime(settings, clock=lambda: now[0]) as runtime:
         engine = runtime.engine
         channel = LocalChannel(engine)
         await channel.command(
@@ -166,6 +168,8 @@ async def run_script(settings: Settings) -> Scripted:
         await react(F, "👍", "R2", "Y1")
         await react(K, "👍", "Y7")
         await channel.command(FACILITATOR, Command.END_SESSION)
+        now[0] += CHECK_IN_WINDOW  # the end-of-session check closes: the digest goes to staff
+        await runtime.jobs.run_due(channel.outbox)
         delivery = channel.outbox.of_type(FileDelivery)[-1]
         session_id = posts[A].session_id
         return Scripted(

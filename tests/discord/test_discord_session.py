@@ -9,6 +9,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +20,27 @@ from bot.core.events import Command, Person, system_person
 from bot.core.outbound import Audience, DeliveryFile, FileDelivery, PrivateNotice
 from tests.discord.harness import Room, button, open_room
 from tests.fakes.discord_server import RecordedRequest
+from tests.scheduling.conftest import FakeClock
 
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 @pytest.fixture
-async def room(tmp_path: Path) -> AsyncIterator[Room]:
-    async with open_room(tmp_path) as room:
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
+
+
+@pytest.fixture
+async def room(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Room]:
+    async with open_room(tmp_path, clock=clock) as room:
         yield room
+
+
+async def end_check_closes(room: Room, clock: FakeClock) -> None:
+    """Half an hour on: the end-of-session check closes and the digest goes to staff."""
+    clock.advance(minutes=31)
+    await room.jobs.run_due(room.client.outbox)
 
 
 def shown_text(content: str) -> str:
@@ -56,7 +69,7 @@ async def start(room: Room, question_set: str = "case-for-change") -> None:
     assert any("has started" in text for text in room.private_replies(handle))
 
 
-async def test_a_session_looks_as_discord_shows_it(room: Room) -> None:
+async def test_a_session_looks_as_discord_shows_it(room: Room, clock: FakeClock) -> None:
     """What the scenario suite (tests/scenarios) cannot say for every platform: how Discord
     lays out questions, answers and the check-in, and that the bot's own reaction is not
     counted."""
@@ -83,6 +96,13 @@ async def test_a_session_looks_as_discord_shows_it(room: Room) -> None:
     assert "\n**Question 2 of 6**\nIs this an accurate representation of you?" in q2["content"]
 
     await room.command(room.facilitator, "end-session")
+    # Then the check-in: not numbered, no quote choice, for the facilitator's eyes only.
+    check_in = room.questions()[-1]
+    assert check_in["content"].startswith("**Check-in**\nBefore you go: how are you feeling")
+    press = await room.click(first, check_in, "Answer anonymously")
+    assert len(room.modal(press)["components"]) == 1  # just the text box
+
+    await end_check_closes(room, clock)
     (upload,) = await room.fake.wait_for_request(
         "POST", rf"/channels/{room.staff_channel}/messages"
     )
@@ -90,12 +110,6 @@ async def test_a_session_looks_as_discord_shows_it(room: Room) -> None:
     quoted = next(a for q in digest["questions"] for a in q["answers"] if a["quotable"])
     given = {r["emoji"]: r["count"] for r in quoted["reactions"] if r["count"]}
     assert given == {"👍": 1, "❤️": 1}  # the bot's own 👍 was not counted
-
-    # Then the check-in: not numbered, no quote choice, for the facilitator's eyes only.
-    check_in = room.questions()[-1]
-    assert check_in["content"].startswith("**Check-in**\nBefore you go: how are you feeling")
-    press = await room.click(first, check_in, "Answer anonymously")
-    assert len(room.modal(press)["components"]) == 1  # just the text box
 
 
 async def test_an_answer_with_mentions_pings_nobody_and_reads_as_typed(room: Room) -> None:
@@ -142,7 +156,9 @@ async def test_a_burst_of_presses_is_shown_with_few_edits(room: Room) -> None:
         assert callback.at - handle.dispatched_at < 3
 
 
-async def test_a_missing_permission_is_named_and_the_answer_is_kept(room: Room) -> None:
+async def test_a_missing_permission_is_named_and_the_answer_is_kept(
+    room: Room, clock: FakeClock
+) -> None:
     await start(room)
     (question,) = room.questions()
     room.fake.forbid("POST", rf"/channels/{room.channel}/messages")
@@ -162,6 +178,7 @@ async def test_a_missing_permission_is_named_and_the_answer_is_kept(room: Room) 
     assert room.answers() == []
     room.fake.clear_faults()
     await room.command(room.facilitator, "end-session")
+    await end_check_closes(room, clock)
     (upload,) = await room.fake.wait_for_request(
         "POST", rf"/channels/{room.staff_channel}/messages"
     )
@@ -259,6 +276,20 @@ async def test_without_a_staff_channel_the_facilitator_gets_the_digest_by_dm(
         ]
         assert len(uploads) == 1 and len(uploads[0].files) == 5
         assert not room.fake.requests_to("POST", rf"/channels/{room.staff_channel}/messages")
+
+
+async def test_without_a_staff_channel_the_digest_after_the_end_check_goes_by_dm(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with open_room(tmp_path, staff_channel=False, clock=clock) as room:
+        await start(room, "case-for-change")  # it has the end-of-session check
+        await room.command(room.facilitator, "end-session")
+        assert not [r for r in room.fake.requests if r.files]  # not yet
+        await end_check_closes(room, clock)
+        (dm,) = room.fake.requests_to("POST", r"/users/@me/channels")
+        assert str(dm.json["recipient_id"]) == room.facilitator  # who ended it
+        uploads = [r for r in room.fake.requests if r.path.endswith("/messages") and r.files]
+        assert len(uploads) == 1 and len(uploads[0].files) == 5
 
 
 async def test_a_facilitator_schedules_a_timed_session_from_discord(room: Room) -> None:

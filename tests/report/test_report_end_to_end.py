@@ -76,7 +76,9 @@ async def test_every_format_says_the_same_figures(
     raw = render_report(report, DigestFormat.CSV)
     assert raw.count(b"\xef\xbb\xbf") == 1  # one byte-order mark
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][7:] == [*LABELS, "Scarborough youth club (notes)"]  # a column per workshop
+    workshop_columns = [*LABELS, "Scarborough youth club (notes)"]  # a column per workshop
+    assert rows[0][7 : 7 + len(workshop_columns)] == workshop_columns
+    assert rows[0][7 + len(workshop_columns) :] == ["audience", "end-check"]  # its set has both
     assert sum(r[0] == "theme_id" for r in rows) == 1  # one header row
     by_id = {r[0]: r for r in rows[1:]}
     assert by_id["social-workers"][2] == "5" and by_id["housing"][7] == "12/20 (60%)"

@@ -3,12 +3,15 @@ end-of-session check over the workshops that had it (counts only), in every form
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import replace
 
 from bot.digest.build import end_check_result
 from bot.digest.render import DigestFormat
 from bot.report.build import build_report
+from bot.report.model import Report
 from bot.report.render import render_report
 from tests.digest.sample import build_digest
 
@@ -47,3 +50,29 @@ def test_the_check_is_added_up_over_the_workshops_that_had_it() -> None:
     assert "York: not said in its question set" in markdown
     html = render_report(report, DigestFormat.HTML).decode()
     assert "From 2 of 3 workshops" in html and "Leeds: the Review team" in html
+
+
+def _csv(report: Report) -> list[dict[str, str]]:
+    text = render_report(report, DigestFormat.CSV).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_csv_has_audience_and_end_check_columns_only_when_a_workshop_has_them() -> None:
+    base = build_digest()
+    leeds = replace(
+        base, session_id="s1", label="Leeds", audience="the Review team",
+        end_check=end_check_result({(1, 3): 4, (2, 0): 1}),
+    )  # fmt: skip
+    york = replace(base, session_id="s3", label="York", audience=None, end_check=None)
+
+    rows = _csv(build_report([leeds, york], [], LABELS, title="Two rooms"))
+    assert rows, "a row per theme"
+    for row in rows:
+        assert row["audience"] == "Leeds: the Review team | York: not said in its question set"
+        lines = row["end-check"].split(" | ")
+        assert lines[0] == "From 1 of 2 workshops (counts only)."
+        assert lines[1].startswith("Did you feel safe? 😀 yes 4 · ") and "(4 answered)" in lines[1]
+        assert len(lines) == 5  # the line above and one per question
+
+    (plain,) = {tuple(r) for r in _csv(build_report([york], [], LABELS, title="One room"))}
+    assert "audience" not in plain and "end-check" not in plain

@@ -198,3 +198,34 @@ async def test_a_summary_over_the_platforms_limit_is_refused_and_nothing_is_post
     (refused,) = await room.command(room.staff, "share-summary", session=question.session_id)
     assert "no saved summary" in refused
     assert room.group() == before
+
+
+async def test_with_an_end_check_staff_get_the_digest_when_it_closes_with_the_counts(
+    room: Room,
+) -> None:
+    question = await start(room, "case-for-change")
+    await answered(room, room.young[0], question, "Nobody asked us before")
+    told = await room.command(room.facilitator, "end-session")
+    assert any("The digest will go to staff in 30 minutes" in t for t in told), told
+    assert room.staff_files() == []  # not yet: the check is open
+    safe, said, _, _ = _end_check(room)
+    await room.tap(room.young[0], safe, safe.face(YES))
+    await room.tap(room.young[0], said, said.face(A_BIT))
+
+    await room.time_passes(29)
+    assert room.staff_files() == []
+    await room.time_passes(2)  # the check has closed
+    (files,) = room.staff_files()
+    counts = [q["counts"] for q in digest_json(files)["end_check"]["questions"]]
+    assert counts == [[0, 0, 0, 1], [0, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
+    await room.time_passes(60)
+    assert len(room.staff_files()) == 1  # once
+
+
+async def test_without_an_end_check_staff_get_the_digest_at_the_close(room: Room) -> None:
+    question = await start(room)  # check-in: end_check = false
+    await answered(room, room.young[0], question, "Fine thanks")
+    told = await room.command(room.facilitator, "end-session")
+    assert not any("The digest will go to staff" in t for t in told), told
+    (files,) = room.staff_files()
+    assert digest_json(files)["end_check"] is None

@@ -78,6 +78,7 @@ async def test_both_kinds_of_reaction_are_counted_on_the_post_and_in_the_digest(
     await room.counts_become(d, {"👍": 0, "🤔": 1, "❤️": 0, "🔀": 0})
 
     await room.command(room.facilitator, "end-session")
+    await room.time_passes(31)  # the end-of-session check closes: the digest goes to staff
     (files,) = room.staff_files()
     kept = all_answers(digest_json(files))
     by_text = {x["text"]: x for x in kept}
