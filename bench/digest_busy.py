@@ -6,7 +6,9 @@ staff member asks for its digest in every format (``/digest bench1 all``); while
 built and rendered (in a worker thread), another person sends ``/help`` again and again, one
 after the other. Measured: the ``/help`` reply time (slash command sent → its private reply
 reached the fake's ``response_url``) p50/p99 while the digest is built, against the same
-with the bot idle just before, and how long the digest took to arrive.
+with the bot idle just before, and how long the digest took to arrive. The answers carry the
+current codebook's version, as the bot stores them; ``--retag`` leaves it out, so every
+answer is re-tagged before the digest is built (as after a codebook change).
 
     python -m bench.digest_busy [--answers 50000]
 """
@@ -32,6 +34,9 @@ from bench.slack_burst import (
     percentile,
     start_child,
 )
+from bot.config import DEFAULT_PROMPTS_DIR
+from bot.digest.retag import codebook_version
+from bot.tagging.codebook import load_codebook
 from tests.fakes.slack_server import FakeSlack, SlackRequests
 
 STAFF = "U0STAFF001"
@@ -50,12 +55,15 @@ async def reply_time(
     return time.perf_counter() - sent
 
 
-async def measure(answers: int, workdir: Path) -> list[str]:
+async def measure(answers: int, workdir: Path, retag: bool = False) -> list[str]:
     database = workdir / "busy.db"
     await _create(database)
     populate(database, answers)
+    version = codebook_version(load_codebook(DEFAULT_PROMPTS_DIR / "themes.toml"))
     with sqlite3.connect(database) as db:
         db.execute("UPDATE sessions SET platform = 'slack', channel_id = ?", (CHANNEL,))
+        if not retag:  # tagged as the bot would have tagged them: nothing to re-tag first
+            db.execute("UPDATE answers SET tagged_with = ?", (version,))
     async with TimedSlack() as fake:
         port = free_port()
         env = {**consultbot_env(fake, database), "SLACK_STAFF_USER_IDS": STAFF}
@@ -87,7 +95,8 @@ async def measure(answers: int, workdir: Path) -> list[str]:
         finally:
             child.stop()
     return [
-        f"Replies while a {answers:,}-answer digest is built (/digest {SESSION} all, Slack)",
+        f"Replies while a {answers:,}-answer digest is built (/digest {SESSION} all, Slack)"
+        + (", every answer re-tagged first (an older codebook)" if retag else ""),
         f"  /help reply idle  p50 {percentile(idle, 50) * 1000:6.0f} ms"
         f"  p99 {percentile(idle, 99) * 1000:6.0f} ms  ({len(idle)} replies)",
         f"  /help reply busy  p50 {percentile(busy, 50) * 1000:6.0f} ms"
@@ -97,13 +106,17 @@ async def measure(answers: int, workdir: Path) -> list[str]:
     ]
 
 
-def run(answers: int = 50_000) -> None:
+def run(answers: int = 50_000, retag: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="consultbot-busy-") as workdir:
-        for line in asyncio.run(measure(answers, Path(workdir))):
+        for line in asyncio.run(measure(answers, Path(workdir), retag)):
             print(line, flush=True)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=50_000)
-    run(parser.parse_args().answers)
+    parser.add_argument(
+        "--retag", action="store_true", help="answers tagged by an older codebook (re-tag first)"
+    )
+    args = parser.parse_args()
+    run(args.answers, args.retag)
