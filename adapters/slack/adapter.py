@@ -37,11 +37,8 @@ reactions. What a press means is the core's (``event_for``, via
   the list was shown in (a direct message if Slack refuses).
 
 Replies to whoever acted go through the request's ``response_url`` (ephemeral), see
-``outbox``. Events API retries (``X-Slack-Retry-Num``) and redelivered Socket Mode envelopes
-carry the same ``event_id`` and are dropped: by the shared store when the composition root
-hands one in (``replicas``: several HTTP replicas, or a restart), else by a bounded
-in-memory LRU of the last 1000 ids, which a restart forgets. An event whose handling failed
-is forgotten in both, so Slack's retry of it is handled.
+``outbox``. Events API retries and redelivered Socket Mode envelopes are dropped once
+handled (``deliveries``: in memory, and through the store replicas share).
 """
 
 from __future__ import annotations
@@ -49,7 +46,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -60,9 +57,10 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import commands, feedback, inbound, modals, render, saving
-from adapters.slack.cache import Lru
+from adapters.slack import commands, feedback, inbound, modals, render
 from adapters.slack.client import SLACK_FAILURES, make_client, pooled_session, slack_error
+from adapters.slack.deliveries import Deliveries
+from adapters.slack.forms import FormListeners, answer_view
 from adapters.slack.outbox import UPDATE_INTERVAL, SlackOutbox
 from adapters.slack.settings import SlackSettings
 from bot.core.actions import ACTION_ID_PATTERN, WhoWroteAction, parse_action_id
@@ -75,9 +73,8 @@ from bot.core.events import (
     ConsentGiven,
     Person,
     ReactionToggled,
-    utc_now,
 )
-from bot.core.outbound import AnswerForm, Outbound, PrivateNotice, split_for_actor
+from bot.core.outbound import PrivateNotice
 from bot.core.ports import EventHandler, Outbox
 from bot.core.store import ReplicaStore
 
@@ -91,8 +88,9 @@ _FORM_FAILED = "Sorry, the answer form didn't open in time. Please tap the butto
 _REASON_FAILED = "Sorry, the form didn't open in time. Please tap the button again."
 
 
-class SlackAdapter:
-    """The bolt ``AsyncApp`` with consultbot's listeners, and the outbox they send through."""
+class SlackAdapter(FormListeners):
+    """The bolt ``AsyncApp`` with consultbot's listeners (the form submissions' are in
+    ``forms``), and the outbox they send through."""
 
     def __init__(
         self,
@@ -111,12 +109,11 @@ class SlackAdapter:
         # the adapter's own client gets a pooled session, which ``aclose`` closes
         self._session = pooled_session() if client is None else None
         self.client = client or make_client(settings, self._session)
-        self._shared = shared  # several replicas: see ``replicas``
         self.outbox = SlackOutbox(
             self.client, settings, update_interval=update_interval, shared=shared
         )
         self.roles = commands.RoleResolver(self.client, settings)
-        self._seen: Lru[str, None] = Lru(seen_events)
+        self.deliveries = Deliveries(seen_events, shared)
         self.app = AsyncApp(
             client=self.client,
             signing_secret=settings.signing_secret or "",
@@ -238,17 +235,6 @@ class SlackAdapter:
         person = inbound.person_for(user_id)
         await self._open_view(body, view, outbox, person, channel_id, failed=_REASON_FAILED)
 
-    async def _on_who_wrote_submitted(
-        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
-    ) -> None:
-        await ack()
-        user_id = str(body.get("user", {}).get("id", ""))
-        event = inbound.who_wrote_submission(view, inbound.person_for(user_id))
-        if event is None or not user_id:
-            return
-        lead = replace(event, person=await self.roles.person(user_id))
-        await self.engine.dispatch(lead, self.outbox.replying_to(user_id))
-
     async def _open_form(self, body: Mapping[str, Any], event: AnswerFormRequested) -> None:
         """The answer form, or first the privacy note for someone who hasn't agreed in this
         session. Only a quick read comes before ``views.open`` (the trigger id lasts 3 s)."""
@@ -264,7 +250,7 @@ class SlackAdapter:
             consent = commands.spelled(form.consent, self.settings.command_prefix)
             view = modals.consent_modal(consent, event.channel_id)
         else:
-            view = _answer_view(form, event.channel_id)
+            view = answer_view(form, event.channel_id)
         await self._open_view(body, view, outbox, event.person, event.channel_id)
 
     async def _agree_then_open(
@@ -278,7 +264,7 @@ class SlackAdapter:
         if form is None:
             await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
             return
-        await self._open_view(body, _answer_view(form, channel_id), outbox, person, channel_id)
+        await self._open_view(body, answer_view(form, channel_id), outbox, person, channel_id)
         await self._send_others(messages, person, channel_id)
 
     async def _open_view(
@@ -297,144 +283,13 @@ class SlackAdapter:
             log.warning("views.open failed: %s", slack_error(exc) or type(exc).__name__)
             await self._tell(outbox, person, channel_id, failed)
 
-    async def _on_consent_submitted(
-        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
-    ) -> None:
-        """The privacy-note modal submitted ("I understand"): record the agreement, then swap
-        the answer form in (``response_action: update``). Both are quick database work and must
-        come before the ack, which is what carries the new view."""
-        user_id = str(body.get("user", {}).get("id", ""))
-        consent = inbound.consent_submission(view, inbound.person_for(user_id))
-        outbox = self.outbox.replying_to(user_id)
-        if consent is None or consent.then_answer is None:
-            await ack()
-            if consent is not None:
-                await self.engine.dispatch(consent, outbox)
-            return
-        person, channel_id = consent.person, consent.channel_id
-        messages, form = await self.engine.agree_then_form(consent, consent.then_answer)
-        if form is None:  # not recorded, or the form can't open: the messages say why
-            await ack()
-            await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
-            return
-        await ack(response_action="update", view=_answer_view(form, channel_id))
-        await self._send_others(messages, person, channel_id)
-
-    async def _on_answer_submitted(
-        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
-    ) -> None:
-        user_id = str(body.get("user", {}).get("id", ""))
-        event = inbound.view_submission_event(view, inbound.person_for(user_id))
-        if event is not None and not event.text.strip():
-            # Checked here so the modal stays open with the person's text; no I/O before ack.
-            await ack(
-                response_action="errors",
-                errors={modals.ANSWER_INPUT_BLOCK_ID: modals.EMPTY_ANSWER},
-            )
-            return
-        if event is None:
-            await ack()
-            return
-        # Commit before the form closes: the ack closes the modal, so it waits for the
-        # answer to be stored, within the budget; past it the form says "saving…" instead.
-        handling = asyncio.ensure_future(self.engine.handle(event))
-        await asyncio.wait({handling}, timeout=self.commit_budget)
-        outbox = self.outbox.replying_to(user_id)
-        person, channel_id = event.person, event.channel_id
-        if handling.done():
-            messages = handling.result()
-            reason = None if saving.was_saved(messages) else saving.reason_for(messages, person)
-            if reason is not None:  # the form stays open, with the words and the reason
-                await ack(response_action="errors", errors=saving.form_errors(reason))
-                await self._send_others(messages, person, channel_id)
-                return
-            await ack()
-            await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
-            return
-        await ack(response_action="update", view=modals.status_modal(modals.SAVING_TEXT))
-        messages = await handling
-        await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
-        if saving.was_saved(messages):
-            await self._update_view(view, modals.status_modal(modals.SAVED_TEXT))
-        else:
-            await self._update_view(view, saving.not_saved_modal(event.text))
-
-    async def _update_view(self, view: Mapping[str, Any], new_view: dict[str, Any]) -> None:
-        """The "saving…" form, once handling ended: saved, or not (the messages say why)."""
-        try:
-            await self.client.views_update(view_id=str(view.get("id", "")), view=new_view)
-        except SLACK_FAILURES as exc:
-            log.info("views.update failed: %s", slack_error(exc) or type(exc).__name__)
-
-    async def _on_feedback_submitted(
-        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
-    ) -> None:
-        """The "you said, we did" form: the command with its fields, handled before the ack
-        (within the budget) so a refusal shows inside the form with everything typed still
-        there; past it the form closes and the outcome comes by message. The same form sent
-        again with the same fields (Slack's retry, or a resubmit after its timeout error)
-        records nothing more."""
-        user_id = str(body.get("user", {}).get("id", ""))
-        found = feedback.submitted(view)
-        if found is None or not user_id:
-            await ack()
-            return
-        options, channel_id = found
-        key = saving.submission_key(str(view.get("id", "")), options)
-        if not await self._first_submission(key):
-            log.info("a you-said-we-did form came again; recorded once")
-            await ack()
-            return
-        handling = asyncio.ensure_future(self._feedback(user_id, options, channel_id))
-        await asyncio.wait({handling}, timeout=self.commit_budget)
-        acked = False
-        try:
-            if not handling.done():
-                await ack()
-                acked = True
-            person, messages = await handling
-        except BaseException:
-            await self._forget_submission(key)
-            raise
-        if not saving.was_saved(messages):
-            await self._forget_submission(key)  # not recorded: sending it again is welcome
-            errors = feedback.form_errors(messages)
-            if errors is not None and not acked:
-                await ack(response_action="errors", errors=errors)
-                return
-        if not acked:
-            await ack()
-        outbox = self.outbox.replying_to(user_id)
-        await self.engine.send_all(messages, outbox, actor=person, channel_id=channel_id)
-
-    async def _feedback(
-        self, user_id: str, options: dict[str, str], channel_id: str
-    ) -> tuple[Person, list[Outbound]]:
-        person = await self.roles.person(user_id)
-        event = CommandInvoked(
-            person=person, channel_id=channel_id, command=Command.YOU_SAID_WE_DID, options=options
-        )
-        return person, await self.engine.handle(event)
-
-    async def _first_submission(self, key: str) -> bool:
-        if key in self._seen or not await self._first_delivery(key):
-            return False
-        self._seen.put(key, None)
-        return True
-
-    async def _forget_submission(self, key: str) -> None:
-        self._seen.pop(key)
-        if self._shared is not None:
-            await self._shared.forget_delivery(f"slack:{key}")
-
     async def _on_reaction(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         event_id = str(body.get("event_id", ""))
-        if event_id in self._seen or not await self._first_delivery(event_id):
+        if not await self.deliveries.first(event_id):
             log.info("event %s delivered again (a Slack retry); ignored", event_id)
             return
-        self._seen.put(event_id, None)
         user_id = str(event.get("user", ""))
         reaction = inbound.native_reaction_event(
             event, inbound.person_for(user_id), bot_user_id=context.bot_user_id
@@ -443,41 +298,14 @@ class SlackAdapter:
             if reaction is not None:
                 await self.engine.dispatch(reaction, self.outbox.replying_to(user_id))
         except BaseException:
-            # Not handled: Slack's retry of it, on any replica, must be handled.
-            self._seen.pop(event_id)
-            if self._shared is not None and event_id:
-                await self._shared.forget_delivery(f"slack:{event_id}")
+            await self.deliveries.forget(event_id)  # not handled: Slack's retry must be
             raise
-
-    async def _first_delivery(self, event_id: str) -> bool:
-        """Across replicas, through the shared store (a retry may reach another replica)."""
-        if self._shared is None or not event_id:
-            return True
-        return await self._shared.first_delivery(f"slack:{event_id}", utc_now())
-
-    async def _send_others(
-        self, messages: Sequence[Outbound], person: Person, channel_id: str
-    ) -> None:
-        """After the answer form opened: the form itself says what the engine's reply to the
-        person would have said, so only messages for anyone else are sent."""
-        _, others = split_for_actor(messages, person)
-        if others:
-            await self.engine.send_all(others, self.outbox, actor=person, channel_id=channel_id)
 
     async def _tell(self, outbox: Outbox, person: Person, channel_id: str, text: str) -> None:
         try:
             await outbox.send(PrivateNotice(channel_id=channel_id, recipient=person, text=text))
         except DeliveryFailed as exc:
             log.warning("could not tell a person privately: %s", exc.hint)
-
-
-def _answer_view(form: AnswerForm, channel_id: str) -> dict[str, Any]:
-    return modals.answer_modal(
-        target=modals.AnswerTarget(form.session_id, form.question_number, channel_id),
-        question_text=form.question_text,
-        help_text=form.help_text,
-        max_chars=form.max_chars,
-    )
 
 
 # --- running -------------------------------------------------------------------------------
