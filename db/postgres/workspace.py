@@ -16,23 +16,7 @@ _FORGET_AFTER = timedelta(days=1)
 
 class PostgresWorkspace(PostgresConnection):
     async def add_sign_in_link(self, link: SignInLink) -> None:
-        async with self._write() as conn:
-            await conn.execute(
-                "DELETE FROM sign_in_links WHERE expires_at < %s",
-                (link.created_at - _FORGET_AFTER,),
-            )
-            await conn.execute(
-                "INSERT INTO sign_in_links (token_hash, platform, user_id, roles, created_at,"
-                " expires_at) VALUES (%s, %s, %s, %s, %s, %s)",
-                (
-                    link.token_hash,
-                    link.platform,
-                    link.user_id,
-                    ",".join(link.roles),
-                    link.created_at,
-                    link.expires_at,
-                ),
-            )
+        await self._add_token_row("sign_in_links", link)
 
     async def sign_in_link(self, token_hash: str) -> SignInLink | None:
         rows = await self._rows("SELECT * FROM sign_in_links WHERE token_hash = %s", (token_hash,))
@@ -67,23 +51,7 @@ class PostgresWorkspace(PostgresConnection):
         return int(rows[0]["n"])
 
     async def start_browser_session(self, session: BrowserSession) -> None:
-        async with self._write() as conn:
-            await conn.execute(
-                "DELETE FROM browser_sessions WHERE expires_at < %s",
-                (session.created_at - _FORGET_AFTER,),
-            )
-            await conn.execute(
-                "INSERT INTO browser_sessions (token_hash, platform, user_id, roles,"
-                " created_at, expires_at) VALUES (%s, %s, %s, %s, %s, %s)",
-                (
-                    session.token_hash,
-                    session.platform,
-                    session.user_id,
-                    ",".join(session.roles),
-                    session.created_at,
-                    session.expires_at,
-                ),
-            )
+        await self._add_token_row("browser_sessions", session)
 
     async def browser_session(self, token_hash: str) -> BrowserSession | None:
         rows = await self._rows(
@@ -110,6 +78,27 @@ class PostgresWorkspace(PostgresConnection):
                 (at, token_hash),
             )
             return cursor.rowcount == 1
+
+    async def _add_token_row(self, table: str, row: SignInLink | BrowserSession) -> None:
+        """A sign-in link or a browser session (the same columns), forgetting rows of that
+        table expired a day ago. ``table`` is one of the two names, never input."""
+        async with self._write() as conn:
+            await conn.execute(
+                f"DELETE FROM {table} WHERE expires_at < %s",
+                ((row.created_at - _FORGET_AFTER),),
+            )
+            await conn.execute(
+                f"INSERT INTO {table} (token_hash, platform, user_id, roles, created_at,"
+                " expires_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                (
+                    row.token_hash,
+                    row.platform,
+                    row.user_id,
+                    ",".join(row.roles),
+                    row.created_at,
+                    row.expires_at,
+                ),
+            )
 
     async def recent_alerts(self, limit: int) -> list[AlertRecord]:
         rows = await self._rows(

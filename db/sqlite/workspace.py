@@ -15,23 +15,7 @@ _FORGET_AFTER = timedelta(days=1)
 
 class SqliteWorkspace(SqliteConnection):
     async def add_sign_in_link(self, link: SignInLink) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "DELETE FROM sign_in_links WHERE expires_at < ?",
-                ((link.created_at - _FORGET_AFTER).isoformat(),),
-            )
-            await db.execute(
-                "INSERT INTO sign_in_links (token_hash, platform, user_id, roles, created_at,"
-                " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    link.token_hash,
-                    link.platform,
-                    link.user_id,
-                    ",".join(link.roles),
-                    link.created_at.isoformat(),
-                    link.expires_at.isoformat(),
-                ),
-            )
+        await self._add_token_row("sign_in_links", link)
 
     async def sign_in_link(self, token_hash: str) -> SignInLink | None:
         rows = await self._rows("SELECT * FROM sign_in_links WHERE token_hash = ?", (token_hash,))
@@ -66,23 +50,7 @@ class SqliteWorkspace(SqliteConnection):
         return int(rows[0]["n"])
 
     async def start_browser_session(self, session: BrowserSession) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "DELETE FROM browser_sessions WHERE expires_at < ?",
-                ((session.created_at - _FORGET_AFTER).isoformat(),),
-            )
-            await db.execute(
-                "INSERT INTO browser_sessions (token_hash, platform, user_id, roles,"
-                " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    session.token_hash,
-                    session.platform,
-                    session.user_id,
-                    ",".join(session.roles),
-                    session.created_at.isoformat(),
-                    session.expires_at.isoformat(),
-                ),
-            )
+        await self._add_token_row("browser_sessions", session)
 
     async def browser_session(self, token_hash: str) -> BrowserSession | None:
         rows = await self._rows(
@@ -109,6 +77,27 @@ class SqliteWorkspace(SqliteConnection):
                 (at.isoformat(), token_hash),
             )
             return cursor.rowcount == 1
+
+    async def _add_token_row(self, table: str, row: SignInLink | BrowserSession) -> None:
+        """A sign-in link or a browser session (the same columns), forgetting rows of that
+        table expired a day ago. ``table`` is one of the two names, never input."""
+        async with self._write() as db:
+            await db.execute(
+                f"DELETE FROM {table} WHERE expires_at < ?",
+                ((row.created_at - _FORGET_AFTER).isoformat(),),
+            )
+            await db.execute(
+                f"INSERT INTO {table} (token_hash, platform, user_id, roles, created_at,"
+                " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    row.token_hash,
+                    row.platform,
+                    row.user_id,
+                    ",".join(row.roles),
+                    row.created_at.isoformat(),
+                    row.expires_at.isoformat(),
+                ),
+            )
 
     async def recent_alerts(self, limit: int) -> list[AlertRecord]:
         rows = await self._rows(
