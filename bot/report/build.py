@@ -55,6 +55,7 @@ def build_report(
                     if d.end_check and not d.end_check.still_open
                     else ()
                 ),
+                end_check_open=bool(d.end_check and d.end_check.still_open),
             )
             for d in digests
         ),

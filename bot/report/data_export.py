@@ -15,7 +15,12 @@ from typing import Any
 from bot.digest.actions import status_cell
 from bot.digest.csv_export import AUDIENCE, END_CHECK, defuse
 from bot.digest.json_export import action_data
-from bot.report.feedback import audience_lines, end_check_report_lines, feedback_data
+from bot.report.feedback import (
+    audience_lines,
+    end_check_report_lines,
+    feedback_data,
+    has_end_check,
+)
 from bot.report.figures import cell, workshop_heading
 from bot.report.model import SIZE_FAIR_RULE, Quote, Report
 
@@ -64,7 +69,7 @@ def _feedback_columns(report: Report) -> dict[str, list[str]]:
     columns = {}
     if any(w.audience for w in report.workshops):
         columns[AUDIENCE] = audience_lines(report)
-    if any(w.end_check for w in report.workshops):
+    if has_end_check(report):
         columns[END_CHECK] = end_check_report_lines(report)
     return columns
 

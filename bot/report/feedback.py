@@ -33,17 +33,46 @@ def end_check_total(report: Report) -> tuple[EndCheckResult | None, int]:
     return end_check_result(counts), len(had)
 
 
+def end_check_still_open(report: Report) -> int:
+    """Workshops whose check is still taking taps (their counts join once it closes)."""
+    return sum(w.end_check_open for w in report.workshops)
+
+
+def has_end_check(report: Report) -> bool:
+    """Some workshop in the report had the check, closed or still open."""
+    return any(w.end_check or w.end_check_open for w in report.workshops)
+
+
 def end_check_report_lines(report: Report) -> list[str]:
     total, had = end_check_total(report)
+    still_open = end_check_still_open(report)
+    open_line = (
+        [
+            f"Still open in {still_open} workshop{'s' if still_open != 1 else ''}: "
+            "make the report again later to count them."
+        ]
+        if still_open
+        else []
+    )
     if total is None:
+        if still_open:
+            return open_line
         return ["No workshop in this report had the end-of-session check."]
     n = len(report.workshops)
-    return [f"From {had} of {n} workshops (counts only).", *end_check_lines(total)]
+    return [f"From {had} of {n} workshops (counts only).", *open_line, *end_check_lines(total)]
 
 
 def feedback_data(report: Report) -> dict[str, object]:
     total, had = end_check_total(report)
     return {
         "audiences": {w.label: w.audience for w in report.workshops if w.source is Source.CHAT},
-        "end_check": None if total is None else {"workshops": had, **(end_check_data(total) or {})},
+        "end_check": (
+            None
+            if total is None and not end_check_still_open(report)
+            else {
+                "workshops": had,
+                "still_open_in": end_check_still_open(report),
+                **((end_check_data(total) or {}) if total is not None else {}),
+            }
+        ),
     }

@@ -51,6 +51,8 @@ class Workshop:
     audience: str | None = None  # who will hear it, as the session's question set says
     # The end-of-session check's counts, (question, face) → people; empty when it had none.
     end_check: tuple[tuple[int, ...], ...] = ()
+    # Its question set has the check, but it is still taking taps: no counts yet.
+    end_check_open: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -76,3 +76,30 @@ def test_the_csv_has_audience_and_end_check_columns_only_when_a_workshop_has_the
 
     (plain,) = {tuple(r) for r in _csv(build_report([york], [], LABELS, title="One room"))}
     assert "audience" not in plain and "end-check" not in plain
+
+
+def test_a_check_still_open_is_named_and_not_counted() -> None:
+    base = build_digest()
+    leeds = replace(
+        base, session_id="s1", label="Leeds", audience="the Review team",
+        end_check=end_check_result({(1, 3): 4, (2, 0): 1}),
+    )  # fmt: skip
+    hull = replace(
+        base, session_id="s2", label="Hull", audience="the Review team",
+        end_check=end_check_result({(1, 3): 9}, still_open=True),
+    )  # fmt: skip
+    report = build_report([leeds, hull], [], LABELS, title="Two rooms")
+
+    data = json.loads(render_report(report, DigestFormat.JSON))
+    assert data["end_check"]["workshops"] == 1 and data["end_check"]["still_open_in"] == 1
+    assert data["end_check"]["questions"][0]["counts"][3] == 4  # Hull's 9 are not added yet
+    markdown = render_report(report, DigestFormat.MD).decode().replace("\\", "")
+    assert "Still open in 1 workshop: make the report again later to count them." in markdown
+
+    only_open = build_report([hull], [], LABELS, title="One room")
+    (row, *_) = _csv(only_open)
+    assert row["end-check"] == "Still open in 1 workshop: make the report again later to count them."
+    assert json.loads(render_report(only_open, DigestFormat.JSON))["end_check"] == {
+        "workshops": 0,
+        "still_open_in": 1,
+    }
