@@ -11,11 +11,14 @@ left it. Every digest states the version it used, and a re-tag is written in the
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.ports import AuditTrail
+from bot.core.records import AnswerRecord
 from bot.core.store import CodebookStore
 from bot.tagging.codebook import Codebook
 from bot.tagging.tagger import Tagger
@@ -59,17 +62,10 @@ class CodebookTagging:
         previous = await store.adopt_codebook(self.version)
         stale = await store.answers_to_retag(self.version, session_id)
         for start in range(0, len(stale), _BATCH):
-            batch = stale[start : start + _BATCH]
-            await store.replace_auto_tags(
-                [
-                    (
-                        answer.id,
-                        [(m.theme_id, ", ".join(m.evidence)) for m in self.tagger.tag(answer.text)],
-                    )
-                    for answer in batch
-                ],
-                self.version,
-            )
+            # Tagging 500 answers takes about a second: in a worker thread, so the bot keeps
+            # answering while a big session is re-tagged before its digest.
+            tags = await asyncio.to_thread(self._tags, stale[start : start + _BATCH])
+            await store.replace_auto_tags(tags, self.version)
         if stale:
             await audit.audit(
                 "codebook",
@@ -79,6 +75,13 @@ class CodebookTagging:
                 f" (was {previous or 'unknown'}); staff tags kept",
             )
         return Retagged(previous=previous, version=self.version, answers=len(stale))
+
+    def _tags(self, answers: Sequence[AnswerRecord]) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Each answer's automatic tags, with their evidence, as the store keeps them."""
+        return [
+            (a.id, [(m.theme_id, ", ".join(m.evidence)) for m in self.tagger.tag(a.text)])
+            for a in answers
+        ]
 
 
 def _file_digest(codebook: Codebook) -> str:

@@ -14,6 +14,7 @@ keyword written in plain form ("move") matches its inflections ("moved", "moving
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,16 +51,22 @@ def words(text: str) -> Iterator[Word]:
 
 
 class Stemmer:
-    """Snowball English stemming with a per-instance cache (not shared between threads)."""
+    """Snowball English stemming with a per-instance cache.
+
+    Safe to share between threads (the bot tags live answers on its event loop while a
+    re-tag runs in a worker thread): the Snowball stemmer keeps its working state in the
+    object, so a word not yet cached is stemmed under a lock; cached words need none."""
 
     def __init__(self) -> None:
         self._stemmer = snowballstemmer.stemmer("english")
         self._cache: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     def stem(self, word: str) -> str:
         stem = self._cache.get(word)
         if stem is None:
-            stem = str(self._stemmer.stemWord(word))
+            with self._lock:
+                stem = str(self._stemmer.stemWord(word))
             self._cache[word] = stem
         return stem
 
