@@ -9,6 +9,7 @@ import json
 from dataclasses import replace
 
 from bot.digest.build import end_check_result
+from bot.digest.model import Digest
 from bot.digest.render import DigestFormat
 from bot.report.build import build_report
 from bot.report.model import Report
@@ -18,7 +19,8 @@ from tests.digest.sample import build_digest
 LABELS = {"cliff-edge": "Cliff edge at 18", "mental-health": "Mental health waiting lists"}
 
 
-def test_the_check_is_added_up_over_the_workshops_that_had_it() -> None:
+def _three_rooms() -> tuple[Digest, Digest, Digest]:
+    """Leeds and Hull had the check (closed) and say who will hear it; York neither."""
     base = build_digest()
     leeds = replace(
         base, session_id="s1", label="Leeds", audience="the Review team",
@@ -29,6 +31,11 @@ def test_the_check_is_added_up_over_the_workshops_that_had_it() -> None:
         end_check=end_check_result({(1, 3): 2, (1, 1): 1}),
     )  # fmt: skip
     york = replace(base, session_id="s3", label="York", audience=None, end_check=None)
+    return leeds, hull, york
+
+
+def test_the_check_is_added_up_over_the_workshops_that_had_it() -> None:
+    leeds, hull, york = _three_rooms()
     report = build_report([leeds, hull, york], [], LABELS, title="Three rooms")
 
     data = json.loads(render_report(report, DigestFormat.JSON))
@@ -58,12 +65,7 @@ def _csv(report: Report) -> list[dict[str, str]]:
 
 
 def test_the_csv_has_audience_and_end_check_columns_only_when_a_workshop_has_them() -> None:
-    base = build_digest()
-    leeds = replace(
-        base, session_id="s1", label="Leeds", audience="the Review team",
-        end_check=end_check_result({(1, 3): 4, (2, 0): 1}),
-    )  # fmt: skip
-    york = replace(base, session_id="s3", label="York", audience=None, end_check=None)
+    leeds, _, york = _three_rooms()
 
     rows = _csv(build_report([leeds, york], [], LABELS, title="Two rooms"))
     assert rows, "a row per theme"
@@ -79,15 +81,9 @@ def test_the_csv_has_audience_and_end_check_columns_only_when_a_workshop_has_the
 
 
 def test_a_check_still_open_is_named_and_not_counted() -> None:
-    base = build_digest()
-    leeds = replace(
-        base, session_id="s1", label="Leeds", audience="the Review team",
-        end_check=end_check_result({(1, 3): 4, (2, 0): 1}),
-    )  # fmt: skip
-    hull = replace(
-        base, session_id="s2", label="Hull", audience="the Review team",
-        end_check=end_check_result({(1, 3): 9}, still_open=True),
-    )  # fmt: skip
+    leeds, _, _ = _three_rooms()
+    hull = replace(leeds, session_id="s2", label="Hull",
+                   end_check=end_check_result({(1, 3): 9}, still_open=True))  # fmt: skip
     report = build_report([leeds, hull], [], LABELS, title="Two rooms")
 
     data = json.loads(render_report(report, DigestFormat.JSON))
