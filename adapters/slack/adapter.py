@@ -44,7 +44,6 @@ handled (``deliveries``: in memory, and through the store replicas share).
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
@@ -61,6 +60,7 @@ from adapters.slack import commands, feedback, inbound, modals, render
 from adapters.slack.client import SLACK_FAILURES, make_client, pooled_session, slack_error
 from adapters.slack.deliveries import Deliveries
 from adapters.slack.forms import FormListeners, answer_view
+from adapters.slack.listeners import ListenerTasks
 from adapters.slack.outbox import UPDATE_INTERVAL, SlackOutbox
 from adapters.slack.settings import SlackSettings
 from bot.core.actions import ACTION_ID_PATTERN, WhoWroteAction, parse_action_id
@@ -119,25 +119,30 @@ class SlackAdapter(FormListeners):
             signing_secret=settings.signing_secret or "",
             name="consultbot",
             logger=logging.getLogger("consultbot.slack"),
+            process_before_response=True,  # replies as soon as a listener acks: listeners.py
         )
-        self._inflight: set[asyncio.Task[Any]] = set()
+        self._listeners = ListenerTasks()
         prefix = settings.command_prefix
-        self.app.command(commands.command_pattern(prefix))(self._tracked(self._on_command))
-        self.app.action(ACTION_ID_PATTERN)(self._tracked(self._on_press))
-        self.app.view(modals.ANSWER_VIEW_CALLBACK_ID)(self._tracked(self._on_answer_submitted))
-        self.app.view(modals.CONSENT_VIEW_CALLBACK_ID)(self._tracked(self._on_consent_submitted))
-        self.app.view(feedback.CALLBACK_ID)(self._tracked(self._on_feedback_submitted))
-        self.app.view(modals.WHO_WROTE_VIEW_CALLBACK_ID)(
-            self._tracked(self._on_who_wrote_submitted)
+        self.app.command(commands.command_pattern(prefix))(self._listeners.wrap(self._on_command))
+        self.app.action(ACTION_ID_PATTERN)(self._listeners.wrap(self._on_press))
+        self.app.view(modals.ANSWER_VIEW_CALLBACK_ID)(
+            self._listeners.wrap(self._on_answer_submitted)
         )
-        self.app.event("reaction_added")(self._tracked(self._on_reaction))
-        self.app.event("reaction_removed")(self._tracked(self._on_reaction))
+        self.app.view(modals.CONSENT_VIEW_CALLBACK_ID)(
+            self._listeners.wrap(self._on_consent_submitted)
+        )
+        self.app.view(feedback.CALLBACK_ID)(self._listeners.wrap(self._on_feedback_submitted))
+        self.app.view(modals.WHO_WROTE_VIEW_CALLBACK_ID)(
+            self._listeners.wrap(self._on_who_wrote_submitted)
+        )
+        self.app.event("reaction_added")(self._listeners.wrap(self._on_reaction))
+        self.app.event("reaction_removed")(self._listeners.wrap(self._on_reaction))
 
     async def settle(self, *, within: float = 5.0) -> None:
         """Wait until listeners still working after their ack, and the count updates they
         asked for, have finished."""
         async with asyncio.timeout(within):
-            while pending := {t for t in self._inflight if not t.done()}:
+            while pending := self._listeners.pending():
                 await asyncio.wait(pending)
             await self.outbox.settle()
 
@@ -150,21 +155,6 @@ class SlackAdapter(FormListeners):
         await self.outbox.aclose()
         if self._session is not None:
             await self._session.close()
-
-    def _tracked(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-        """Remember the task a listener runs in (bolt runs it after the ack, detached)."""
-
-        @functools.wraps(listener)  # bolt reads the wrapped signature to inject arguments
-        async def run(**kwargs: Any) -> None:
-            task = asyncio.current_task()
-            if task is not None:
-                self._inflight.add(task)
-            try:
-                await listener(**kwargs)
-            finally:
-                self._inflight.discard(task)
-
-        return run
 
     def web_app(self) -> web.Application:
         """The aiohttp application for HTTP mode (signature-verified by bolt)."""
