@@ -26,7 +26,7 @@ from bot.digest.model import (
     ThemeSummary,
 )
 from bot.questions.end_check import END_CHECK_QUESTIONS, END_CHECK_SCALE
-from bot.questions.model import QuestionSet
+from bot.questions.model import PaletteEntry, QuestionSet
 
 MAX_QUOTES_PER_THEME = 3
 MAX_THEMES_PER_QUESTION = 3
@@ -63,14 +63,29 @@ def build_digest(
             with_lead=0,
         )
     present = attendance.answered | attendance.reacted
-    given = [_given(a, question_set, order, len(present)) for a in answers]
+    given = _Giver(question_set, order, len(present))
+    by_question: dict[int, list[_Given]] = {q.number: [] for q in question_set.questions}
+    by_theme: dict[str, list[_Given]] = {theme_id: [] for theme_id in theme_labels}
+    digest_answers = []
+    for item in answers:
+        one = given(item)
+        by_question.setdefault(one.answer.question_number, []).append(one)
+        for theme_id in one.answer.themes:
+            by_theme[theme_id].append(one)
+        digest_answers.append(one.answer)
 
-    themes = _themes(given, theme_labels, order)
+    themes = _themes(by_theme, theme_labels, order)
     questions = tuple(
-        _question(question_set, question.number, given, theme_labels, len(present))
+        _question(
+            question_set,
+            question.number,
+            by_question[question.number],
+            theme_labels,
+            order,
+            len(present),
+        )
         for question in question_set.questions
     )
-    digest_answers = [g.answer for g in given]
     return Digest(
         session_id=session.id,
         label=session.label,
@@ -81,7 +96,7 @@ def build_digest(
         time_zone=(zone or ZoneInfo("Europe/London")).key,
         codebook_version=codebook_version,
         participant_count=len(present),
-        answer_count=len(given),
+        answer_count=len(digest_answers),
         facts=SessionFacts(
             answered=len(attendance.answered),
             only_reacted=len(attendance.reacted - attendance.answered),
@@ -124,52 +139,71 @@ def most_agreed_first(answer: DigestAnswer) -> tuple[int, int, str]:
     return (-answer.agreement, answer.differ, answer.answer_id)
 
 
-def _given(
-    item: AnswerForDigest, question_set: QuestionSet, order: Mapping[str, int], present: int
-) -> _Given:
-    answer = item.answer
-    palette = question_set.question(answer.question_number).palette
-    kinds = {p.emoji: p.kind for p in palette}
-    found = stance(answer.participant_id, item.reactors, kinds, item.reaction_counts)
-    themes = sorted({t.theme_id for t in item.tags if t.theme_id in order}, key=order.__getitem__)
-    digest_answer = DigestAnswer(
-        answer_id=answer.id,
-        question_number=answer.question_number,
-        alias=answer.alias,
-        text=answer.text if answer.quote_ok else "",
-        quotable=answer.quote_ok,
-        themes=tuple(themes),
-        reactions=tuple(
-            ReactionCount(
-                emoji=p.emoji,
-                label=p.label,
-                kind=p.kind,
-                count=item.reaction_counts.get(p.emoji, 0),
+class _Giver:
+    """Turns the store's answers into digest answers, working out once per question what
+    each of its buttons means, and sharing one ``ReactionCount`` between every answer with
+    the same count of the same button (tens of thousands of answers hold only a few hundred
+    different ones)."""
+
+    def __init__(self, question_set: QuestionSet, order: Mapping[str, int], present: int) -> None:
+        self._palettes = {q.number: q.palette for q in question_set.questions}
+        self._kinds = {
+            number: {p.emoji: p.kind for p in palette} for number, palette in self._palettes.items()
+        }
+        self._order = order
+        self._present = present
+        self._counts: dict[tuple[PaletteEntry, int], ReactionCount] = {}
+
+    def __call__(self, item: AnswerForDigest) -> _Given:
+        answer = item.answer
+        number = answer.question_number
+        palette = self._palettes[number]
+        found = stance(
+            answer.participant_id, item.reactors, self._kinds[number], item.reaction_counts
+        )
+        order = self._order
+        themes = sorted(
+            {t.theme_id for t in item.tags if t.theme_id in order}, key=order.__getitem__
+        )
+        counts = item.reaction_counts
+        digest_answer = DigestAnswer(
+            answer_id=answer.id,
+            question_number=number,
+            alias=answer.alias,
+            text=answer.text if answer.quote_ok else "",
+            quotable=answer.quote_ok,
+            themes=tuple(themes),
+            reactions=tuple(self._count(p, counts.get(p.emoji, 0)) for p in palette),
+            agreement=len(found.agreed),
+            differ=len(found.differed),
+            consensus=consensus(len(found.agreed), len(found.differed), self._present),
+        )
+        return _Given(digest_answer, answer.participant_id, found)
+
+    def _count(self, entry: PaletteEntry, count: int) -> ReactionCount:
+        shared = self._counts.get((entry, count))
+        if shared is None:
+            shared = ReactionCount(
+                emoji=entry.emoji, label=entry.label, kind=entry.kind, count=count
             )
-            for p in palette
-        ),
-        agreement=len(found.agreed),
-        differ=len(found.differed),
-        consensus=consensus(len(found.agreed), len(found.differed), present),
-    )
-    return _Given(digest_answer, answer.participant_id, found)
+            self._counts[entry, count] = shared
+        return shared
 
 
 def _question(
     question_set: QuestionSet,
     number: int,
-    given: Sequence[_Given],
+    here: Sequence[_Given],
     theme_labels: Mapping[str, str],
+    order: Mapping[str, int],
     present: int,
 ) -> DigestQuestion:
-    here = [g for g in given if g.answer.question_number == number]
     answered_by = len({g.writer for g in here})
     people: dict[str, set[int]] = {}
     for g in here:
         for theme_id in g.answer.themes:
             people.setdefault(theme_id, set()).add(g.writer)
-    codebook_order = list(theme_labels)
-    ranked = sorted(people, key=lambda t: (-len(people[t]), codebook_order.index(t)))
+    ranked = sorted(people, key=lambda t: (-len(people[t]), order[t]))
     question = question_set.question(number)
     return DigestQuestion(
         number=number,
@@ -187,11 +221,13 @@ def _question(
 
 
 def _themes(
-    given: Sequence[_Given], theme_labels: Mapping[str, str], order: Mapping[str, int]
+    by_theme: Mapping[str, Sequence[_Given]],
+    theme_labels: Mapping[str, str],
+    order: Mapping[str, int],
 ) -> tuple[ThemeSummary, ...]:
     counted = []
     for theme_id, label in theme_labels.items():
-        tagged = [g for g in given if theme_id in g.answer.themes]
+        tagged = by_theme[theme_id]  # in the order the store gave them, like the answers
         if not tagged:
             continue
         raised = {g.writer for g in tagged}
