@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from bot.digest.csv_export import render_csv
 from bot.digest.html import render_html
-from bot.digest.json_export import render_json
+from bot.digest.json_export import json_bytes
 from bot.digest.markdown import render_markdown
 from bot.digest.model import Digest
 
@@ -41,7 +41,7 @@ _RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
         DigestFormat.MD: lambda digest: render_markdown(digest).encode("utf-8"),
         DigestFormat.HTML: lambda digest: render_html(digest).encode("utf-8"),
         DigestFormat.CSV: render_csv,
-        DigestFormat.JSON: lambda digest: render_json(digest).encode("utf-8"),
+        DigestFormat.JSON: json_bytes,
         DigestFormat.DOCX: lambda digest: _render_docx(digest),
     }
 )
