@@ -91,7 +91,7 @@ class _Rows:
         self._digest = digest
         self._reactions = reactions
         self._session = [defuse(digest.session_id), defuse(digest.label or "")]
-        self._labels = {t.theme_id: t.label for t in digest.themes}
+        self._labels = digest.theme_labels()
         self._end = [digest.codebook_version, *_feedback_cells(digest)]
         self._statuses: dict[tuple[str, ...], str] = {}
 
