@@ -15,6 +15,8 @@ at the foot of a page, and no answer card, quote or table row is split across pa
 from __future__ import annotations
 
 import functools
+import io
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -61,9 +63,15 @@ class Chart:
 
 def render_html(digest: Digest) -> str:
     """The whole digest as one HTML document."""
+    return html_bytes(digest).decode("utf-8")
+
+
+def html_bytes(digest: Digest) -> bytes:
+    """The whole digest as the bytes of an HTML file (UTF-8), encoded a few thousand pieces
+    at a time as the template makes them: the page is never held as one string."""
     template = _environment().get_template(_TEMPLATE)
     present = digest.participant_count
-    return template.render(
+    pieces = template.generate(
         digest=digest,
         summary=summarise(digest),
         chart=theme_chart(digest),
@@ -75,7 +83,16 @@ def render_html(digest: Digest) -> str:
         not_quotable=words.NOT_QUOTABLE,
         action_line=actions.action_line,
         feedback=feedback_words,
+        labels=digest.theme_labels(),
+        untagged=digest.untagged_answers,
     )
+    out = io.BytesIO()
+    while batch := list(itertools.islice(pieces, _BATCH)):
+        out.write("".join(batch).encode("utf-8"))
+    return out.getvalue()
+
+
+_BATCH = 4096  # template pieces joined and encoded at once
 
 
 def theme_chart(digest: Digest) -> Chart:

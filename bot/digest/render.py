@@ -8,7 +8,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from bot.digest.csv_export import render_csv
-from bot.digest.html import render_html
+from bot.digest.html import html_bytes
 from bot.digest.json_export import json_bytes
 from bot.digest.markdown import markdown_bytes
 from bot.digest.model import Digest
@@ -39,7 +39,7 @@ MIME_TYPES: Mapping[DigestFormat, str] = MappingProxyType(
 _RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
     {
         DigestFormat.MD: markdown_bytes,
-        DigestFormat.HTML: lambda digest: render_html(digest).encode("utf-8"),
+        DigestFormat.HTML: html_bytes,
         DigestFormat.CSV: render_csv,
         DigestFormat.JSON: json_bytes,
         DigestFormat.DOCX: lambda digest: _render_docx(digest),
