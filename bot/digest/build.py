@@ -146,18 +146,19 @@ class _Giver:
     different ones)."""
 
     def __init__(self, question_set: QuestionSet, order: Mapping[str, int], present: int) -> None:
-        self._palettes = {q.number: q.palette for q in question_set.questions}
+        # Per question: each button, with the ReactionCounts made for it so far by count.
+        self._buttons: dict[int, tuple[tuple[PaletteEntry, dict[int, ReactionCount]], ...]] = {
+            q.number: tuple((p, {}) for p in q.palette) for q in question_set.questions
+        }
         self._kinds = {
-            number: {p.emoji: p.kind for p in palette} for number, palette in self._palettes.items()
+            q.number: {p.emoji: p.kind for p in q.palette} for q in question_set.questions
         }
         self._order = order
         self._present = present
-        self._counts: dict[tuple[PaletteEntry, int], ReactionCount] = {}
 
     def __call__(self, item: AnswerForDigest) -> _Given:
         answer = item.answer
         number = answer.question_number
-        palette = self._palettes[number]
         found = stance(
             answer.participant_id, item.reactors, self._kinds[number], item.reaction_counts
         )
@@ -166,6 +167,17 @@ class _Giver:
             {t.theme_id for t in item.tags if t.theme_id in order}, key=order.__getitem__
         )
         counts = item.reaction_counts
+        reactions = []
+        for entry, made in self._buttons[number]:
+            count = counts.get(entry.emoji, 0)
+            shared = made.get(count)
+            if shared is None:
+                shared = ReactionCount(
+                    emoji=entry.emoji, label=entry.label, kind=entry.kind, count=count
+                )
+                made[count] = shared
+            reactions.append(shared)
+        agreement, differ = len(found.agreed), len(found.differed)
         digest_answer = DigestAnswer(
             answer_id=answer.id,
             question_number=number,
@@ -173,21 +185,12 @@ class _Giver:
             text=answer.text if answer.quote_ok else "",
             quotable=answer.quote_ok,
             themes=tuple(themes),
-            reactions=tuple(self._count(p, counts.get(p.emoji, 0)) for p in palette),
-            agreement=len(found.agreed),
-            differ=len(found.differed),
-            consensus=consensus(len(found.agreed), len(found.differed), self._present),
+            reactions=tuple(reactions),
+            agreement=agreement,
+            differ=differ,
+            consensus=consensus(agreement, differ, self._present),
         )
         return _Given(digest_answer, answer.participant_id, found)
-
-    def _count(self, entry: PaletteEntry, count: int) -> ReactionCount:
-        shared = self._counts.get((entry, count))
-        if shared is None:
-            shared = ReactionCount(
-                emoji=entry.emoji, label=entry.label, kind=entry.kind, count=count
-            )
-            self._counts[entry, count] = shared
-        return shared
 
 
 def _question(
