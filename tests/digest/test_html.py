@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest import html
+from bot.digest import html, words
 from bot.digest.html import render_html, theme_chart
 from bot.digest.model import Digest
 from bot.digest.summary import summarise
@@ -196,3 +196,16 @@ def test_the_page_is_the_same_however_many_pieces_are_encoded_at_once(
     monkeypatch.setattr(html, "_BATCH", batch)
     assert html.html_bytes(digest) == whole == render_html(digest).encode()
     assert whole.startswith(b"<!doctype html>") and whole.endswith(b"</html>\n")
+
+
+def test_each_answer_says_how_the_room_agreed_in_the_words_of_every_format(
+    digest: Digest,
+) -> None:
+    page = render_html(digest)
+    present = digest.participant_count
+    for answer in all_answers(digest):
+        line = words.agreed(answer, present)
+        if answer.consensus.value:
+            marked = f'<span class="consensus">{answer.consensus.value}</span>'
+            line = line.replace(f"· {answer.consensus.value}", f"· {marked}")
+        assert f'<p class="alias">{answer.alias} <span class="muted">· {line}</span></p>' in page
