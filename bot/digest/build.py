@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from bot.core.records import AnswerForDigest, SessionAttendance, SessionRecord
@@ -32,13 +32,46 @@ MAX_QUOTES_PER_THEME = 3
 MAX_THEMES_PER_QUESTION = 3
 
 
-@dataclass(frozen=True, slots=True)
-class _Given:
-    """One answer while building: its digest form and the people behind it."""
+@dataclass(slots=True)
+class _QuestionTally:
+    """One question's answers, counted as they are read."""
 
-    answer: DigestAnswer
-    writer: int
-    stance: Stance
+    answers: list[DigestAnswer] = field(default_factory=list)
+    writers: set[int] = field(default_factory=set)
+    people: dict[str, set[int]] = field(default_factory=dict)  # by theme: who raised it here
+    untagged: int = 0
+
+    def add(self, answer: DigestAnswer, writer: int) -> None:
+        self.answers.append(answer)
+        self.writers.add(writer)
+        for theme_id in answer.themes:
+            self.people.setdefault(theme_id, set()).add(writer)
+        if not answer.themes:
+            self.untagged += 1
+
+
+@dataclass(slots=True)
+class _ThemeTally:
+    """One theme's answers, counted as they are read."""
+
+    answers: int = 0
+    raised: set[int] = field(default_factory=set)
+    agreed: set[int] = field(default_factory=set)  # anyone who agreed with one of its answers
+    agreement_total: int = 0
+    not_quotable: int = 0
+    kinds: Counter[Consensus] = field(default_factory=Counter)
+    quotable: list[DigestAnswer] = field(default_factory=list)  # in the order given
+
+    def add(self, answer: DigestAnswer, writer: int, found: Stance) -> None:
+        self.answers += 1
+        self.raised.add(writer)
+        self.agreed |= found.agreed
+        self.agreement_total += answer.agreement
+        self.kinds[answer.consensus] += 1
+        if answer.quotable:
+            self.quotable.append(answer)
+        else:
+            self.not_quotable += 1
 
 
 def build_digest(
@@ -64,15 +97,19 @@ def build_digest(
         )
     present = attendance.answered | attendance.reacted
     given = _Giver(question_set, order, len(present))
-    by_question: dict[int, list[_Given]] = {q.number: [] for q in question_set.questions}
-    by_theme: dict[str, list[_Given]] = {theme_id: [] for theme_id in theme_labels}
+    # One pass, counting as it goes: nothing is kept per answer but its digest form.
+    by_question = {q.number: _QuestionTally() for q in question_set.questions}
+    by_theme = {theme_id: _ThemeTally() for theme_id in theme_labels}
     digest_answers = []
     for item in answers:
-        one = given(item)
-        by_question.setdefault(one.answer.question_number, []).append(one)
-        for theme_id in one.answer.themes:
-            by_theme[theme_id].append(one)
-        digest_answers.append(one.answer)
+        answer, found = given(item)
+        writer = item.answer.participant_id
+        tally = by_question.get(answer.question_number)
+        if tally is not None:
+            tally.add(answer, writer)
+        for theme_id in answer.themes:
+            by_theme[theme_id].add(answer, writer, found)
+        digest_answers.append(answer)
 
     themes = _themes(by_theme, theme_labels, order)
     questions = tuple(
@@ -156,7 +193,7 @@ class _Giver:
         self._order = order
         self._present = present
 
-    def __call__(self, item: AnswerForDigest) -> _Given:
+    def __call__(self, item: AnswerForDigest) -> tuple[DigestAnswer, Stance]:
         answer = item.answer
         number = answer.question_number
         found = stance(
@@ -190,31 +227,28 @@ class _Giver:
             differ=differ,
             consensus=consensus(agreement, differ, self._present),
         )
-        return _Given(digest_answer, answer.participant_id, found)
+        return digest_answer, found
 
 
 def _question(
     question_set: QuestionSet,
     number: int,
-    here: Sequence[_Given],
+    here: _QuestionTally,
     theme_labels: Mapping[str, str],
     order: Mapping[str, int],
     present: int,
 ) -> DigestQuestion:
-    answered_by = len({g.writer for g in here})
-    people: dict[str, set[int]] = {}
-    for g in here:
-        for theme_id in g.answer.themes:
-            people.setdefault(theme_id, set()).add(g.writer)
+    answered_by = len(here.writers)
+    people = here.people
     ranked = sorted(people, key=lambda t: (-len(people[t]), order[t]))
     question = question_set.question(number)
     return DigestQuestion(
         number=number,
         text=question.text,
-        answers=tuple(sorted((g.answer for g in here), key=most_agreed_first)),
+        answers=tuple(sorted(here.answers, key=most_agreed_first)),
         answered_by=answered_by,
         skipped=max(present - answered_by, 0),
-        untagged=sum(not g.answer.themes for g in here),
+        untagged=here.untagged,
         top_themes=tuple(
             ThemeCount(theme_id=t, label=theme_labels[t], people=len(people[t]))
             for t in ranked[:MAX_THEMES_PER_QUESTION]
@@ -224,32 +258,29 @@ def _question(
 
 
 def _themes(
-    by_theme: Mapping[str, Sequence[_Given]],
+    by_theme: Mapping[str, _ThemeTally],
     theme_labels: Mapping[str, str],
     order: Mapping[str, int],
 ) -> tuple[ThemeSummary, ...]:
     counted = []
     for theme_id, label in theme_labels.items():
-        tagged = by_theme[theme_id]  # in the order the store gave them, like the answers
-        if not tagged:
+        tally = by_theme[theme_id]
+        if not tally.answers:
             continue
-        raised = {g.writer for g in tagged}
-        agreed = set().union(*(g.stance.agreed for g in tagged)) - raised
-        kinds = Counter(g.answer.consensus for g in tagged)
         counted.append(
             (
                 ThemeSummary(
                     theme_id=theme_id,
                     label=label,
-                    answer_count=len(tagged),
-                    raised_by=len(raised),
-                    agreed_by=len(agreed),
-                    agreement_total=sum(g.answer.agreement for g in tagged),
-                    not_quotable=sum(not g.answer.quotable for g in tagged),
-                    broad=kinds[Consensus.BROAD],
-                    divided=kinds[Consensus.DIVIDED],
+                    answer_count=tally.answers,
+                    raised_by=len(tally.raised),
+                    agreed_by=len(tally.agreed - tally.raised),
+                    agreement_total=tally.agreement_total,
+                    not_quotable=tally.not_quotable,
+                    broad=tally.kinds[Consensus.BROAD],
+                    divided=tally.kinds[Consensus.DIVIDED],
                 ),
-                sorted((g.answer for g in tagged if g.answer.quotable), key=most_agreed_first),
+                sorted(tally.quotable, key=most_agreed_first),
             )
         )
     # Most people raising it first; then the most agreed with; then the widest reach.
