@@ -51,27 +51,32 @@ def stance(
 
     ``counts`` is used only when no one-row-per-person data came with the answer (an older
     caller): the largest count of any agree button is then the least number who agreed."""
-    reactors = tuple(reactors)
-    if not reactors and counts:
+    agreed: set[int] = set()
+    differed: set[int] = set()
+    seen = False
+    for person, emoji in reactors:  # one pass: a big session has hundreds of thousands
+        seen = True
+        kind = kinds.get(emoji)
+        if person == writer or kind is None:
+            continue
+        if kind is ReactionKind.AGREE:
+            agreed.add(person)
+        elif kind is ReactionKind.DISAGREE:
+            differed.add(person)
+    if not seen and counts:
         return Stance(
             agreed=_anonymous(counts, kinds, ReactionKind.AGREE),
             differed=_anonymous(counts, kinds, ReactionKind.DISAGREE),
         )
-    return Stance(
-        agreed=frozenset(
-            p for p, e in reactors if p != writer and kinds.get(e) is ReactionKind.AGREE
-        ),
-        differed=frozenset(
-            p for p, e in reactors if p != writer and kinds.get(e) is ReactionKind.DISAGREE
-        ),
-    )
+    return Stance(agreed=frozenset(agreed), differed=frozenset(differed))
 
 
 def consensus(agreed: int, differed: int, present: int) -> Consensus:
     """The label an answer earns (module docstring)."""
     if (
         agreed >= BROAD_MIN_PEOPLE
-        and agreed >= BROAD_MIN_SHARE * present
+        # agreed >= BROAD_MIN_SHARE * present, in whole numbers (no Fraction per answer)
+        and agreed * BROAD_MIN_SHARE.denominator >= BROAD_MIN_SHARE.numerator * present
         and differed * BROAD_AGREE_PER_DIFFER <= agreed
     ):
         return Consensus.BROAD

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from bot.core.records import AnswerForDigest, SessionAttendance, SessionRecord
@@ -26,19 +26,52 @@ from bot.digest.model import (
     ThemeSummary,
 )
 from bot.questions.end_check import END_CHECK_QUESTIONS, END_CHECK_SCALE
-from bot.questions.model import QuestionSet
+from bot.questions.model import PaletteEntry, QuestionSet
 
 MAX_QUOTES_PER_THEME = 3
 MAX_THEMES_PER_QUESTION = 3
 
 
-@dataclass(frozen=True, slots=True)
-class _Given:
-    """One answer while building: its digest form and the people behind it."""
+@dataclass(slots=True)
+class _QuestionTally:
+    """One question's answers, counted as they are read."""
 
-    answer: DigestAnswer
-    writer: int
-    stance: Stance
+    answers: list[DigestAnswer] = field(default_factory=list)
+    writers: set[int] = field(default_factory=set)
+    people: dict[str, set[int]] = field(default_factory=dict)  # by theme: who raised it here
+    untagged: int = 0
+
+    def add(self, answer: DigestAnswer, writer: int) -> None:
+        self.answers.append(answer)
+        self.writers.add(writer)
+        for theme_id in answer.themes:
+            self.people.setdefault(theme_id, set()).add(writer)
+        if not answer.themes:
+            self.untagged += 1
+
+
+@dataclass(slots=True)
+class _ThemeTally:
+    """One theme's answers, counted as they are read."""
+
+    answers: int = 0
+    raised: set[int] = field(default_factory=set)
+    agreed: set[int] = field(default_factory=set)  # anyone who agreed with one of its answers
+    agreement_total: int = 0
+    not_quotable: int = 0
+    kinds: Counter[Consensus] = field(default_factory=Counter)
+    quotable: list[DigestAnswer] = field(default_factory=list)  # in the order given
+
+    def add(self, answer: DigestAnswer, writer: int, found: Stance) -> None:
+        self.answers += 1
+        self.raised.add(writer)
+        self.agreed |= found.agreed
+        self.agreement_total += answer.agreement
+        self.kinds[answer.consensus] += 1
+        if answer.quotable:
+            self.quotable.append(answer)
+        else:
+            self.not_quotable += 1
 
 
 def build_digest(
@@ -63,14 +96,33 @@ def build_digest(
             with_lead=0,
         )
     present = attendance.answered | attendance.reacted
-    given = [_given(a, question_set, order, len(present)) for a in answers]
+    given = _Giver(question_set, order, len(present))
+    # One pass, counting as it goes: nothing is kept per answer but its digest form.
+    by_question = {q.number: _QuestionTally() for q in question_set.questions}
+    by_theme = {theme_id: _ThemeTally() for theme_id in theme_labels}
+    digest_answers = []
+    for item in answers:
+        answer, found = given(item)
+        writer = item.answer.participant_id
+        tally = by_question.get(answer.question_number)
+        if tally is not None:
+            tally.add(answer, writer)
+        for theme_id in answer.themes:
+            by_theme[theme_id].add(answer, writer, found)
+        digest_answers.append(answer)
 
-    themes = _themes(given, theme_labels, order)
+    themes = _themes(by_theme, theme_labels, order)
     questions = tuple(
-        _question(question_set, question.number, given, theme_labels, len(present))
+        _question(
+            question_set,
+            question.number,
+            by_question[question.number],
+            theme_labels,
+            order,
+            len(present),
+        )
         for question in question_set.questions
     )
-    digest_answers = [g.answer for g in given]
     return Digest(
         session_id=session.id,
         label=session.label,
@@ -81,7 +133,7 @@ def build_digest(
         time_zone=(zone or ZoneInfo("Europe/London")).key,
         codebook_version=codebook_version,
         participant_count=len(present),
-        answer_count=len(given),
+        answer_count=len(digest_answers),
         facts=SessionFacts(
             answered=len(attendance.answered),
             only_reacted=len(attendance.reacted - attendance.answered),
@@ -124,60 +176,79 @@ def most_agreed_first(answer: DigestAnswer) -> tuple[int, int, str]:
     return (-answer.agreement, answer.differ, answer.answer_id)
 
 
-def _given(
-    item: AnswerForDigest, question_set: QuestionSet, order: Mapping[str, int], present: int
-) -> _Given:
-    answer = item.answer
-    palette = question_set.question(answer.question_number).palette
-    kinds = {p.emoji: p.kind for p in palette}
-    found = stance(answer.participant_id, item.reactors, kinds, item.reaction_counts)
-    themes = sorted({t.theme_id for t in item.tags if t.theme_id in order}, key=order.__getitem__)
-    digest_answer = DigestAnswer(
-        answer_id=answer.id,
-        question_number=answer.question_number,
-        alias=answer.alias,
-        text=answer.text if answer.quote_ok else "",
-        quotable=answer.quote_ok,
-        themes=tuple(themes),
-        reactions=tuple(
-            ReactionCount(
-                emoji=p.emoji,
-                label=p.label,
-                kind=p.kind,
-                count=item.reaction_counts.get(p.emoji, 0),
-            )
-            for p in palette
-        ),
-        agreement=len(found.agreed),
-        differ=len(found.differed),
-        consensus=consensus(len(found.agreed), len(found.differed), present),
-    )
-    return _Given(digest_answer, answer.participant_id, found)
+class _Giver:
+    """Turns the store's answers into digest answers, working out once per question what
+    each of its buttons means, and sharing one ``ReactionCount`` between every answer with
+    the same count of the same button (tens of thousands of answers hold only a few hundred
+    different ones)."""
+
+    def __init__(self, question_set: QuestionSet, order: Mapping[str, int], present: int) -> None:
+        # Per question: each button, with the ReactionCounts made for it so far by count.
+        self._buttons: dict[int, tuple[tuple[PaletteEntry, dict[int, ReactionCount]], ...]] = {
+            q.number: tuple((p, {}) for p in q.palette) for q in question_set.questions
+        }
+        self._kinds = {
+            q.number: {p.emoji: p.kind for p in q.palette} for q in question_set.questions
+        }
+        self._order = order
+        self._present = present
+
+    def __call__(self, item: AnswerForDigest) -> tuple[DigestAnswer, Stance]:
+        answer = item.answer
+        number = answer.question_number
+        found = stance(
+            answer.participant_id, item.reactors, self._kinds[number], item.reaction_counts
+        )
+        order = self._order
+        themes = sorted(
+            {t.theme_id for t in item.tags if t.theme_id in order}, key=order.__getitem__
+        )
+        counts = item.reaction_counts
+        reactions = []
+        for entry, made in self._buttons[number]:
+            count = counts.get(entry.emoji, 0)
+            shared = made.get(count)
+            if shared is None:
+                shared = ReactionCount(
+                    emoji=entry.emoji, label=entry.label, kind=entry.kind, count=count
+                )
+                made[count] = shared
+            reactions.append(shared)
+        agreement, differ = len(found.agreed), len(found.differed)
+        digest_answer = DigestAnswer(
+            answer_id=answer.id,
+            question_number=number,
+            alias=answer.alias,
+            text=answer.text if answer.quote_ok else "",
+            quotable=answer.quote_ok,
+            themes=tuple(themes),
+            reactions=tuple(reactions),
+            agreement=agreement,
+            differ=differ,
+            consensus=consensus(agreement, differ, self._present),
+        )
+        return digest_answer, found
 
 
 def _question(
     question_set: QuestionSet,
     number: int,
-    given: Sequence[_Given],
+    here: _QuestionTally,
     theme_labels: Mapping[str, str],
+    order: Mapping[str, int],
     present: int,
 ) -> DigestQuestion:
-    here = [g for g in given if g.answer.question_number == number]
-    answered_by = len({g.writer for g in here})
-    people: dict[str, set[int]] = {}
-    for g in here:
-        for theme_id in g.answer.themes:
-            people.setdefault(theme_id, set()).add(g.writer)
-    codebook_order = list(theme_labels)
-    ranked = sorted(people, key=lambda t: (-len(people[t]), codebook_order.index(t)))
+    answered_by = len(here.writers)
+    people = here.people
+    ranked = sorted(people, key=lambda t: (-len(people[t]), order[t]))
     question = question_set.question(number)
     return DigestQuestion(
         number=number,
         text=question.text,
-        answers=tuple(sorted((g.answer for g in here), key=most_agreed_first)),
+        answers=tuple(sorted(here.answers, key=most_agreed_first)),
         answered_by=answered_by,
         skipped=max(present - answered_by, 0),
-        untagged=sum(not g.answer.themes for g in here),
+        untagged=here.untagged,
         top_themes=tuple(
             ThemeCount(theme_id=t, label=theme_labels[t], people=len(people[t]))
             for t in ranked[:MAX_THEMES_PER_QUESTION]
@@ -187,30 +258,29 @@ def _question(
 
 
 def _themes(
-    given: Sequence[_Given], theme_labels: Mapping[str, str], order: Mapping[str, int]
+    by_theme: Mapping[str, _ThemeTally],
+    theme_labels: Mapping[str, str],
+    order: Mapping[str, int],
 ) -> tuple[ThemeSummary, ...]:
     counted = []
     for theme_id, label in theme_labels.items():
-        tagged = [g for g in given if theme_id in g.answer.themes]
-        if not tagged:
+        tally = by_theme[theme_id]
+        if not tally.answers:
             continue
-        raised = {g.writer for g in tagged}
-        agreed = set().union(*(g.stance.agreed for g in tagged)) - raised
-        kinds = Counter(g.answer.consensus for g in tagged)
         counted.append(
             (
                 ThemeSummary(
                     theme_id=theme_id,
                     label=label,
-                    answer_count=len(tagged),
-                    raised_by=len(raised),
-                    agreed_by=len(agreed),
-                    agreement_total=sum(g.answer.agreement for g in tagged),
-                    not_quotable=sum(not g.answer.quotable for g in tagged),
-                    broad=kinds[Consensus.BROAD],
-                    divided=kinds[Consensus.DIVIDED],
+                    answer_count=tally.answers,
+                    raised_by=len(tally.raised),
+                    agreed_by=len(tally.agreed - tally.raised),
+                    agreement_total=tally.agreement_total,
+                    not_quotable=tally.not_quotable,
+                    broad=tally.kinds[Consensus.BROAD],
+                    divided=tally.kinds[Consensus.DIVIDED],
                 ),
-                sorted((g.answer for g in tagged if g.answer.quotable), key=most_agreed_first),
+                sorted(tally.quotable, key=most_agreed_first),
             )
         )
     # Most people raising it first; then the most agreed with; then the widest reach.

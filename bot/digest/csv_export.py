@@ -10,9 +10,9 @@ as labels, one column per reaction (headed by emoji and label, ``👍 me too``, 
 first seen), the agreement (distinct people), its share of the people present, the
 consensus label, and the version of the codebook the themes came from; once any theme has a
 "you said, we did" action, ``you-said-we-did`` gives the status of each of the answer's themes.
-consensus label and the version of the codebook the themes came from. Last, only when the
-session has them: who will hear it (``audience``, from the question set) and the
-end-of-session check's counts (``end-check``; the same on every row: counts only, never whose).
+Last, only when the session has them: who will hear it (``audience``, from the question set)
+and the end-of-session check's counts (``end-check``; the same on every row: counts only,
+never whose).
 
 UTF-8 with a byte-order mark so Excel detects the encoding. Any text cell that a spreadsheet
 could run as a formula gets a leading ``'``; the csv module quotes embedded commas, quotes and
@@ -49,22 +49,23 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render_csv(digest: Digest) -> bytes:
-    """The whole digest as CSV bytes (UTF-8 with BOM)."""
+    """The whole digest as CSV bytes (UTF-8 with BOM), encoded row by row as it is written:
+    the text of a 50,000-answer file is never held as one string."""
     reactions = reaction_columns(digest)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="", write_through=False)
+    writer = csv.writer(text)
     header = [*FIXED_COLUMNS, *(f"{emoji} {label}" for emoji, label in reactions), *END_COLUMNS]
     if digest.actions:  # "you said, we did": the status of each of the answer's themes
         header.append(STATUS_COLUMN)
     header += _feedback_columns(digest)
     writer.writerow([defuse(cell) for cell in header])
+    rows = _Rows(digest, reactions)
     for question in digest.questions:
-        for answer in question.answers:
-            row = _row(digest, answer, question.text, reactions)
-            if digest.actions:
-                row.append(defuse(actions.status_cell(answer.themes, digest.actions)))
-            writer.writerow(row)
-    return buffer.getvalue().encode("utf-8-sig")
+        writer.writerows(rows.row(answer, question.text) for answer in question.answers)
+    text.flush()
+    text.detach()  # the bytes stay in ``buffer``: closing the wrapper would close it too
+    return buffer.getvalue()
 
 
 def reaction_columns(digest: Digest) -> tuple[tuple[str, str], ...]:
@@ -82,31 +83,51 @@ def defuse(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
-def _row(
-    digest: Digest, answer: DigestAnswer, question: str, reactions: tuple[tuple[str, str], ...]
-) -> list[str]:
-    counts = {(r.emoji, r.label): r.count for r in answer.reactions}
-    text = [
-        answer.answer_id,
-        answer.text if answer.quotable else "",
-        digest.session_id,
-        digest.label or "",
-        str(answer.question_number),
-        question,
-        answer.alias,
-        "yes" if answer.quotable else "no",
-        THEME_SEPARATOR.join(answer.themes),
-        "; ".join(digest.theme_label(t) for t in answer.themes),
-    ]
-    return [
-        *(defuse(cell) for cell in text),
-        *(str(counts.get(key, 0)) for key in reactions),
-        str(answer.agreement),
-        words.share(answer.agreement, digest.participant_count),
-        answer.consensus.value,
-        digest.codebook_version,
-        *_feedback_cells(digest),
-    ]
+class _Rows:
+    """One row per answer. What is the same on every row (the session, the end-of-session
+    check, each theme's label and status) is worked out once."""
+
+    def __init__(self, digest: Digest, reactions: tuple[tuple[str, str], ...]) -> None:
+        self._digest = digest
+        self._reactions = reactions
+        self._session = [defuse(digest.session_id), defuse(digest.label or "")]
+        self._labels = digest.theme_labels()
+        self._end = [digest.codebook_version, *_feedback_cells(digest)]
+        self._statuses: dict[tuple[str, ...], str] = {}
+
+    def row(self, answer: DigestAnswer, question: str) -> list[str]:
+        digest = self._digest
+        counts = {(r.emoji, r.label): r.count for r in answer.reactions}
+        labels = self._labels
+        text = [
+            answer.answer_id,
+            answer.text if answer.quotable else "",
+            *self._session,
+            str(answer.question_number),
+            question,
+            answer.alias,
+            "yes" if answer.quotable else "no",
+            THEME_SEPARATOR.join(answer.themes),
+            "; ".join(labels.get(t, t) for t in answer.themes),
+        ]
+        row = [
+            *(defuse(cell) for cell in text),
+            *(str(counts.get(key, 0)) for key in self._reactions),
+            str(answer.agreement),
+            words.share(answer.agreement, digest.participant_count),
+            answer.consensus.value,
+            *self._end,
+        ]
+        if digest.actions:
+            row.append(self._status(answer.themes))
+        return row
+
+    def _status(self, themes: tuple[str, ...]) -> str:
+        status = self._statuses.get(themes)
+        if status is None:
+            status = defuse(actions.status_cell(themes, self._digest.actions))
+            self._statuses[themes] = status
+        return status
 
 
 def _feedback_columns(digest: Digest) -> list[str]:

@@ -7,65 +7,36 @@ or Markdown marks to clean up) followed by a short line saying where it came fro
 room agreed; then the quotable answers with no theme yet, and how to read the numbers.
 Answers that may not be quoted are counted, never shown. Characters Word cannot hold (control
 characters) are left out; line breaks inside an answer stay line breaks.
+
+python-docx makes the package and its properties; the paragraphs are written into the file
+as they are made (``docx_writer``), just as python-docx would write them.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterable
 from datetime import UTC
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.shared import Pt, RGBColor
-from docx.text.paragraph import Paragraph
 
 from bot.digest import actions, feedback_words, words
 from bot.digest.agreement import thresholds_text
 from bot.digest.build import most_agreed_first
+from bot.digest.docx_writer import BodyWriter, clean, write_docx
 from bot.digest.model import Digest, DigestAnswer
 from bot.digest.summary import summarise
-
-# XML 1.0 allows tab, line feed and carriage return among the control characters; Word
-# makes a line break of the last two, which we turn into one "\n" first.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_GREY = RGBColor(0x55, 0x5A, 0x66)
-
-
-class _Writer:
-    """Adds paragraphs at the end of a document in constant time each: python-docx's own
-    ``add_paragraph`` looks for the section properties among every paragraph so far, which
-    makes a 15,000-answer quote bank take most of a minute. Every paragraph goes before one
-    empty last paragraph instead."""
-
-    def __init__(self, document: DocxDocument) -> None:
-        self._end = document.add_paragraph()
-
-    def heading(self, text: str, level: int) -> None:
-        style = "Title" if level == 0 else f"Heading {level}"
-        self._end.insert_paragraph_before(clean(text), style)
-
-    def paragraph(self, text: str = "") -> Paragraph:
-        return self._end.insert_paragraph_before(clean(text))
-
-    def note(self, text: str) -> None:
-        run = self.paragraph().add_run(clean(text))
-        run.italic = True
-        run.font.size = Pt(9)
-        run.font.color.rgb = _GREY
-
-    def page_break(self) -> None:
-        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def render_docx(digest: Digest) -> bytes:
     """The digest as the bytes of a .docx file."""
     document = Document()
     _properties(document, digest)
-    out = _Writer(document)
+    return write_docx(document, lambda out: _body(out, digest))
+
+
+def _body(out: BodyWriter, digest: Digest) -> None:
     out.heading(words.heading(digest), level=0)
     out.note(f"{words.span(digest)} · {digest.question_set_title} · session {digest.session_id}")
     _summary(out, digest)
@@ -73,16 +44,9 @@ def render_docx(digest: Digest) -> bytes:
     if digest.actions:
         out.heading(actions.SECTION_TITLE, level=1)
         for action in digest.actions:
-            out.paragraph(clean(actions.action_line(action)))
+            out.paragraph(actions.action_line(action))
     _about(out, digest)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def clean(text: str) -> str:
-    """Text Word can hold: control characters out, every line break a plain ``\\n``."""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    out.paragraph()  # an empty last paragraph, as the file has always ended
 
 
 def _properties(document: DocxDocument, digest: Digest) -> None:
@@ -100,7 +64,7 @@ def _properties(document: DocxDocument, digest: Digest) -> None:
     properties.revision = 1
 
 
-def _summary(out: _Writer, digest: Digest) -> None:
+def _summary(out: BodyWriter, digest: Digest) -> None:
     summary = summarise(digest)
     present = digest.participant_count
     out.heading("Summary", level=1)
@@ -132,20 +96,20 @@ def _summary(out: _Writer, digest: Digest) -> None:
         )
     out.heading("Question by question", level=2)
     for question in digest.questions:
-        paragraph = out.paragraph()
-        paragraph.add_run(clean(f"{question.number}. {question.text}")).bold = True
-        paragraph.add_run(clean(" " + words.question_line(question, present)))
+        out.bold_lead(
+            f"{question.number}. {question.text}", " " + words.question_line(question, present)
+        )
     if digest.audience is not None:
         out.heading("Who will hear it", level=2)
-        out.paragraph(clean(feedback_words.audience_line(digest.audience)))
+        out.paragraph(feedback_words.audience_line(digest.audience))
     if digest.end_check is not None:
         out.heading(feedback_words.END_CHECK_HEADING, level=2)
         out.note(feedback_words.END_CHECK_ABOUT)
         for line in feedback_words.end_check_lines(digest.end_check):
-            out.paragraph(clean(line))
+            out.paragraph(line)
 
 
-def _quote_bank(out: _Writer, digest: Digest) -> None:
+def _quote_bank(out: BodyWriter, digest: Digest) -> None:
     present = digest.participant_count
     out.page_break()
     out.heading("Quote bank", level=1)
@@ -177,7 +141,7 @@ def _quote_bank(out: _Writer, digest: Digest) -> None:
     _quotes(out, untagged, present)
 
 
-def _quotes(out: _Writer, quotes: Iterable[DigestAnswer], present: int) -> None:
+def _quotes(out: BodyWriter, quotes: Iterable[DigestAnswer], present: int) -> None:
     for quote in quotes:
         out.paragraph(quote.text)
         out.note(
@@ -185,7 +149,7 @@ def _quotes(out: _Writer, quotes: Iterable[DigestAnswer], present: int) -> None:
         )
 
 
-def _about(out: _Writer, digest: Digest) -> None:
+def _about(out: BodyWriter, digest: Digest) -> None:
     out.heading("How to read this digest", level=1)
     for line in (
         "Answers are anonymous: each name is a made-up alias for this session only.",

@@ -11,14 +11,18 @@ meaning, session facts, labels), so readers can refuse what they do not understa
 ``audience`` (who will hear it, or null) and ``end_check`` (the end-of-session check's counts
 per face, or null when the session had none) were added to version 2; readers that don't know
 them can ignore them.
+
+The file is written as it is made (``json_writer``): each answer's fields are made, written
+and dropped in turn, so a 50,000-answer digest is never held as one structure or one string.
 """
 
 from __future__ import annotations
 
-import json
+import io
 from typing import Any
 
 from bot.digest.feedback_words import end_check_data
+from bot.digest.json_writer import write_json
 from bot.digest.model import Digest, DigestAnswer, DigestQuestion, ThemeAction, ThemeSummary
 
 FORMAT_NAME = "consultbot-digest"
@@ -27,11 +31,21 @@ FORMAT_VERSION = 2
 
 def render_json(digest: Digest) -> str:
     """The whole digest as a JSON document (UTF-8 text, not ASCII-escaped)."""
-    return json.dumps(digest_to_data(digest), ensure_ascii=False, indent=2) + "\n"
+    return json_bytes(digest).decode("utf-8")
 
 
-def digest_to_data(digest: Digest) -> dict[str, Any]:
-    """The digest as plain JSON-ready data."""
+def json_bytes(digest: Digest) -> bytes:
+    """The whole digest as the bytes of a JSON file (UTF-8): ``json.dumps(…, indent=2,
+    ensure_ascii=False)`` of ``digest_data`` with its answers listed, and a final newline."""
+    out = io.BytesIO()
+    write_json(digest_data(digest), out)
+    out.write(b"\n")
+    return out.getvalue()
+
+
+def digest_data(digest: Digest) -> dict[str, Any]:
+    """The digest as JSON-ready data, except that each question's answers are an iterator
+    (``json_writer`` makes each answer's dict only as it writes it)."""
     facts = digest.facts
     return {
         "format": FORMAT_NAME,
@@ -87,7 +101,7 @@ def _question(question: DigestQuestion) -> dict[str, Any]:
             for t in question.top_themes
         ],
         "highlight": question.highlight,
-        "answers": [_answer(answer) for answer in question.answers],
+        "answers": map(_answer, question.answers),
     }
 
 

@@ -13,7 +13,10 @@ summary), the answers with no theme yet, and how to read the numbers.
 
 from __future__ import annotations
 
+import functools
+import io
 import re
+from collections.abc import Iterator, Mapping
 
 from bot.digest import actions, words
 from bot.digest.agreement import thresholds_text
@@ -26,21 +29,25 @@ from bot.digest.feedback_words import (
 from bot.digest.model import Digest, DigestAnswer, ReactionCount
 from bot.digest.summary import Summary, summarise
 
-# Characters that can start or end inline structure wherever they appear. `@` is escaped so a
-# Discord/Slack mention (`@everyone`, `<@123>`, `<!channel>`) stays literal text.
-_ANYWHERE = re.compile(r"([\\`*_{}\[\]<>|~&@])")
+# Characters that can start or end inline structure wherever they appear, each escaped with a
+# backslash. `@` is escaped so a Discord/Slack mention (`@everyone`, `<@123>`, `<!channel>`)
+# stays literal text.
+_ANYWHERE = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~&@"})
 # Characters that only matter at the start of a line: headings, list items, setext underlines.
-_LINE_START = re.compile(r"^([#+\-=])")
+_LINE_START = ("#", "+", "-", "=")
 _ORDERED_LIST = re.compile(r"^(\d+)([.)])")
 
 
 def escape_inline(text: str) -> str:
     """Escape one line of text so Markdown shows it literally."""
-    escaped = _ANYWHERE.sub(r"\\\1", text)
+    escaped = text.translate(_ANYWHERE)
     escaped = escaped.replace("!\\[", "\\!\\[")  # an image needs `![`
     escaped = escaped.replace("://", "\\://")  # no bare autolinks
-    escaped = _LINE_START.sub(r"\\\1", escaped)
-    return _ORDERED_LIST.sub(r"\1\\\2", escaped)
+    if escaped.startswith(_LINE_START):
+        escaped = "\\" + escaped
+    elif escaped[:1].isdigit():  # every character ``\d`` matches is a digit
+        escaped = _ORDERED_LIST.sub(r"\1\\\2", escaped)
+    return escaped
 
 
 def quote_block(text: str) -> str:
@@ -59,29 +66,50 @@ def quote_block(text: str) -> str:
 
 def render_markdown(digest: Digest) -> str:
     """The whole digest as a Markdown document."""
+    return markdown_bytes(digest).decode("utf-8")
+
+
+def markdown_bytes(digest: Digest) -> bytes:
+    """The whole digest as the bytes of a Markdown file (UTF-8), encoded a few hundred answers
+    at a time as it is made: the text of a 50,000-answer digest is never one string."""
+    out = io.BytesIO()
+    held: list[str] = []
+    for part in _parts(digest):
+        if len(held) == _HOLD:  # more follows: the blank line between parts goes out too
+            out.write(("\n\n".join(held) + "\n\n").encode("utf-8"))
+            held.clear()
+        held.append(part)
+    out.write(("\n\n".join(held) + "\n").encode("utf-8"))
+    return out.getvalue()
+
+
+_HOLD = 512  # parts (an answer each, mostly) joined and encoded at once
+
+
+def _parts(digest: Digest) -> Iterator[str]:
+    """The document's blocks in order, a blank line between each."""
     summary = summarise(digest)
-    parts = [
-        _title(digest),
-        _summary(digest, summary),
-        _theme_overview(digest, summary),
-        "## Answers by question",
-    ]
+    yield _title(digest)
+    yield _summary(digest, summary)
+    yield _theme_overview(digest, summary)
+    yield "## Answers by question"
     present = digest.participant_count
+    labels = {theme_id: escape_inline(label) for theme_id, label in digest.theme_labels().items()}
     for question in digest.questions:
-        parts.append(f"### {question.number}. {escape_inline(question.text)}")
-        parts.append("*" + escape_inline(words.question_line(question, present)) + "*")
+        yield f"### {question.number}. {escape_inline(question.text)}"
+        yield "*" + escape_inline(words.question_line(question, present)) + "*"
         if not question.answers:
-            parts.append("*No answers.*")
-        parts.extend(_answer(digest, answer) for answer in question.answers)
-    parts.append(_untagged(digest))
+            yield "*No answers.*"
+        for answer in question.answers:
+            yield _answer(answer, present, labels)
+    yield _untagged(digest)
     if digest.actions:
         lines = [f"## {actions.SECTION_TITLE}", ""]
         lines += [f"- {escape_inline(actions.action_line(a))}" for a in digest.actions]
-        parts.append("\n".join(lines))
+        yield "\n".join(lines)
     if digest.audience is not None or digest.end_check is not None:
-        parts.append(_feedback(digest))
-    parts.append(_about(digest))
-    return "\n\n".join(parts) + "\n"
+        yield _feedback(digest)
+    yield _about(digest)
 
 
 def _title(digest: Digest) -> str:
@@ -163,13 +191,14 @@ def _theme_overview(digest: Digest, summary: Summary) -> str:
     return "\n".join(rows)
 
 
-def _answer(digest: Digest, answer: DigestAnswer) -> str:
-    themes = ", ".join(escape_inline(digest.theme_label(t)) for t in answer.themes)
+def _answer(answer: DigestAnswer, present: int, labels: Mapping[str, str]) -> str:
+    """``labels``: each theme's label, escaped, by its id (the id itself when it has none)."""
+    themes = ", ".join(labels[t] if t in labels else escape_inline(t) for t in answer.themes)
     text = quote_block(answer.text) if answer.quotable else f"*{words.NOT_QUOTABLE}*"
     return "\n".join(
         [
-            f"**{escape_inline(answer.alias)}**  ",
-            f"{escape_inline(words.agreed(answer, digest.participant_count))}  ",
+            f"**{_escaped(answer.alias)}**  ",
+            f"{_escaped(words.agreed(answer, present))}  ",
             f"Themes: {themes or 'none yet'}  ",
             f"Reactions: {_reactions(answer.reactions)}",
             "",
@@ -229,5 +258,9 @@ def _version(digest: Digest) -> str:
 
 def _reactions(reactions: tuple[ReactionCount, ...]) -> str:
     given = [r for r in reactions if r.count]
-    shown = [f"{escape_inline(r.emoji)} {escape_inline(r.label)}: {r.count}" for r in given]
+    shown = [f"{_escaped(r.emoji)} {_escaped(r.label)}: {r.count}" for r in given]
     return "; ".join(shown) or "none"
+
+
+# The same few hundred aliases, labels and agreement lines come back answer after answer.
+_escaped = functools.lru_cache(maxsize=4096)(escape_inline)

@@ -168,3 +168,10 @@ class Digest:
             if theme.theme_id == theme_id:
                 return theme.label
         return theme_id
+
+    def theme_labels(self) -> dict[str, str]:
+        """Each theme's label by its id, as ``theme_label`` gives it, for looking up many."""
+        labels: dict[str, str] = {}
+        for theme in self.themes:
+            labels.setdefault(theme.theme_id, theme.label)
+        return labels

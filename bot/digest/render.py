@@ -8,9 +8,9 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from bot.digest.csv_export import render_csv
-from bot.digest.html import render_html
-from bot.digest.json_export import render_json
-from bot.digest.markdown import render_markdown
+from bot.digest.html import html_bytes
+from bot.digest.json_export import json_bytes
+from bot.digest.markdown import markdown_bytes
 from bot.digest.model import Digest
 
 
@@ -38,10 +38,10 @@ MIME_TYPES: Mapping[DigestFormat, str] = MappingProxyType(
 
 _RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
     {
-        DigestFormat.MD: lambda digest: render_markdown(digest).encode("utf-8"),
-        DigestFormat.HTML: lambda digest: render_html(digest).encode("utf-8"),
+        DigestFormat.MD: markdown_bytes,
+        DigestFormat.HTML: html_bytes,
         DigestFormat.CSV: render_csv,
-        DigestFormat.JSON: lambda digest: render_json(digest).encode("utf-8"),
+        DigestFormat.JSON: json_bytes,
         DigestFormat.DOCX: lambda digest: _render_docx(digest),
     }
 )

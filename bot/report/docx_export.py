@@ -8,7 +8,7 @@ import io
 from docx import Document
 
 from bot.digest.actions import SECTION_TITLE, action_line
-from bot.digest.docx_export import clean
+from bot.digest.docx_writer import clean
 from bot.report.figures import (
     NOTES_MARK,
     cell,

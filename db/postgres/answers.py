@@ -13,8 +13,8 @@ from bot.core.records import (
     JobRecord,
     Participant,
     SessionAttendance,
-    TagRecord,
 )
+from db.digest_answers import answers_for_digest
 from db.postgres.connection import PostgresConnection
 from db.postgres.rows import ANSWER_SELECT, answer_record, without_nul
 from db.postgres.safeguarding import insert_alert
@@ -137,26 +137,11 @@ class PostgresAnswers(PostgresConnection):
                 (session_id,),
             )
             reaction_rows = await cursor.fetchall()
-        tags: dict[str, list[TagRecord]] = {}
-        for r in tag_rows:
-            tags.setdefault(r["answer_id"], []).append(
-                TagRecord(theme_id=r["theme_id"], origin=r["origin"], evidence=r["evidence"])
-            )
-        counts: dict[str, dict[str, int]] = {}
-        reactors: dict[str, list[tuple[int, str]]] = {}
-        for r in reaction_rows:
-            by_emoji = counts.setdefault(r["answer_id"], {})
-            by_emoji[r["emoji"]] = by_emoji.get(r["emoji"], 0) + 1
-            reactors.setdefault(r["answer_id"], []).append((r["participant_id"], r["emoji"]))
-        return [
-            AnswerForDigest(
-                answer=a,
-                tags=tuple(tags.get(a.id, ())),
-                reaction_counts=counts.get(a.id, {}),
-                reactors=tuple(sorted(reactors.get(a.id, ()))),
-            )
-            for a in answers
-        ]
+        return answers_for_digest(
+            answers,
+            ((r["answer_id"], r["theme_id"], r["origin"], r["evidence"]) for r in tag_rows),
+            ((r["answer_id"], r["participant_id"], r["emoji"]) for r in reaction_rows),
+        )
 
     async def session_attendance(self, session_id: str) -> SessionAttendance:
         async with self._snapshot() as conn:

@@ -14,8 +14,8 @@ from bot.core.records import (
     JobRecord,
     Participant,
     SessionAttendance,
-    TagRecord,
 )
+from db.digest_answers import answers_for_digest
 from db.sqlite.connection import SqliteConnection
 from db.sqlite.rows import ANSWER_SELECT, answer_record
 from db.sqlite.safeguarding import insert_alert
@@ -118,34 +118,17 @@ class SqliteAnswers(SqliteConnection):
                 (session_id,),
             )
         ]
-        tags: dict[str, list[TagRecord]] = {}
-        for r in await self._rows(
+        tags = await self._tuples(
             "SELECT t.answer_id, t.theme_id, t.origin, t.evidence FROM answer_tags t"
             " JOIN answers a ON a.id = t.answer_id WHERE a.session_id = ? AND t.active = 1",
             (session_id,),
-        ):
-            tags.setdefault(r["answer_id"], []).append(
-                TagRecord(theme_id=r["theme_id"], origin=r["origin"], evidence=r["evidence"])
-            )
-        counts: dict[str, dict[str, int]] = {}
-        reactors: dict[str, list[tuple[int, str]]] = {}
-        for r in await self._rows(
+        )
+        reactions = await self._tuples(
             "SELECT r.answer_id, r.participant_id, r.emoji FROM reactions r"
             " JOIN answers a ON a.id = r.answer_id WHERE a.session_id = ?",
             (session_id,),
-        ):
-            by_emoji = counts.setdefault(r["answer_id"], {})
-            by_emoji[r["emoji"]] = by_emoji.get(r["emoji"], 0) + 1
-            reactors.setdefault(r["answer_id"], []).append((r["participant_id"], r["emoji"]))
-        return [
-            AnswerForDigest(
-                answer=a,
-                tags=tuple(tags.get(a.id, ())),
-                reaction_counts=counts.get(a.id, {}),
-                reactors=tuple(sorted(reactors.get(a.id, ()))),
-            )
-            for a in answers
-        ]
+        )
+        return answers_for_digest(answers, tags, reactions)
 
     async def session_attendance(self, session_id: str) -> SessionAttendance:
         answered = await self._rows(

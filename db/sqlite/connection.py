@@ -4,8 +4,8 @@ Every write runs in ``BEGIN IMMEDIATE … COMMIT`` under the single writer lock 
 only after the commit, so anything the engine acknowledges to a young person is already
 durable. Writers that arrive together share one transaction and one commit (group commit,
 see ``_write``), each still confirmed only after that commit. The capability mixins
-(``sessions``, ``answers``, …) build on this class and use only ``_write``, ``_rows`` and
-``_forget``.
+(``sessions``, ``answers``, …) build on this class and use only ``_write``, ``_rows`` (or
+``_tuples``) and ``_forget``.
 
 Deleting is meant to forget: ``secure_delete`` overwrites deleted rows with zeros, and after a
 withdrawal or a purge ``_forget`` checkpoints the write-ahead log and truncates it, so the
@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Self
@@ -183,6 +183,17 @@ class SqliteConnection:
         try:
             async with self._lock, self._db.execute(sql, params) as cursor:
                 return list(await cursor.fetchall())
+        except sqlite3.OperationalError as e:
+            raise storage_error(e) from e
+
+    async def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """``_rows`` as plain tuples: for a read of a few hundred thousand rows, where a
+        ``sqlite3.Row`` each costs a third more time and memory."""
+        try:
+            async with self._lock, self._db.execute(sql, params) as cursor:
+                cursor.row_factory = None
+                rows: Iterable[Any] = await cursor.fetchall()  # typed as rows, but tuples now
+                return list(rows)
         except sqlite3.OperationalError as e:
             raise storage_error(e) from e
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.digest import html, words
 from bot.digest.html import render_html, theme_chart
 from bot.digest.model import Digest
 from bot.digest.summary import summarise
@@ -185,3 +186,26 @@ def test_template_ships_in_the_package_data() -> None:
     setuptools = tomllib.loads(pyproject.read_text("utf-8"))["tool"]["setuptools"]
     patterns = setuptools.get("package-data", {}).get("bot", [])
     assert any(fnmatch("digest/templates/digest.html.j2", pattern) for pattern in patterns)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 7])
+def test_the_page_is_the_same_however_many_pieces_are_encoded_at_once(
+    digest: Digest, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = html.html_bytes(digest)
+    monkeypatch.setattr(html, "_BATCH", batch)
+    assert html.html_bytes(digest) == whole == render_html(digest).encode()
+    assert whole.startswith(b"<!doctype html>") and whole.endswith(b"</html>\n")
+
+
+def test_each_answer_says_how_the_room_agreed_in_the_words_of_every_format(
+    digest: Digest,
+) -> None:
+    page = render_html(digest)
+    present = digest.participant_count
+    for answer in all_answers(digest):
+        line = words.agreed(answer, present)
+        if answer.consensus.value:
+            marked = f'<span class="consensus">{answer.consensus.value}</span>'
+            line = line.replace(f"· {answer.consensus.value}", f"· {marked}")
+        assert f'<p class="alias">{answer.alias} <span class="muted">· {line}</span></p>' in page

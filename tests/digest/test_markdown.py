@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
+from bot.digest import markdown
 from bot.digest.markdown import escape_inline, quote_block, render_markdown
 from bot.digest.model import Digest
 
@@ -144,3 +145,13 @@ def test_session_facts_and_theme_overview_are_shown(digest: Digest) -> None:
 
 def test_only_the_session_times_appear(digest: Digest) -> None:
     assert re.findall(r"\d\d:\d\d", render_markdown(digest)) == ["18:05", "19:35"]
+
+
+@pytest.mark.parametrize("hold", [1, 2, 3, 7])
+def test_the_file_is_the_same_however_many_parts_are_encoded_at_once(
+    digest: Digest, hold: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = markdown.markdown_bytes(digest)
+    monkeypatch.setattr(markdown, "_HOLD", hold)
+    assert markdown.markdown_bytes(digest) == whole
+    assert whole.endswith(b"\n") and not whole.endswith(b"\n\n")

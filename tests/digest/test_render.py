@@ -47,3 +47,13 @@ def test_file_name_cannot_escape_a_folder(digest: Digest, session_id: str, expec
     assert (
         file_name(dataclasses.replace(digest, session_id=session_id), DigestFormat.MD) == expected
     )
+
+
+def test_theme_labels_are_what_theme_label_gives_for_each_theme(digest: Digest) -> None:
+    twice = dataclasses.replace(
+        digest, themes=(*digest.themes, dataclasses.replace(digest.themes[0], label="Later"))
+    )
+    labels = twice.theme_labels()
+    assert labels == {t.theme_id: twice.theme_label(t.theme_id) for t in twice.themes}
+    assert labels[digest.themes[0].theme_id] == digest.themes[0].label  # the first one found
+    assert "no-such-theme" not in labels

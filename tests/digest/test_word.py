@@ -87,7 +87,7 @@ def test_the_word_file_has_no_markdown_marks_and_nothing_unquotable(session: Scr
 
 
 def test_control_characters_in_an_answer_do_not_break_the_word_file() -> None:
-    from bot.digest.docx_export import clean
+    from bot.digest.docx_writer import clean
 
     assert clean("a\r\nb\rc\x00d\x0be\tf") == "a\nb\ncde\tf"
 
