@@ -98,7 +98,9 @@ def test_a_check_still_open_is_named_and_not_counted() -> None:
 
     only_open = build_report([hull], [], LABELS, title="One room")
     (row, *_) = _csv(only_open)
-    assert row["end-check"] == "Still open in 1 workshop: make the report again later to count them."
+    assert (
+        row["end-check"] == "Still open in 1 workshop: make the report again later to count them."
+    )
     assert json.loads(render_report(only_open, DigestFormat.JSON))["end_check"] == {
         "workshops": 0,
         "still_open_in": 1,
