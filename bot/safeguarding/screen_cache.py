@@ -1,14 +1,17 @@
-"""The disclosure screen's built trie, kept on disk as plain JSON so a start need not build it.
+"""The disclosure screen's built trie, kept on disk so a start need not build it.
 
 Building the ``Matcher`` (every spelling of every lexicon entry, stemmed, in a trie of about
-55,000 nodes) takes most of a second; reading it back takes a tenth of that. The cache file
+55,000 nodes) takes most of a second; reading it back takes a few milliseconds, as the
+frozen trie is a few flat arrays (``screen_trie``) stored as their bytes after a line of
+JSON with the word lists. The cache file
 is named for a hash of everything the build depends on (``build_inputs``): the lexicon file,
 the model file it names, the source of this package and of the modules it builds with from
 outside it (the stemmer's, the data-file reader), the snowballstemmer, Python and Unicode
 versions. A changed file, or a new version of any of them, gives a new name, so a stale cache
-is never read. What is read is checked
-(format, key, every field's shape) before it is used; anything wrong, and the trie is built
-from the lexicon as if there were no cache. Plain data only: nothing is unpickled or run.
+is never read. What is read is checked (checksum, format, key, byte order and item sizes,
+every field's shape, and that the arrays fit together) before it is used; anything wrong,
+and the trie is built from the lexicon as if there were no cache. Plain data only: nothing
+is unpickled or run.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import os
 import sys
 import tempfile
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from importlib import metadata
@@ -29,12 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.safeguarding.lexicon import Lexicon
-from bot.safeguarding.screen_match import Kind, Matcher, _Node
+from bot.safeguarding.screen_match import Kind, Label, Matcher
+from bot.safeguarding.screen_trie import INDEX, LABEL, Trie
 from bot.tagging.text import Stemmer
 
 log = logging.getLogger(__name__)
 
-FORMAT = "consultbot-screen-trie/2"
+FORMAT = "consultbot-screen-trie/3"
 _CODE = Path(__file__).resolve().parent
 _BOT = _CODE.parent
 # The build's code from outside this package: the stemmer and text splitting, and the
@@ -86,7 +91,7 @@ def cached_matcher(lexicon: Lexicon, lexicon_file: Path, cache_dir: Path | None)
     if cache_dir is None:
         return Matcher(lexicon)
     key = cache_key(lexicon_file, lexicon.model_file)
-    path = cache_dir / f"screen-{key}.json"
+    path = cache_dir / f"screen-{key}.trie"
     with contextlib.suppress(FileNotFoundError):
         try:
             with _no_collection():
@@ -101,30 +106,22 @@ def cached_matcher(lexicon: Lexicon, lexicon_file: Path, cache_dir: Path | None)
     return matcher
 
 
+_ARRAYS = {"first": INDEX, "edge_keys": INDEX, "edge_to": INDEX, "ends": LABEL}
+
+
 def state(matcher: Matcher, key: str) -> dict[str, Any]:
-    """The built matcher as plain data: the trie flattened, node 0 the root."""
-    nodes: list[_Node] = [matcher._root]
-    index = {id(matcher._root): 0}
-    flat: list[list[Any]] = []
-    position = 0
-    while position < len(nodes):
-        node = nodes[position]
-        position += 1
-        links: list[_Node] = [*node.children.values(), *([node.gap] if node.gap else [])]
-        for child in links:
-            index[id(child)] = len(nodes)
-            nodes.append(child)
-        flat.append(
-            [
-                {k: index[id(c)] for k, c in node.children.items()},
-                index[id(node.gap)] if node.gap is not None else -1,
-                sorted([int(kind), n] for kind, n in node.ends),
-            ]
-        )
+    """The built matcher as plain data: the frozen trie's arrays (``screen_trie``) and the
+    word lists, each sorted."""
+    trie = matcher._trie
     return {
         "format": FORMAT,
         "key": key,
-        "nodes": flat,
+        "byteorder": sys.byteorder,
+        "itemsizes": {code: array(code).itemsize for code in sorted(set(_ARRAYS.values()))},
+        "keys": list(trie.keys),
+        "label_sets": [sorted([int(kind), n] for kind, n in s) for s in trie.label_sets],
+        "gaps": sorted([node, gap] for node, gap in trie.gaps.items()),
+        "arrays": {name: getattr(trie, name) for name in _ARRAYS},
         "vocabulary": sorted(matcher._vocabulary),
         "heads": sorted(matcher._heads),
         "not_fuzzy": sorted(matcher._not_fuzzy),
@@ -138,31 +135,29 @@ def state(matcher: Matcher, key: str) -> dict[str, Any]:
 
 def restore(lexicon: Lexicon, data: Any, key: str) -> Matcher:
     """A matcher from ``state``'s data (``BadCache`` if it is not that): the format, the
-    key, and the word lists' shapes are checked; links are trusted only because the file's
-    own checksum (``read``) matched."""
+    key, the word lists' shapes and the trie's arrays (``Trie`` checks that they fit
+    together) are checked."""
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
         raise BadCache("another format or another lexicon")
-    raw_nodes = data["nodes"]
-    if not isinstance(raw_nodes, list) or not raw_nodes:
-        raise BadCache("no trie")
-    count = len(raw_nodes)
-    nodes = [object.__new__(_Node) for _ in range(count)]
-    # A read trie is never added to, so nodes share equal label sets and one empty dict:
-    # most nodes are leaves with one label, and this halves the trie's memory.
-    no_children: dict[str, _Node] = {}
-    label_sets: dict[str, set[tuple[Kind, int]]] = {}
-    for node, (children, gap, ends) in zip(nodes, raw_nodes, strict=True):
-        node.children = {w: nodes[c] for w, c in children.items()} if children else no_children
-        node.gap = nodes[gap] if gap > 0 else None
-        name = repr(ends)
-        shared = label_sets.get(name)
-        if shared is None:
-            shared = label_sets[name] = {(_KINDS[kind], int(n)) for kind, n in ends}
-        node.ends = shared
+    arrays = data["arrays"]
+    if not isinstance(arrays, dict) or set(arrays) != set(_ARRAYS):
+        raise BadCache("not the trie's arrays")
+    for name, code in _ARRAYS.items():
+        if not isinstance(arrays[name], array) or arrays[name].typecode != code:
+            raise BadCache(f"the array {name} is not of {code!r}")
+    trie: Trie[Label] = Trie(
+        keys=[_text(k) for k in data["keys"]],
+        first=arrays["first"],
+        edge_keys=arrays["edge_keys"],
+        edge_to=arrays["edge_to"],
+        ends=arrays["ends"],
+        label_sets=[frozenset((_KINDS[kind], int(n)) for kind, n in s) for s in data["label_sets"]],
+        gaps={int(node): int(gap) for node, gap in data["gaps"]},
+    )
     matcher = Matcher.__new__(Matcher)
     matcher._lexicon = lexicon
     matcher._stemmer = Stemmer()
-    matcher._root = nodes[0]
+    matcher._trie = trie
     matcher._vocabulary = _words(data["vocabulary"])
     matcher._heads = _words(data["heads"])
     matcher._word_keys = {}
@@ -176,7 +171,7 @@ def restore(lexicon: Lexicon, data: Any, key: str) -> Matcher:
     for start, pairs in data["fuzzy"].items():
         matcher._fuzzy[_text(start)] = [(_text(w), _text(k)) for w, k in pairs]
     matcher._starts = frozenset(_words(data["starts"]))
-    matcher._root_keys = frozenset(matcher._root.children)
+    matcher._root_keys = trie.root_keys()
     matcher._shorthand = {
         _text(k): tuple(_text(w) for w in v) for k, v in data["shorthand"].items()
     }
@@ -209,18 +204,44 @@ def _words(values: Any) -> set[str]:
 
 
 def read(path: Path) -> Any:
-    """The JSON after the first line, if the first line is its SHA-256 (a torn or edited
-    file is refused)."""
+    """``state``'s data from the file, if its first line is the SHA-256 of the rest (a
+    torn or edited file is refused): a line of JSON, then the arrays' bytes in the order
+    and lengths the JSON gives, in this machine's byte order and item sizes."""
     checksum, _, payload = path.read_bytes().partition(b"\n")
     if hashlib.sha256(payload).hexdigest().encode() != checksum:
         raise BadCache("its checksum does not match")
-    return json.loads(payload)
+    header_bytes, _, blob = payload.partition(b"\n")
+    data = json.loads(header_bytes)
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BadCache("another format")
+    sizes = {code: array(code).itemsize for code in set(_ARRAYS.values())}
+    if data.get("byteorder") != sys.byteorder or data.get("itemsizes") != sizes:
+        raise BadCache("written on another kind of machine")
+    arrays: dict[str, array[int]] = {}
+    offset = 0
+    for name, code in _ARRAYS.items():
+        count = data["arrays"][name]
+        if not isinstance(count, int) or count < 0:
+            raise BadCache(f"no length for {name}")
+        end = offset + count * sizes[code]
+        if end > len(blob):
+            raise BadCache(f"the file ends inside {name}")
+        arrays[name] = array(code)
+        arrays[name].frombytes(blob[offset:end])
+        offset = end
+    if offset != len(blob):
+        raise BadCache("more bytes than the arrays")
+    data["arrays"] = arrays
+    return data
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
     """Whole or not at all: written aside, then renamed into place; the first line is the
-    checksum of the JSON that follows."""
-    payload = json.dumps(data, separators=(",", ":")).encode()
+    checksum of what follows (``read``)."""
+    arrays: dict[str, array[int]] = data["arrays"]
+    header = {**data, "arrays": {name: len(arrays[name]) for name in _ARRAYS}}
+    blob = b"".join(arrays[name].tobytes() for name in _ARRAYS)
+    payload = json.dumps(header, separators=(",", ":")).encode() + b"\n" + blob
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".screen-", suffix=".tmp")
     try:
