@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import math
 import operator
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from bot.textmodel.features import FeatureSettings, word_features, words
 from bot.textmodel.schema import WHOLE, Checker, read_json
@@ -54,6 +55,10 @@ _FEATURE_KEYS = ("version", "word_ngrams", "char_ngrams")
 _TRAINING_KEYS = ("data_sha256", "examples", "positives", "settings", "versions")
 _HEX = frozenset("0123456789abcdef")
 _WORD_CACHE = 20_000  # words whose columns are kept between texts
+# Whole numbers (weights, columns, counts; checked to be under 2**53) are kept in arrays, not
+# lists: 64-bit, or 32-bit when none is negative or as large as 2**32 (columns and counts).
+_WHOLE = "q"
+_SMALL_WHOLE = "I"
 
 
 class Neighbour(NamedTuple):
@@ -89,13 +94,13 @@ class LinearTextModel:
         vocabulary = check.strings(top["vocabulary"], "vocabulary")
         self._columns = {feature: j for j, feature in enumerate(vocabulary)}
         self._word_columns: dict[str, tuple[int, ...]] = {}
-        self._idf = check.numbers(top["idf"], "idf", len(vocabulary))
+        self._idf = array("d", check.numbers(top["idf"], "idf", len(vocabulary)))
         if min(self._idf) <= 0:
             check.fail("idf", "must hold positive numbers only")
         coefficients = check.table(top["coefficients"], "coefficients", self.labels)
         self._weights = [self._read_weights(check, label, coefficients) for label in self.labels]
         self.example_labels: dict[str, tuple[str, ...]] = {}
-        self._example_counts: list[tuple[str, list[int], list[float]]] = []
+        self._example_counts: list[tuple[str, array[int], array[int]]] = []
         if not isinstance(top["examples"], list):
             check.fail("examples", "must be a list")
         for i, example in enumerate(top["examples"]):
@@ -104,7 +109,7 @@ class LinearTextModel:
 
     def _read_weights(
         self, check: Checker, label: str, coefficients: dict[str, Any]
-    ) -> tuple[list[float], float, float]:
+    ) -> tuple[array[int], float, float]:
         """A label's weights for every column, the power of ten they scale by, its intercept."""
         field, size = f"coefficients.{label}", len(self._idf)
         row = check.table(
@@ -113,10 +118,13 @@ class LinearTextModel:
         exponent = row["exponent"]
         if type(exponent) is not int or not -40 <= exponent <= 40:
             check.fail(f"{field}.exponent", "must be a whole number from -40 to 40")
-        index, weights = check.sparse(row, field, size, WHOLE, "value")
-        if index is not None:
-            weights, nonzero = [0] * size, weights
-            for j, w in zip(index, nonzero, strict=True):
+        index, values = check.sparse(row, field, size, WHOLE, "value")
+        whole = cast(list[int], values)  # checked: whole numbers only
+        if index is None:
+            weights = array(_WHOLE, whole)
+        else:
+            weights = array(_WHOLE, bytes(size * array(_WHOLE).itemsize))
+            for j, w in zip(index, whole, strict=True):
                 weights[j] = w
         intercept = check.number(row["intercept"], f"{field}.intercept")
         return weights, float(f"1e{exponent}"), intercept
@@ -132,7 +140,8 @@ class LinearTextModel:
         index, counts = check.sparse(example, field, len(self._idf), WHOLE, "count")
         if counts and min(counts) < 1:
             check.fail(f"{field}.count", "must hold whole numbers from 1 up")
-        self._example_counts.append((example_id, index or [], counts))
+        whole = cast(list[int], counts)  # checked: whole numbers only
+        self._example_counts.append((example_id, _compact(index or []), _compact(whole)))
         self.example_labels[example_id] = tuple(labels)
 
     @property
@@ -229,6 +238,11 @@ def _sigmoid(z: float) -> float:
         return 1.0 / (1.0 + math.exp(-z))
     except OverflowError:
         return 0.0
+
+
+def _compact(values: list[int]) -> array[int]:
+    small = not values or (min(values) >= 0 and max(values) < 2**32)
+    return array(_SMALL_WHOLE if small and array(_SMALL_WHOLE).itemsize >= 4 else _WHOLE, values)
 
 
 def load_model(path: Path) -> LinearTextModel:
