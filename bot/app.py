@@ -240,7 +240,7 @@ def _compose(
         clock=clock,
     )
     reveal = Reveal(store=store, directory=directory, waker=waker, rng=rng)
-    tagger = Tagger(codebook)
+    tagger = Tagger(codebook, cache_dir=settings.cache_dir)
     digests = Digests(
         store=store,
         question_sets=question_sets,

@@ -2,8 +2,8 @@
 
 Building the ``Matcher`` (every spelling of every lexicon entry, stemmed, in a trie of about
 55,000 nodes) takes most of a second; reading it back takes a few milliseconds, as the
-frozen trie is a few flat arrays (``screen_trie``) stored as their bytes after a line of
-JSON with the word lists. The cache file
+frozen trie is a few flat arrays (``screen_trie``), stored with the word lists as a packed
+file (``bot.textmodel.packed``: a checksum, a line of JSON, the arrays' bytes). The file
 is named for a hash of everything the build depends on (``build_inputs``): the lexicon file,
 the model file it names, the source of this package and of the modules it builds with from
 outside it (the stemmer's, the data-file reader), the snowballstemmer, Python and Unicode
@@ -16,18 +16,10 @@ is unpickled or run.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import hashlib
-import json
-import logging
-import os
 import sys
-import tempfile
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -36,8 +28,7 @@ from bot.safeguarding.lexicon import Lexicon
 from bot.safeguarding.screen_match import Kind, Label, Matcher
 from bot.safeguarding.screen_trie import INDEX, LABEL, Trie
 from bot.tagging.text import Stemmer
-
-log = logging.getLogger(__name__)
+from bot.textmodel import packed
 
 FORMAT = "consultbot-screen-trie/3"
 _CODE = Path(__file__).resolve().parent
@@ -60,6 +51,7 @@ def build_inputs(lexicon_file: Path, model_file: Path | None) -> dict[str, bytes
         inputs[name] = path.read_bytes() if has_file and path is not None else b""
     for source in (*sorted(_CODE.glob("*.py")), *_OUTSIDE_SOURCES):
         inputs[f"source:{source.relative_to(_BOT).as_posix()}"] = source.read_bytes()
+    inputs["format"] = FORMAT.encode()
     inputs["snowballstemmer"] = _version_of("snowballstemmer").encode()
     inputs["python"] = sys.version.encode()
     inputs["unicode"] = unicodedata.unidata_version.encode()
@@ -73,16 +65,7 @@ def _version_of(package: str) -> str:
         return ""
 
 
-def key_of(inputs: dict[str, bytes]) -> str:
-    digest = hashlib.sha256(FORMAT.encode())
-    for name, value in sorted(inputs.items()):
-        digest.update(b"\0" + name.encode() + b"\0" + str(len(value)).encode() + b"\0")
-        digest.update(value)
-    return digest.hexdigest()[:32]
-
-
-def cache_key(lexicon_file: Path, model_file: Path | None) -> str:
-    return key_of(build_inputs(lexicon_file, model_file))
+key_of = packed.key_of
 
 
 def cached_matcher(lexicon: Lexicon, lexicon_file: Path, cache_dir: Path | None) -> Matcher:
@@ -90,20 +73,19 @@ def cached_matcher(lexicon: Lexicon, lexicon_file: Path, cache_dir: Path | None)
     built, and written there for the next start (if the folder can be written)."""
     if cache_dir is None:
         return Matcher(lexicon)
-    key = cache_key(lexicon_file, lexicon.model_file)
-    path = cache_dir / f"screen-{key}.trie"
-    with contextlib.suppress(FileNotFoundError):
-        try:
-            with _no_collection():
-                return restore(lexicon, read(path), key)
-        except (BadCache, ValueError, TypeError, KeyError, IndexError) as exc:
-            log.warning("the screen cache %s was not usable (%s); building it again", path, exc)
-    matcher = Matcher(lexicon)
-    try:
-        _write(path, state(matcher, key))
-    except OSError as exc:
-        log.warning("the screen cache could not be written to %s: %s", cache_dir, exc)
-    return matcher
+    inputs = build_inputs(lexicon_file, lexicon.model_file)
+    key = key_of(inputs)
+
+    def pack(matcher: Matcher) -> packed.Packed:
+        data = state(matcher, key)
+        return packed.Packed({k: v for k, v in data.items() if k != "arrays"}, data["arrays"])
+
+    def unpack(read: packed.Packed) -> Matcher:
+        return restore(lexicon, {**read.header, "arrays": read.arrays}, key)
+
+    return packed.cached(
+        cache_dir, "screen", inputs, build=lambda: Matcher(lexicon), pack=pack, unpack=unpack
+    )
 
 
 _ARRAYS = {"first": INDEX, "edge_keys": INDEX, "edge_to": INDEX, "ends": LABEL}
@@ -116,8 +98,6 @@ def state(matcher: Matcher, key: str) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "key": key,
-        "byteorder": sys.byteorder,
-        "itemsizes": {code: array(code).itemsize for code in sorted(set(_ARRAYS.values()))},
         "keys": list(trie.keys),
         "label_sets": [sorted([int(kind), n] for kind, n in s) for s in trie.label_sets],
         "gaps": sorted([node, gap] for node, gap in trie.gaps.items()),
@@ -178,19 +158,6 @@ def restore(lexicon: Lexicon, data: Any, key: str) -> Matcher:
     return matcher
 
 
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Tens of thousands of new lists and nodes, none of them garbage: the cycle collector
-    would walk them all again and again (it doubled the time)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise BadCache(f"{value!r} is not text")
@@ -201,54 +168,3 @@ def _words(values: Any) -> set[str]:
     if not isinstance(values, list):
         raise BadCache("a word list is not a list")
     return {_text(v) for v in values}
-
-
-def read(path: Path) -> Any:
-    """``state``'s data from the file, if its first line is the SHA-256 of the rest (a
-    torn or edited file is refused): a line of JSON, then the arrays' bytes in the order
-    and lengths the JSON gives, in this machine's byte order and item sizes."""
-    checksum, _, payload = path.read_bytes().partition(b"\n")
-    if hashlib.sha256(payload).hexdigest().encode() != checksum:
-        raise BadCache("its checksum does not match")
-    header_bytes, _, blob = payload.partition(b"\n")
-    data = json.loads(header_bytes)
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BadCache("another format")
-    sizes = {code: array(code).itemsize for code in set(_ARRAYS.values())}
-    if data.get("byteorder") != sys.byteorder or data.get("itemsizes") != sizes:
-        raise BadCache("written on another kind of machine")
-    arrays: dict[str, array[int]] = {}
-    offset = 0
-    for name, code in _ARRAYS.items():
-        count = data["arrays"][name]
-        if not isinstance(count, int) or count < 0:
-            raise BadCache(f"no length for {name}")
-        end = offset + count * sizes[code]
-        if end > len(blob):
-            raise BadCache(f"the file ends inside {name}")
-        arrays[name] = array(code)
-        arrays[name].frombytes(blob[offset:end])
-        offset = end
-    if offset != len(blob):
-        raise BadCache("more bytes than the arrays")
-    data["arrays"] = arrays
-    return data
-
-
-def _write(path: Path, data: dict[str, Any]) -> None:
-    """Whole or not at all: written aside, then renamed into place; the first line is the
-    checksum of what follows (``read``)."""
-    arrays: dict[str, array[int]] = data["arrays"]
-    header = {**data, "arrays": {name: len(arrays[name]) for name in _ARRAYS}}
-    blob = b"".join(arrays[name].tobytes() for name in _ARRAYS)
-    payload = json.dumps(header, separators=(",", ":")).encode() + b"\n" + blob
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".screen-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -39,11 +39,12 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 from bot.textmodel.features import FeatureSettings, word_features, words
+from bot.textmodel.packed import Packed
 from bot.textmodel.schema import WHOLE, Checker, read_json
 
 SCHEMA_VERSION = 1
@@ -143,6 +144,78 @@ class LinearTextModel:
         whole = cast(list[int], counts)  # checked: whole numbers only
         self._example_counts.append((example_id, _compact(index or []), _compact(whole)))
         self.example_labels[example_id] = tuple(labels)
+
+    def to_packed(self) -> Packed:
+        """The loaded model as plain data and arrays (``bot.textmodel.packed``), for a cache:
+        ``from_packed`` gives the same model back without parsing or checking the file."""
+        examples = self._example_counts
+        offsets = [0]
+        for _, index, _ in examples:
+            offsets.append(offsets[-1] + len(index))
+        header = {
+            "labels": list(self.labels),
+            "features": self.features.to_dict(),
+            "sublinear": self._sublinear,
+            "vocabulary": list(self._columns),  # in column order
+            "scales": [scale for _, scale, _ in self._weights],
+            "intercepts": [intercept for _, _, intercept in self._weights],
+            "examples": [[i, list(self.example_labels[i])] for i, _, _ in examples],
+            "training": self.training,
+        }
+        arrays: dict[str, array[Any]] = {
+            "idf": self._idf,
+            "weights": array(_WHOLE, chain.from_iterable(w for w, _, _ in self._weights)),
+            "example_offsets": _compact(offsets),
+            "example_index": _compact([j for _, index, _ in examples for j in index]),
+            "example_counts": _compact([n for _, _, counts in examples for n in counts]),
+        }
+        return Packed(header, arrays)
+
+    @classmethod
+    def from_packed(cls, packed: Packed) -> LinearTextModel:
+        """The model ``packed`` was made from (``ValueError`` if its parts don't fit)."""
+        header, arrays = packed.header, packed.arrays
+        model = cls.__new__(cls)
+        model.labels = tuple(str(label) for label in header["labels"])
+        model.features = FeatureSettings.from_dict(header["features"])
+        model._sublinear = bool(header["sublinear"])
+        vocabulary = header["vocabulary"]
+        model._columns = {str(feature): j for j, feature in enumerate(vocabulary)}
+        model._word_columns = {}
+        size = len(vocabulary)
+        idf, weights = arrays["idf"], arrays["weights"]
+        if idf.typecode != "d" or len(idf) != size or len(model._columns) != size:
+            raise ValueError("the idf does not fit the vocabulary")
+        if weights.typecode != _WHOLE or len(weights) != size * len(model.labels):
+            raise ValueError("the weights do not fit the labels and vocabulary")
+        model._idf = idf
+        scales, intercepts = header["scales"], header["intercepts"]
+        model._weights = [
+            (weights[n * size : (n + 1) * size], float(scales[n]), float(intercepts[n]))
+            for n in range(len(model.labels))
+        ]
+        offsets, index, counts = (
+            arrays["example_offsets"],
+            arrays["example_index"],
+            arrays["example_counts"],
+        )
+        examples = header["examples"]
+        if (
+            len(offsets) != len(examples) + 1
+            or offsets[0] != 0
+            or offsets[-1] != len(index)
+            or len(counts) != len(index)
+            or any(a > b for a, b in pairwise(offsets))
+            or (index and max(index) >= size)
+        ):
+            raise ValueError("the stored examples do not fit together")
+        model._example_counts = [
+            (str(example_id), index[a:b], counts[a:b])
+            for (example_id, _), (a, b) in zip(examples, pairwise(offsets), strict=True)
+        ]
+        model.example_labels = {str(i): tuple(str(x) for x in labels) for i, labels in examples}
+        model.training = dict(header["training"])
+        return model
 
     @property
     def vocabulary_size(self) -> int:

@@ -17,9 +17,10 @@ from bot.config import DEFAULT_PROMPTS_DIR
 from bot.safeguarding.lexicon import load_lexicon
 from bot.safeguarding.normalise import words
 from bot.safeguarding.screen import DisclosureScreen
-from bot.safeguarding.screen_cache import _write, build_inputs, cached_matcher, key_of, state
+from bot.safeguarding.screen_cache import build_inputs, cached_matcher, key_of, state
 from bot.safeguarding.screen_match import Matcher
 from bot.safeguarding.screen_trie import Trie
+from bot.textmodel import packed
 
 ANSWERS = (
     "I want more time with my little brother",
@@ -40,7 +41,7 @@ def prompts(tmp_path: Path) -> Path:
 
 
 def cache_files(cache: Path) -> list[Path]:
-    return sorted(cache.glob("screen-*.trie"))
+    return sorted(cache.glob("screen-*.pack"))
 
 
 def test_the_trie_read_back_is_the_trie_built(prompts: Path, tmp_path: Path) -> None:
@@ -126,10 +127,13 @@ def test_a_cache_whose_arrays_do_not_fit_is_built_again(
     cache = tmp_path / "cache"
     built = cached_matcher(lexicon, lexicon_file, cache)
     (written,) = cache_files(cache)
-    data = state(built, written.stem.removeprefix("screen-"))
-    edge_to = array(data["arrays"]["edge_to"].typecode, data["arrays"]["edge_to"])
-    edge_to[0] = len(data["arrays"]["ends"])  # one past the last node
-    _write(written, {**data, "arrays": {**data["arrays"], "edge_to": edge_to}})
+    good = packed.read(written)
+    assert good.header == {
+        k: v for k, v in state(built, good.header["key"]).items() if k != "arrays"
+    }
+    edge_to = array(good.arrays["edge_to"].typecode, good.arrays["edge_to"])
+    edge_to[0] = len(good.arrays["ends"])  # one past the last node
+    packed.write(written, packed.Packed(good.header, {**good.arrays, "edge_to": edge_to}))
     rebuilt = cached_matcher(lexicon, lexicon_file, cache)
     assert "not usable" in caplog.text and "no node" in caplog.text
     assert state(rebuilt, "k") == state(Matcher(lexicon), "k")
