@@ -122,3 +122,7 @@ def test_a_run_imports_no_training_document_or_workspace_code(
     for package in NEVER:
         assert imported(modules, package) == [], package
 
+
+def test_cryptography_waits_for_the_first_sealed_identity(slack_run: set[str]) -> None:
+    """The keys are checked at start, but the 7 MiB library loads at the first seal."""
+    assert imported(slack_run, "cryptography") == []
