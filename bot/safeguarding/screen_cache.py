@@ -6,12 +6,12 @@ frozen trie is a few flat arrays (``screen_trie``), stored with the word lists a
 file (``bot.textmodel.packed``: a checksum, a line of JSON, the arrays' bytes). The file
 is named for a hash of everything the build depends on (``build_inputs``): the lexicon file,
 the model file it names, the source of this package and of the modules it builds with from
-outside it (the stemmer's, the data-file reader), the snowballstemmer, Python and Unicode
-versions. A changed file, or a new version of any of them, gives a new name, so a stale cache
-is never read. What is read is checked (checksum, format, key, byte order and item sizes,
-every field's shape, and that the arrays fit together) before it is used; anything wrong,
-and the trie is built from the lexicon as if there were no cache. Plain data only: nothing
-is unpickled or run.
+outside it (the stemmer's, the data-file reader), the stemmer in use (PyStemmer's version,
+or snowballstemmer's English stemmer), Python and Unicode versions. A changed file, or a new
+version of any of them, gives a new name, so a stale cache is never read. What is read is
+checked (checksum, format, key, byte order and item sizes, every field's shape, and that the
+arrays fit together) before it is used; anything wrong, and the trie is built from the
+lexicon as if there were no cache. Plain data only: nothing is unpickled or run.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import sys
 import unicodedata
 from array import array
 from collections import defaultdict
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import snowballstemmer
 
 from bot.safeguarding.lexicon import Lexicon
 from bot.safeguarding.screen_match import Kind, Label, Matcher
@@ -52,17 +53,23 @@ def build_inputs(lexicon_file: Path, model_file: Path | None) -> dict[str, bytes
     for source in (*sorted(_CODE.glob("*.py")), *_OUTSIDE_SOURCES):
         inputs[f"source:{source.relative_to(_BOT).as_posix()}"] = source.read_bytes()
     inputs["format"] = FORMAT.encode()
-    inputs["snowballstemmer"] = _version_of("snowballstemmer").encode()
+    inputs["snowballstemmer"] = _stemmer_in_use()
     inputs["python"] = sys.version.encode()
     inputs["unicode"] = unicodedata.unidata_version.encode()
     return inputs
 
 
-def _version_of(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return ""
+def _stemmer_in_use() -> bytes:
+    """What stems the words: snowballstemmer hands over to PyStemmer (C) when it is
+    installed, so that one's version; else snowballstemmer's own English stemmer, by its
+    source. (Read from the modules: looking up a package's version costs more than the rest
+    of the key.)"""
+    in_c = sys.modules.get("Stemmer")
+    if in_c is not None and snowballstemmer.stemmer is getattr(in_c, "Stemmer", None):
+        return f"PyStemmer {in_c.version()}".encode()
+    from snowballstemmer import english_stemmer
+
+    return Path(english_stemmer.__file__).read_bytes()
 
 
 key_of = packed.key_of
