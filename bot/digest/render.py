@@ -1,4 +1,8 @@
-"""The one entry point for turning a digest into a file: pick a format, get bytes and a name."""
+"""The one entry point for turning a digest into a file: pick a format, get bytes and a name.
+
+Each format's renderer is imported when a file in it is first made, not when the bot starts:
+a running bot makes digests at the end of sessions, and may never make some formats.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,6 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
-from bot.digest.csv_export import render_csv
-from bot.digest.html import render_html
-from bot.digest.json_export import render_json
-from bot.digest.markdown import render_markdown
 from bot.digest.model import Digest
 
 
@@ -36,15 +36,28 @@ MIME_TYPES: Mapping[DigestFormat, str] = MappingProxyType(
     }
 )
 
-_RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
-    {
-        DigestFormat.MD: lambda digest: render_markdown(digest).encode("utf-8"),
-        DigestFormat.HTML: lambda digest: render_html(digest).encode("utf-8"),
-        DigestFormat.CSV: render_csv,
-        DigestFormat.JSON: lambda digest: render_json(digest).encode("utf-8"),
-        DigestFormat.DOCX: lambda digest: _render_docx(digest),
-    }
-)
+def _render_markdown(digest: Digest) -> bytes:
+    from bot.digest.markdown import render_markdown
+
+    return render_markdown(digest).encode("utf-8")
+
+
+def _render_html(digest: Digest) -> bytes:
+    from bot.digest.html import render_html
+
+    return render_html(digest).encode("utf-8")
+
+
+def _render_csv(digest: Digest) -> bytes:
+    from bot.digest.csv_export import render_csv
+
+    return render_csv(digest)
+
+
+def _render_json(digest: Digest) -> bytes:
+    from bot.digest.json_export import render_json
+
+    return render_json(digest).encode("utf-8")
 
 
 def _render_docx(digest: Digest) -> bytes:
@@ -52,6 +65,17 @@ def _render_docx(digest: Digest) -> bytes:
     from bot.digest.docx_export import render_docx
 
     return render_docx(digest)
+
+
+_RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
+    {
+        DigestFormat.MD: _render_markdown,
+        DigestFormat.HTML: _render_html,
+        DigestFormat.CSV: _render_csv,
+        DigestFormat.JSON: _render_json,
+        DigestFormat.DOCX: _render_docx,
+    }
+)
 
 
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]+")
