@@ -26,6 +26,7 @@ from bot.digest.retag import CodebookTagging
 from bot.engine import Engine, Features
 from bot.feedback.card import WordCheck
 from bot.feedback.service import Feedback
+from bot.heap import give_back
 from bot.language.glossary import Glossary, load_glossary
 from bot.language.startup import GLOSSARY_FILE, check_question_sets
 from bot.questions.loader import load_question_sets
@@ -450,6 +451,7 @@ async def run_platform(
             if not web_runner:
                 beside = await serve_workspace_beside(runtime, settings, outbox, os.environ)
                 web_runner.extend([beside] if beside is not None else [])
+            give_back()  # the start's garbage: parsed files, read caches (~10 MiB)
 
         try:
             if platform == "discord":
