@@ -50,6 +50,11 @@ NEVER = (
     "sklearn", "numpy", "scipy", "wordfreq", "spylls", "faker", "docx", "lxml", "jinja2",
     "playwright", "markdown_it", "yaml", "bot.web", "psycopg", "psycopg_pool",
 )  # fmt: skip
+# Needed later, if at all: loaded when first used (an email to the lead, a file made).
+LATER = (
+    "smtplib", "bot.digest.markdown", "bot.digest.html", "bot.report.markdown",
+    "bot.report.html", "bot.report.data_export",
+)  # fmt: skip
 
 
 def modules_at_start(platform: str, tmp_path: Path, **env: str) -> set[str]:
@@ -120,6 +125,15 @@ def test_a_run_imports_no_training_document_or_workspace_code(
 ) -> None:
     modules = slack_run if platform == "slack" else discord_run
     for package in NEVER:
+        assert imported(modules, package) == [], package
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+def test_email_and_file_renderers_wait_until_first_used(
+    platform: str, slack_run: set[str], discord_run: set[str]
+) -> None:
+    modules = slack_run if platform == "slack" else discord_run
+    for package in LATER:
         assert imported(modules, package) == [], package
 
 
