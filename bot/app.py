@@ -128,7 +128,9 @@ def load_data_files(settings: Settings, *, screen_now: bool = True) -> DataFiles
             if screen_now
             else LazyScreen(screen_file, settings.cache_dir)
         ),
-        scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
+        scrubber=Scrubber.from_file(
+            settings.prompts_dir / FIRST_NAMES_FILE, cache_dir=settings.cache_dir
+        ),
         language_notes=check_question_sets(settings.prompts_dir),
         glossary=_glossary(settings.prompts_dir),
     )

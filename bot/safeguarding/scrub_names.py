@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from bot.core.errors import DataFileError
 from bot.datafile import read_lines
+from bot.textmodel import packed
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -220,10 +222,13 @@ _SURNAME, _EVERYDAY_SURNAME, _RARE_SURNAME = 16, 32, 64  # distinct (no word), e
 _DISTINCT = _PLAIN | _PROPER | _SURNAME  # a name that is no everyday word
 _ANY_NAME = _DISTINCT | _AMBIGUOUS | _EVERYDAY_SURNAME
 _LISTED = _PLAIN | _AMBIGUOUS | _PROPER | _MONTH  # a first name (or month) in any case
+_KIND_CODE = "B"  # the bits fit in a byte
 
 
 class NameFinder:
     """The name rules over one pair of lists; ``find`` returns (start, end, "name") spans."""
+
+    _kinds: dict[str, int]
 
     def __init__(self, first: FirstNames, surnames: Surnames) -> None:
         kinds: dict[str, int] = {}
@@ -239,6 +244,22 @@ class NameFinder:
             for name in names:
                 kinds[name] = kinds.get(name, 0) | kind
         self._kinds = kinds
+
+    def to_packed(self) -> packed.Packed:
+        """The lists as read, for a cache (``Scrubber.from_file``): names one a line, and
+        what each is."""
+        kinds = array(_KIND_CODE, self._kinds.values())
+        return packed.Packed({"names": "\n".join(self._kinds)}, {"kinds": kinds})
+
+    @classmethod
+    def from_packed(cls, data: packed.Packed) -> NameFinder:
+        """The finder ``to_packed`` was given (``ValueError`` if the parts don't fit)."""
+        names, kinds = str(data.header["names"]).split("\n"), data.arrays["kinds"]
+        if kinds.typecode != _KIND_CODE or len(names) != len(kinds) or not names[0]:
+            raise ValueError("the names do not fit what they are")
+        finder = cls.__new__(cls)
+        finder._kinds = dict(zip(names, kinds, strict=True))
+        return finder
 
     def _is(self, key: str, kinds: int) -> bool:
         return bool(self._kinds.get(key, 0) & kinds)
