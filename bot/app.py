@@ -121,7 +121,7 @@ def load_data_files(settings: Settings, *, screen_now: bool = True) -> DataFiles
     screen_file = settings.prompts_dir / SAFEGUARDING_FILE
     return DataFiles(
         question_sets=load_question_sets(settings.prompts_dir),
-        codebook=load_codebook(settings.prompts_dir / THEMES_FILE),
+        codebook=load_codebook(settings.prompts_dir / THEMES_FILE, settings.cache_dir),
         notices=load_notices(settings.prompts_dir),
         screen=(
             load_screen(screen_file, settings.cache_dir)

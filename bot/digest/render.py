@@ -36,6 +36,7 @@ MIME_TYPES: Mapping[DigestFormat, str] = MappingProxyType(
     }
 )
 
+
 def _render_markdown(digest: Digest) -> bytes:
     from bot.digest.markdown import render_markdown
 

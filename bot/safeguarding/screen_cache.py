@@ -3,7 +3,7 @@
 Building the ``Matcher`` (every spelling of every lexicon entry, stemmed, in a trie of about
 55,000 nodes) takes most of a second; reading it back takes a few milliseconds, as the
 frozen trie is a few flat arrays (``screen_trie``), stored with the word lists as a packed
-file (``bot.textmodel.packed``: a checksum, a line of JSON, the arrays' bytes). The file
+file (``bot.packed``: a checksum, a line of JSON, the arrays' bytes). The file
 is named for a hash of everything the build depends on (``build_inputs``): the lexicon file,
 the model file it names, the source of this package and of the modules it builds with from
 outside it (the stemmer's, the data-file reader), the stemmer in use (PyStemmer's version,
@@ -25,11 +25,11 @@ from typing import Any
 
 import snowballstemmer
 
+from bot import packed
 from bot.safeguarding.lexicon import Lexicon
 from bot.safeguarding.screen_match import Kind, Label, Matcher
 from bot.safeguarding.screen_trie import INDEX, LABEL, Trie
 from bot.tagging.text import Stemmer
-from bot.textmodel import packed
 
 FORMAT = "consultbot-screen-trie/3"
 _CODE = Path(__file__).resolve().parent

@@ -25,6 +25,7 @@ from functools import cache
 from itertools import islice
 from pathlib import Path
 
+from bot import packed
 from bot.alias import alias_candidates
 from bot.datafile import SHIPPED_PROMPTS_DIR
 from bot.safeguarding.scrub_names import (
@@ -43,7 +44,6 @@ from bot.safeguarding.scrub_patterns import (
     find_phones,
     find_schools,
 )
-from bot.textmodel import packed
 
 __all__ = [
     "DEFAULT_NAMES",
@@ -112,7 +112,7 @@ class Scrubber:
     ) -> Scrubber:
         """Load ``path``, and the surname list beside it (or the shipped one if none is);
         with ``cache_dir``, the lists as read are kept there for the next start
-        (``bot.textmodel.packed``: checking 25,000 names a line at a time is most of it)."""
+        (``bot.packed``: checking 25,000 names a line at a time is most of it)."""
         if surnames is None:
             beside = path.with_name(SURNAMES_FILE)
             surnames = beside if beside.exists() else DEFAULT_SURNAMES

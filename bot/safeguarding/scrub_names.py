@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from bot import packed
 from bot.core.errors import DataFileError
 from bot.datafile import read_lines
-from bot.textmodel import packed
 
 
 def word_set(words: str) -> frozenset[str]:

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import packed
 from bot.core.errors import DataFileError
-from bot.textmodel import packed
 from bot.textmodel.model import LinearTextModel
 from bot.textmodel.schema import Checker, read_json
 
@@ -37,7 +37,7 @@ SCHEMA_VERSION = 1
 LABEL = "hold"
 OUTCOMES = ("hold", "inform_lead", "share")
 _TOP_KEYS = ("schema_version", "threshold", "examples", "model")
-_TEXTMODEL = Path(packed.__file__).resolve().parent  # the code a packed model depends on
+_TEXTMODEL = Path(__file__).resolve().parent.parent / "textmodel"  # what a packed model needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ class SecondOpinion:
     @classmethod
     def from_file(cls, path: Path, cache_dir: Path | None = None) -> SecondOpinion:
         """The file in ``path``, checked; read from its packed form in ``cache_dir`` when one
-        made from these bytes by this code is there (``bot.textmodel.packed``)."""
+        made from these bytes by this code is there (``bot.packed``)."""
         return packed.cached(
             cache_dir,
             "second-opinion",

@@ -23,16 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import packed
 from bot.core.errors import DataFileError
 from bot.tagging.codebook import Codebook
-from bot.textmodel import packed
 from bot.textmodel.model import LinearTextModel
 from bot.textmodel.schema import read_json
 
 SCHEMA_VERSION = 1
 _TOP_KEYS = frozenset({"schema_version", "codebook_sha256", "fusion", "snippets", "model"})
 _FUSION_KEYS = ("keyword_floor", "model_alone", "fallback")
-_TEXTMODEL = Path(packed.__file__).resolve().parent  # the code a packed model depends on
+_TEXTMODEL = Path(__file__).resolve().parent.parent / "textmodel"  # what a packed model needs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,7 +134,7 @@ class ThemeModel:
 def load_theme_model(path: Path, cache_dir: Path | None = None) -> ThemeModel:
     """Read and check a theme model file; ``DataFileError`` on any problem. With
     ``cache_dir``, read from its packed form there when one made from these bytes by this
-    code is there (``bot.textmodel.packed``)."""
+    code is there (``bot.packed``)."""
     return packed.cached(
         cache_dir,
         "theme-model",

@@ -43,8 +43,8 @@ from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
+from bot.packed import Packed
 from bot.textmodel.features import FeatureSettings, word_features, words
-from bot.textmodel.packed import Packed
 from bot.textmodel.schema import WHOLE, Checker, read_json
 
 SCHEMA_VERSION = 1
@@ -146,7 +146,7 @@ class LinearTextModel:
         self.example_labels[example_id] = tuple(labels)
 
     def to_packed(self) -> Packed:
-        """The loaded model as plain data and arrays (``bot.textmodel.packed``), for a cache:
+        """The loaded model as plain data and arrays (``bot.packed``), for a cache:
         ``from_packed`` gives the same model back without parsing or checking the file."""
         examples = self._example_counts
         offsets = [0]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import packed
 from bot.config import DEFAULT_PROMPTS_DIR
 from bot.safeguarding.lexicon import load_lexicon
 from bot.safeguarding.normalise import words
@@ -20,7 +21,6 @@ from bot.safeguarding.screen import DisclosureScreen
 from bot.safeguarding.screen_cache import build_inputs, cached_matcher, key_of, state
 from bot.safeguarding.screen_match import Matcher
 from bot.safeguarding.screen_trie import Trie
-from bot.textmodel import packed
 
 ANSWERS = (
     "I want more time with my little brother",

@@ -1,4 +1,4 @@
-"""Built data kept between starts (``bot.textmodel.packed``): read back it is what was
+"""Built data kept between starts (``bot.packed``): read back it is what was
 written, a damaged or foreign file is refused and built again, and a model read from its
 packed form scores and explains exactly as the model read from its file."""
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import packed
 from bot.config import DEFAULT_PROMPTS_DIR
 from bot.safeguarding.second_opinion import SecondOpinion
 from bot.tagging.theme_model import load_theme_model
-from bot.textmodel import packed
 from bot.textmodel.model import LinearTextModel
 from bot.textmodel.schema import read_json
 

@@ -3,7 +3,8 @@
 Reading a model file means parsing a few megabytes of JSON into hundreds of thousands of
 Python numbers, checking each, and packing them into arrays: a tenth of a second and a peak
 of tens of MiB at every start. Once built, the same arrays are written here as their bytes,
-and read back with no object per number.
+and read back with no object per number. The screen's trie, the name lists and parsed data
+files are kept the same way (``CONSULTBOT_CACHE_DIR``).
 
 A file is: the SHA-256 of the rest (hex, one line); one line of JSON (the ``header``, with
 the byte order, the item size of each type code, and each array's type code and length);
@@ -114,7 +115,7 @@ def key_of(inputs: Mapping[str, bytes]) -> str:
 def sources(folder: Path, *files: Path) -> dict[str, bytes]:
     """The code a built value depends on, by name: every module in ``folder``, and
     ``files``, named by their path below the ``bot`` package."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent  # the bot package
     out: dict[str, bytes] = {}
     for source in (*sorted(folder.glob("*.py")), *files):
         out[f"source:{source.resolve().relative_to(root).as_posix()}"] = source.read_bytes()
@@ -137,7 +138,8 @@ def cached(
 ) -> T:
     """The value built from ``inputs``: read from ``cache_dir`` when a good file for them
     is there, else built (and written there, if the folder can be written). A bad file is
-    logged and built again; ``build``'s own errors (a bad data file) are raised."""
+    logged and built again; ``build``'s own errors (a bad data file) are raised. A value
+    ``pack`` cannot make plain data of is simply not kept."""
     if cache_dir is None:
         return build()
     path = cache_dir / f"{name}-{key_of(inputs)}.pack"
@@ -151,4 +153,6 @@ def cached(
         write(path, pack(value))
     except OSError as exc:
         log.warning("the cache could not be written to %s: %s", cache_dir, exc)
+    except (TypeError, ValueError) as exc:  # not plain data (a TOML date, say): not kept
+        log.debug("%s is not kept in the cache: %s", name, exc)
     return value
