@@ -5,7 +5,7 @@ Building the ``Matcher`` (every spelling of every lexicon entry, stemmed, in a t
 frozen trie is a few flat arrays (``screen_trie``), stored with the word lists as a packed
 file (``bot.packed``: a checksum, a line of JSON, the arrays' bytes). The file
 is named for a hash of everything the build depends on (``build_inputs``): the lexicon file,
-the model file it names, the source of this package and of the modules it builds with from
+the source of this package and of the modules it builds with from
 outside it (the stemmer's, the data-file reader), the stemmer in use (PyStemmer's version,
 or snowballstemmer's English stemmer), Python and Unicode versions. A changed file, or a new
 version of any of them, gives a new name, so a stale cache is never read. What is read is
@@ -44,12 +44,10 @@ class BadCache(ValueError):
     """The cache file is not what this code writes."""
 
 
-def build_inputs(lexicon_file: Path, model_file: Path | None) -> dict[str, bytes]:
-    """Everything the built trie depends on, by name: a change to any gives a new key."""
-    inputs: dict[str, bytes] = {}
-    for name, path in (("lexicon", lexicon_file), ("model", model_file)):
-        has_file = path is not None and path.is_file()
-        inputs[name] = path.read_bytes() if has_file and path is not None else b""
+def build_inputs(lexicon_file: Path) -> dict[str, bytes]:
+    """Everything the built trie depends on, by name: a change to any gives a new key. (Not
+    the model file the lexicon names: the second opinion is kept apart, by its own key.)"""
+    inputs: dict[str, bytes] = {"lexicon": packed.file_bytes(lexicon_file)}
     for source in (*sorted(_CODE.glob("*.py")), *_OUTSIDE_SOURCES):
         inputs[f"source:{source.relative_to(_BOT).as_posix()}"] = source.read_bytes()
     inputs["format"] = FORMAT.encode()
@@ -80,7 +78,7 @@ def cached_matcher(lexicon: Lexicon, lexicon_file: Path, cache_dir: Path | None)
     built, and written there for the next start (if the folder can be written)."""
     if cache_dir is None:
         return Matcher(lexicon)
-    inputs = build_inputs(lexicon_file, lexicon.model_file)
+    inputs = build_inputs(lexicon_file)
     key = key_of(inputs)
 
     def pack(matcher: Matcher) -> packed.Packed:
@@ -172,6 +170,6 @@ def _text(value: Any) -> str:
 
 
 def _words(values: Any) -> set[str]:
-    if not isinstance(values, list):
-        raise BadCache("a word list is not a list")
-    return {_text(v) for v in values}
+    if not isinstance(values, list) or not set(map(type, values)) <= {str}:
+        raise BadCache("a word list is not a list of text")
+    return set(values)

@@ -12,9 +12,11 @@ arrays hold about 1 MiB and are read from the cache file straight into memory
 
 from __future__ import annotations
 
+import operator
 from array import array
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from typing import Generic, Protocol, TypeVar
 
 LabelT = TypeVar("LabelT", bound=tuple[int, int])  # what an entry is, and its category
@@ -115,7 +117,7 @@ class Trie(Generic[LabelT]):
             raise ValueError("the node table does not fit the label table")
         if self.first[-1] != len(self.edge_keys) or len(self.edge_to) != len(self.edge_keys):
             raise ValueError("the edge tables do not fit the node table")
-        if any(a > b for a, b in zip(self.first, self.first[1:], strict=False)):
+        if not all(map(operator.le, self.first, islice(self.first, 1, None))):
             raise ValueError("the node table is not in order")
         if self.edge_to and max(self.edge_to) >= count:
             raise ValueError("an edge leads to no node")

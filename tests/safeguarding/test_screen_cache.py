@@ -105,7 +105,7 @@ def test_a_cached_screen_matches_as_a_fresh_build(prompts: Path, tmp_path: Path)
 def test_every_part_the_build_uses_is_in_the_key(prompts: Path) -> None:
     """The stemmer's code and versions build the trie too: a new one must give a new file."""
     lexicon_file = prompts / "safeguarding.toml"
-    inputs = build_inputs(lexicon_file, prompts / "safeguarding-model.json")
+    inputs = build_inputs(lexicon_file)
     for part in ("source:tagging/text.py", "source:datafile.py", "snowballstemmer"):
         assert inputs[part], part
     assert inputs["python"] == sys.version.encode()
