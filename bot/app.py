@@ -118,21 +118,22 @@ class DataFiles:
 def load_data_files(settings: Settings, *, screen_now: bool = True) -> DataFiles:
     """Read and check every data file (a ``DataFileError`` names the file and the field);
     without ``screen_now`` the disclosure screen is built only when first needed."""
-    screen_file = settings.prompts_dir / SAFEGUARDING_FILE
+    prompts, cache = settings.prompts_dir, settings.cache_dir
+    screen_file = prompts / SAFEGUARDING_FILE
+    question_sets = load_question_sets(prompts)
+    codebook = load_codebook(prompts / THEMES_FILE, cache)
+    notices = load_notices(prompts)
+    screen = load_screen(screen_file, cache) if screen_now else LazyScreen(screen_file, cache)
+    scrubber = Scrubber.from_file(prompts / FIRST_NAMES_FILE, cache_dir=cache)
+    glossary = _glossary(prompts)  # read once: the question sets are checked against it
     return DataFiles(
-        question_sets=load_question_sets(settings.prompts_dir),
-        codebook=load_codebook(settings.prompts_dir / THEMES_FILE, settings.cache_dir),
-        notices=load_notices(settings.prompts_dir),
-        screen=(
-            load_screen(screen_file, settings.cache_dir)
-            if screen_now
-            else LazyScreen(screen_file, settings.cache_dir)
-        ),
-        scrubber=Scrubber.from_file(
-            settings.prompts_dir / FIRST_NAMES_FILE, cache_dir=settings.cache_dir
-        ),
-        language_notes=check_question_sets(settings.prompts_dir),
-        glossary=_glossary(settings.prompts_dir),
+        question_sets=question_sets,
+        codebook=codebook,
+        notices=notices,
+        screen=screen,
+        scrubber=scrubber,
+        language_notes=check_question_sets(prompts, glossary),
+        glossary=glossary,
     )
 
 
