@@ -280,7 +280,8 @@ class AppRun:
     first_start: float | None = None  # consultbot's very first start, building its cache
 
 
-CONSULTBOT = [sys.executable, "-m", "bot.cli"]
+# As the ``consultbot`` command starts (its entry point is bot/__main__.py's ``main``).
+CONSULTBOT = [sys.executable, "-m", "bot"]
 
 
 async def run_consultbot(

@@ -8,6 +8,7 @@ built data. Prints each round and the medians; asserts nothing.
 
     python -m bench.slack_start            # 7 rounds
     python -m bench.slack_start --rounds 15
+    python -m bench.slack_start --module bot.cli   # started as python -m bot.cli instead
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ async def measure(argv: list[str], env: dict[str, str], port: int) -> tuple[floa
         child.stop()
 
 
-async def main(rounds: int) -> list[str]:
+async def main(rounds: int, launcher: list[str] = CONSULTBOT) -> list[str]:
     ours: list[tuple[float, float]] = []
     bare: list[tuple[float, float]] = []
     lines: list[str] = []
@@ -52,7 +53,7 @@ async def main(rounds: int) -> list[str]:
             port = free_port()
 
             def consultbot_argv() -> list[str]:
-                return [*CONSULTBOT, "run", "--platform", "slack", "--http", "--port", str(port)]
+                return [*launcher, "run", "--platform", "slack", "--http", "--port", str(port)]
 
             bare_argv = [sys.executable, "-m", "bench.bare_slack", str(port), fake.api_url, SECRET]
             first = await measure(consultbot_argv(), env, port)  # fills the cache
@@ -92,12 +93,15 @@ def summary(ours: list[tuple[float, float]], bare: list[tuple[float, float]]) ->
     ]
 
 
-def run(rounds: int = 7) -> None:
-    for line in asyncio.run(main(rounds)):
+def run(rounds: int = 7, module: str | None = None) -> None:
+    launcher = CONSULTBOT if module is None else [sys.executable, "-m", module]
+    for line in asyncio.run(main(rounds, launcher)):
         print(line, flush=True)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
-    run(parser.parse_args().rounds)
+    parser.add_argument("--module", help="start consultbot as python -m MODULE")
+    args = parser.parse_args()
+    run(args.rounds, args.module)

@@ -26,7 +26,7 @@ from bot.digest.retag import CodebookTagging
 from bot.engine import Engine, Features
 from bot.feedback.card import WordCheck
 from bot.feedback.service import Feedback
-from bot.heap import give_back
+from bot.heap import collector_paused, give_back
 from bot.language.glossary import Glossary, load_glossary
 from bot.language.startup import GLOSSARY_FILE, check_question_sets
 from bot.questions.loader import load_question_sets
@@ -429,22 +429,23 @@ async def run_platform(
     running on apscheduler. Platform settings are read and checked before anything starts."""
     import os
 
-    from bot.scheduling.driver import ApschedulerWaker
+    with collector_paused():  # while reading and importing (bot.heap)
+        data = load_data_files(settings)  # before anything else: a bad file stops us at once
+        from bot.scheduling.driver import ApschedulerWaker
 
-    data = load_data_files(settings)  # before anything else, so a bad file stops us at once
-    waker = ApschedulerWaker()
-    if platform == "discord":
-        from adapters.discord.adapter import serve as serve_discord
-        from adapters.discord.settings import DiscordSettings
+        waker = ApschedulerWaker()
+        if platform == "discord":
+            from adapters.discord.adapter import serve as serve_discord
+            from adapters.discord.settings import DiscordSettings
 
-        discord_settings = DiscordSettings.from_env(os.environ)
-    elif platform == "slack":
-        from adapters.slack.adapter import serve as serve_slack
-        from adapters.slack.settings import SlackSettings
+            discord_settings = DiscordSettings.from_env(os.environ)
+        elif platform == "slack":
+            from adapters.slack.adapter import serve as serve_slack
+            from adapters.slack.settings import SlackSettings
 
-        slack_settings = SlackSettings.from_env(os.environ)
-    else:
-        raise ValueError(f"unknown platform {platform!r}")
+            slack_settings = SlackSettings.from_env(os.environ)
+        else:
+            raise ValueError(f"unknown platform {platform!r}")
     async with open_runtime(settings, waker=waker, data=data) as runtime:
         web_runner: list[AppRunner] = []
 
@@ -454,7 +455,7 @@ async def run_platform(
             if not web_runner:
                 beside = await serve_workspace_beside(runtime, settings, outbox, os.environ)
                 web_runner.extend([beside] if beside is not None else [])
-            give_back()  # the start's garbage: parsed files, read caches (~10 MiB)
+            give_back()  # the start's garbage and freed memory (bot.heap)
 
         try:
             if platform == "discord":

@@ -1,13 +1,16 @@
-"""``bot.heap.give_back``: memory freed by Python goes back to the system (on glibc)."""
+"""``bot.heap``: the cycle collector paused while starting and back on after, and memory
+freed by Python given back to the system (on glibc)."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 
 import pytest
 
-from bot.heap import give_back
+import bot.__main__
+from bot.heap import collector_paused, give_back
 
 PROBE = """
 import os
@@ -28,7 +31,40 @@ print(asked, before - resident_mib())
 
 
 def test_it_can_be_called_anywhere() -> None:
-    assert give_back() in (True, False)
+    try:
+        assert give_back() in (True, False)
+        assert gc.get_freeze_count() > 0, "what the start made is out of the collector's way"
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_is_paused_inside_and_as_it_was_after() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError("a start that fails")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled(), "left off, as it was"
+    finally:
+        gc.enable()
+
+
+def test_the_command_runs_with_the_collector_back_on() -> None:
+    with pytest.raises(SystemExit) as done:
+        bot.__main__.main(["--help"])
+    assert done.value.code == 0
+    assert gc.isenabled()
+
+
+def test_python_m_bot_is_the_consultbot_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.startswith("usage: consultbot")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
