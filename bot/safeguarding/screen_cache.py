@@ -31,7 +31,7 @@ from bot.safeguarding.screen_match import Kind, Label, Matcher
 from bot.safeguarding.screen_trie import INDEX, LABEL, Trie
 from bot.tagging.text import Stemmer
 
-FORMAT = "consultbot-screen-trie/3"
+FORMAT = "consultbot-screen-trie/4"
 _CODE = Path(__file__).resolve().parent
 _BOT = _CODE.parent
 # The build's code from outside this package: the stemmer and text splitting, and the
@@ -108,7 +108,7 @@ def state(matcher: Matcher, key: str) -> dict[str, Any]:
         "gaps": sorted([node, gap] for node, gap in trie.gaps.items()),
         "arrays": {name: getattr(trie, name) for name in _ARRAYS},
         "vocabulary": sorted(matcher._vocabulary),
-        "heads": sorted(matcher._heads),
+        "plain_words": list(matcher._plain_words),
         "not_fuzzy": sorted(matcher._not_fuzzy),
         "openers": sorted(matcher._openers),
         "fillers": sorted(matcher._fillers),
@@ -144,7 +144,7 @@ def restore(lexicon: Lexicon, data: Any, key: str) -> Matcher:
     matcher._stemmer = Stemmer()
     matcher._trie = trie
     matcher._vocabulary = _words(data["vocabulary"])
-    matcher._heads = _words(data["heads"])
+    matcher._plain_words = tuple(sorted(_words(data["plain_words"])))
     matcher._word_keys = {}
     matcher._joined = {}
     matcher._keys = {}

@@ -95,7 +95,7 @@ class Matcher:
         self._stemmer = Stemmer()
         root = _Node()
         self._vocabulary: set[str] = set()
-        self._heads: set[str] = set()  # beginnings of lexicon words, for "my self", "self harm"
+        self._words_seen: set[str] = set()  # while building: every lexicon word
         self._word_keys: dict[str, frozenset[str]] = {}
         self._joined: dict[str, str | None] = {}
         self._keys: dict[str, str] = {}
@@ -140,6 +140,10 @@ class Matcher:
                 self._fuzzy[word[:2]].append((word, self.key(word)))
         self._starts = frozenset(k.removeprefix(EXACT)[:2] for k in self._vocabulary)
         self._trie: Trie[Label] = Trie.freeze(root)
+        # The lexicon's words, sorted: their beginnings are where an answer word may go on
+        # into the next ("my self", "self harm"; ``_is_head``).
+        self._plain_words = tuple(sorted(self._words_seen))
+        del self._words_seen
         self._root_keys = self._trie.root_keys()
         self._shorthand = {
             "".join(w.norm for w in words(key)): tuple(w.norm for w in words(value))
@@ -172,7 +176,7 @@ class Matcher:
         joined: list[str | None] = [None] * n
         for i in range(n - 1):
             if (
-                found[i].norm in self._heads
+                self._is_head(found[i].norm)
                 and len(found[i].norm) + len(found[i + 1].norm) <= _MAX_JOINED
             ):
                 joined[i] = self._joined_key(found[i].norm + found[i + 1].norm)
@@ -209,8 +213,7 @@ class Matcher:
                     else:
                         key = self.key(word)
                         self._vocabulary.add(key)
-                        plain = word.removeprefix(EXACT)
-                        self._heads.update(plain[:k] for k in range(1, len(plain)))
+                        self._words_seen.add(word.removeprefix(EXACT))
                         node = node.children.setdefault(key, _Node())
                 node.ends.add(label)
         return one_word
@@ -248,6 +251,16 @@ class Matcher:
                 key = skeleton(self._stemmer.stem(word))
             self._keys[word] = key
         return key
+
+    def _is_head(self, text: str) -> bool:
+        """Whether ``text`` is the beginning of a lexicon word, shorter than the word. The
+        words are sorted, so those beginning with ``text`` follow where it would go: it
+        itself first, if it is one, then longer ones."""
+        words = self._plain_words
+        at = bisect_left(words, text)
+        if at < len(words) and words[at] == text:
+            at += 1
+        return at < len(words) and bool(text) and words[at].startswith(text)
 
     def _answer_key(self, word: str) -> str:
         """``key`` for an answer word, without stemming one that cannot match anything.
