@@ -130,8 +130,11 @@ def restore(lexicon: Lexicon, data: Any, key: str) -> Matcher:
     for name, code in _ARRAYS.items():
         if not isinstance(arrays[name], array) or arrays[name].typecode != code:
             raise BadCache(f"the array {name} is not of {code!r}")
+    vocabulary = _words(data["vocabulary"])
+    # One string object for each word, wherever it is used (JSON gives one per mention).
+    same = {word: word for word in vocabulary}
     trie: Trie[Label] = Trie(
-        keys=[_text(k) for k in data["keys"]],
+        keys=[same.get(k, k) for k in _words_list(data["keys"])],
         first=arrays["first"],
         edge_keys=arrays["edge_keys"],
         edge_to=arrays["edge_to"],
@@ -143,8 +146,8 @@ def restore(lexicon: Lexicon, data: Any, key: str) -> Matcher:
     matcher._lexicon = lexicon
     matcher._stemmer = Stemmer()
     matcher._trie = trie
-    matcher._vocabulary = _words(data["vocabulary"])
-    matcher._plain_words = tuple(sorted(_words(data["plain_words"])))
+    matcher._vocabulary = vocabulary
+    matcher._plain_words = tuple(sorted(same.get(w, w) for w in _words(data["plain_words"])))
     matcher._word_keys = {}
     matcher._joined = {}
     matcher._keys = {}
@@ -170,6 +173,10 @@ def _text(value: Any) -> str:
 
 
 def _words(values: Any) -> set[str]:
+    return set(_words_list(values))
+
+
+def _words_list(values: Any) -> list[str]:
     if not isinstance(values, list) or not set(map(type, values)) <= {str}:
         raise BadCache("a word list is not a list of text")
-    return set(values)
+    return values

@@ -149,6 +149,11 @@ class Matcher:
             "".join(w.norm for w in words(key)): tuple(w.norm for w in words(value))
             for key, value in lexicon.shorthand
         }
+        # The build stemmed every lexicon word (40,000, 2 MiB in the caches): answers start
+        # the caches afresh, as they do for a matcher read back from the screen cache.
+        self._keys.clear()
+        self._groups.clear()
+        self._stemmer = Stemmer()
 
     def opens(self, word: Word) -> bool:
         """Whether ``word`` is one of the ``openers`` ("Was abused in care")."""

@@ -57,9 +57,9 @@ _TRAINING_KEYS = ("data_sha256", "examples", "positives", "settings", "versions"
 _HEX = frozenset("0123456789abcdef")
 _WORD_CACHE = 20_000  # words whose columns are kept between texts
 # Whole numbers (weights, columns, counts; checked to be under 2**53) are kept in arrays, not
-# lists: 64-bit, or 32-bit when none is negative or as large as 2**32 (columns and counts).
+# lists: 64-bit, or for columns and counts (never negative) the fewest bytes that hold them.
 _WHOLE = "q"
-_SMALL_WHOLE = "I"
+_UNSIGNED = ("B", "H", "I", "L")  # 1, 2, 4 and 4 or 8 bytes
 
 
 class Neighbour(NamedTuple):
@@ -314,8 +314,13 @@ def _sigmoid(z: float) -> float:
 
 
 def _compact(values: list[int]) -> array[int]:
-    small = not values or (min(values) >= 0 and max(values) < 2**32)
-    return array(_SMALL_WHOLE if small and array(_SMALL_WHOLE).itemsize >= 4 else _WHOLE, values)
+    if values and min(values) < 0:
+        return array(_WHOLE, values)
+    top = max(values, default=0)
+    for code in _UNSIGNED:
+        if top < 2 ** (8 * array(code).itemsize):
+            return array(code, values)
+    return array(_WHOLE, values)
 
 
 def load_model(path: Path) -> LinearTextModel:
