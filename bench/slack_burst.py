@@ -6,15 +6,16 @@ slack --http`` builds it (a fresh SQLite file, the real prompts), the baseline
 API the app calls, and the signed requests Slack sends the app.
 
 For each app: cold start (process start until its port accepts a connection; consultbot is
-started once before, untimed but shown, to fill its cache of built data) and idle
-memory (resident set once ready); then, for consultbot only, a warm-up that opens a session
-and has every person agree to its privacy note (not measured); then the burst: ``people``
+started once before, untimed but shown, to fill its cache of built data) and idle memory
+(resident set a second after it is ready); then, for consultbot only, a warm-up that opens a
+session and has every person agree to its privacy note (not measured); then the burst: ``people``
 answer submissions, ``at_once`` in flight at a time. Measured: the HTTP acknowledgement
 (request sent → Slack has the app's reply, which is what closes the modal) p50/p99; the
 private "thanks" (request sent → the app's ``chat.postEphemeral`` reached the fake) p50/p99;
 the child's CPU per answer (user + system, from /proc); Web API calls and new connections
-per answer; and, for consultbot, lost answers: acknowledged answers missing from the
-database once the app is stopped.
+per answer; the resident set once the burst is over (what the first answers loaded, such
+as the encryption library, shows here); and, for consultbot, lost answers: acknowledged
+answers missing from the database once the app is stopped.
 """
 
 from __future__ import annotations
@@ -213,6 +214,7 @@ class BurstResult:
     connections_per_answer: float
     acknowledged: list[str]
     late_acks: int  # past Slack's 3 s
+    rss_after: float = float("nan")  # MiB, once the burst is over
 
 
 async def burst(
@@ -255,6 +257,7 @@ async def burst(
     thanks = [fake.thanked[u] - sent[u] for u in users if u in fake.thanked]
     count = len(users)
     return BurstResult(
+        rss_after=child.rss_mib(),
         acks=acks,
         thanks=thanks,
         cpu_per_answer=cpu / count,
@@ -280,7 +283,8 @@ class AppRun:
     first_start: float | None = None  # consultbot's very first start, building its cache
 
 
-CONSULTBOT = [sys.executable, "-m", "bot.cli"]
+# As the ``consultbot`` command starts (its entry point is bot/__main__.py's ``main``).
+CONSULTBOT = [sys.executable, "-m", "bot"]
 
 
 async def run_consultbot(
@@ -343,6 +347,7 @@ def report(ours: AppRun, bare: AppRun, count: int, at_once: int) -> list[str]:
         row("cold start (to port open)", ours.cold_start, bare.cold_start, "ms", 1000),
         row("  first start (fills the cache)", ours.first_start or 0, bare.cold_start, "ms", 1000),
         row("idle memory (RSS)", ours.idle_rss, bare.idle_rss, "MiB"),
+        row("  memory after the burst (RSS)", o.rss_after, b.rss_after, "MiB"),
         row("ack p50", percentile(o.acks, 50), percentile(b.acks, 50), "ms", 1000),
         row("ack p99", percentile(o.acks, 99), percentile(b.acks, 99), "ms", 1000),
         row("thanks p50", percentile(o.thanks, 50), percentile(b.thanks, 50), "ms", 1000),

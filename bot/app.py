@@ -26,6 +26,7 @@ from bot.digest.retag import CodebookTagging
 from bot.engine import Engine, Features
 from bot.feedback.card import WordCheck
 from bot.feedback.service import Feedback
+from bot.heap import collector_paused, give_back
 from bot.language.glossary import Glossary, load_glossary
 from bot.language.startup import GLOSSARY_FILE, check_question_sets
 from bot.questions.loader import load_question_sets
@@ -117,19 +118,22 @@ class DataFiles:
 def load_data_files(settings: Settings, *, screen_now: bool = True) -> DataFiles:
     """Read and check every data file (a ``DataFileError`` names the file and the field);
     without ``screen_now`` the disclosure screen is built only when first needed."""
-    screen_file = settings.prompts_dir / SAFEGUARDING_FILE
+    prompts, cache = settings.prompts_dir, settings.cache_dir
+    screen_file = prompts / SAFEGUARDING_FILE
+    question_sets = load_question_sets(prompts)
+    codebook = load_codebook(prompts / THEMES_FILE, cache)
+    notices = load_notices(prompts)
+    screen = load_screen(screen_file, cache) if screen_now else LazyScreen(screen_file, cache)
+    scrubber = Scrubber.from_file(prompts / FIRST_NAMES_FILE, cache_dir=cache)
+    glossary = _glossary(prompts)  # read once: the question sets are checked against it
     return DataFiles(
-        question_sets=load_question_sets(settings.prompts_dir),
-        codebook=load_codebook(settings.prompts_dir / THEMES_FILE),
-        notices=load_notices(settings.prompts_dir),
-        screen=(
-            load_screen(screen_file, settings.cache_dir)
-            if screen_now
-            else LazyScreen(screen_file, settings.cache_dir)
-        ),
-        scrubber=Scrubber.from_file(settings.prompts_dir / FIRST_NAMES_FILE),
-        language_notes=check_question_sets(settings.prompts_dir),
-        glossary=_glossary(settings.prompts_dir),
+        question_sets=question_sets,
+        codebook=codebook,
+        notices=notices,
+        screen=screen,
+        scrubber=scrubber,
+        language_notes=check_question_sets(prompts, glossary),
+        glossary=glossary,
     )
 
 
@@ -240,7 +244,7 @@ def _compose(
         clock=clock,
     )
     reveal = Reveal(store=store, directory=directory, waker=waker, rng=rng)
-    tagger = Tagger(codebook)
+    tagger = Tagger(codebook, cache_dir=settings.cache_dir)
     digests = Digests(
         store=store,
         question_sets=question_sets,
@@ -425,22 +429,23 @@ async def run_platform(
     running on apscheduler. Platform settings are read and checked before anything starts."""
     import os
 
-    from bot.scheduling.driver import ApschedulerWaker
+    with collector_paused():  # while reading and importing (bot.heap)
+        data = load_data_files(settings)  # before anything else: a bad file stops us at once
+        from bot.scheduling.driver import ApschedulerWaker
 
-    data = load_data_files(settings)  # before anything else, so a bad file stops us at once
-    waker = ApschedulerWaker()
-    if platform == "discord":
-        from adapters.discord.adapter import serve as serve_discord
-        from adapters.discord.settings import DiscordSettings
+        waker = ApschedulerWaker()
+        if platform == "discord":
+            from adapters.discord.adapter import serve as serve_discord
+            from adapters.discord.settings import DiscordSettings
 
-        discord_settings = DiscordSettings.from_env(os.environ)
-    elif platform == "slack":
-        from adapters.slack.adapter import serve as serve_slack
-        from adapters.slack.settings import SlackSettings
+            discord_settings = DiscordSettings.from_env(os.environ)
+        elif platform == "slack":
+            from adapters.slack.adapter import serve as serve_slack
+            from adapters.slack.settings import SlackSettings
 
-        slack_settings = SlackSettings.from_env(os.environ)
-    else:
-        raise ValueError(f"unknown platform {platform!r}")
+            slack_settings = SlackSettings.from_env(os.environ)
+        else:
+            raise ValueError(f"unknown platform {platform!r}")
     async with open_runtime(settings, waker=waker, data=data) as runtime:
         web_runner: list[AppRunner] = []
 
@@ -450,6 +455,7 @@ async def run_platform(
             if not web_runner:
                 beside = await serve_workspace_beside(runtime, settings, outbox, os.environ)
                 web_runner.extend([beside] if beside is not None else [])
+            give_back()  # the start's garbage and freed memory (bot.heap)
 
         try:
             if platform == "discord":

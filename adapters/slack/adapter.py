@@ -50,7 +50,6 @@ from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -332,6 +331,9 @@ async def serve(
             finally:
                 await runner.cleanup()
         else:
+            # Imported here: an HTTP-mode run has no use for Socket Mode's websocket client.
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
             handler = AsyncSocketModeHandler(adapter.app, settings.app_token)
             try:
                 await handler.connect_async()  # type: ignore[no-untyped-call]  # bolt lacks hints

@@ -1,4 +1,8 @@
-"""The one entry point for turning a digest into a file: pick a format, get bytes and a name."""
+"""The one entry point for turning a digest into a file: pick a format, get bytes and a name.
+
+Each format's renderer is imported when a file in it is first made, not when the bot starts:
+a running bot makes digests at the end of sessions, and may never make some formats.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,6 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
-from bot.digest.csv_export import render_csv
-from bot.digest.html import html_bytes
-from bot.digest.json_export import json_bytes
-from bot.digest.markdown import markdown_bytes
 from bot.digest.model import Digest
 
 
@@ -36,15 +36,29 @@ MIME_TYPES: Mapping[DigestFormat, str] = MappingProxyType(
     }
 )
 
-_RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
-    {
-        DigestFormat.MD: markdown_bytes,
-        DigestFormat.HTML: html_bytes,
-        DigestFormat.CSV: render_csv,
-        DigestFormat.JSON: json_bytes,
-        DigestFormat.DOCX: lambda digest: _render_docx(digest),
-    }
-)
+
+def _render_markdown(digest: Digest) -> bytes:
+    from bot.digest.markdown import markdown_bytes
+
+    return markdown_bytes(digest)
+
+
+def _render_html(digest: Digest) -> bytes:
+    from bot.digest.html import html_bytes
+
+    return html_bytes(digest)
+
+
+def _render_csv(digest: Digest) -> bytes:
+    from bot.digest.csv_export import render_csv
+
+    return render_csv(digest)
+
+
+def _render_json(digest: Digest) -> bytes:
+    from bot.digest.json_export import json_bytes
+
+    return json_bytes(digest)
 
 
 def _render_docx(digest: Digest) -> bytes:
@@ -52,6 +66,17 @@ def _render_docx(digest: Digest) -> bytes:
     from bot.digest.docx_export import render_docx
 
     return render_docx(digest)
+
+
+_RENDERERS: Mapping[DigestFormat, Callable[[Digest], bytes]] = MappingProxyType(
+    {
+        DigestFormat.MD: _render_markdown,
+        DigestFormat.HTML: _render_html,
+        DigestFormat.CSV: _render_csv,
+        DigestFormat.JSON: _render_json,
+        DigestFormat.DOCX: _render_docx,
+    }
+)
 
 
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]+")

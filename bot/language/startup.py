@@ -13,20 +13,24 @@ from pathlib import Path
 
 from bot.core.errors import DataFileError
 from bot.datafile import read_toml
-from bot.language.glossary import Level, load_glossary
+from bot.language.glossary import Glossary, Level, load_glossary
 from bot.language.lint import lint_file
 
 GLOSSARY_FILE = "language.toml"
 QUESTION_SETS_DIR = "question-sets"
 
 
-def check_question_sets(prompts_dir: Path) -> Mapping[str, tuple[str, ...]]:
+def check_question_sets(
+    prompts_dir: Path, glossary: Glossary | None = None
+) -> Mapping[str, tuple[str, ...]]:
     """Refuse a question set with an error-level term; return each set's warnings, by set id,
-    as plain lines for the facilitator. No glossary file: nothing to check."""
+    as plain lines for the facilitator. No glossary file: nothing to check. ``glossary``:
+    the one in ``prompts_dir``, when the caller has read it already."""
     glossary_path = prompts_dir / GLOSSARY_FILE
     if not glossary_path.exists():
         return {}
-    glossary = load_glossary(glossary_path)
+    if glossary is None:
+        glossary = load_glossary(glossary_path)
     notes: dict[str, tuple[str, ...]] = {}
     for path in sorted((prompts_dir / QUESTION_SETS_DIR).glob("*.toml")):
         report = lint_file(path, glossary)

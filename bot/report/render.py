@@ -17,9 +17,6 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from bot.digest.render import MIME_TYPES, DigestFormat
-from bot.report.data_export import render_csv, render_json
-from bot.report.html import render_html
-from bot.report.markdown import render_markdown
 from bot.report.model import Report
 
 ReportFormat = DigestFormat
@@ -43,12 +40,37 @@ def render_docx(report: Report) -> bytes:
     return render(report)
 
 
+# Like the digest's, each renderer is imported when a report in its format is first made.
+def _render_markdown(report: Report) -> bytes:
+    from bot.report.markdown import render_markdown
+
+    return render_markdown(report).encode("utf-8")
+
+
+def _render_html(report: Report) -> bytes:
+    from bot.report.html import render_html
+
+    return render_html(report).encode("utf-8")
+
+
+def _render_csv(report: Report) -> bytes:
+    from bot.report.data_export import render_csv
+
+    return render_csv(report)
+
+
+def _render_json(report: Report) -> bytes:
+    from bot.report.data_export import render_json
+
+    return render_json(report).encode("utf-8")
+
+
 _RENDERERS: Mapping[DigestFormat, Callable[[Report], bytes]] = MappingProxyType(
     {
-        DigestFormat.MD: lambda r: render_markdown(r).encode("utf-8"),
-        DigestFormat.HTML: lambda r: render_html(r).encode("utf-8"),
-        DigestFormat.CSV: render_csv,
-        DigestFormat.JSON: lambda r: render_json(r).encode("utf-8"),
+        DigestFormat.MD: _render_markdown,
+        DigestFormat.HTML: _render_html,
+        DigestFormat.CSV: _render_csv,
+        DigestFormat.JSON: _render_json,
         DigestFormat.DOCX: render_docx,
     }
 )

@@ -139,9 +139,10 @@ class Lexicon:
         raise KeyError(name)
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    """Read and validate a lexicon file; raise ``DataFileError`` on any problem."""
-    return parse_lexicon(str(path), read_toml(path), path.parent)
+def load_lexicon(path: Path, cache_dir: Path | None = None) -> Lexicon:
+    """Read and validate a lexicon file; raise ``DataFileError`` on any problem. With
+    ``cache_dir``, its parse is kept there (``read_toml``)."""
+    return parse_lexicon(str(path), read_toml(path, cache_dir), path.parent)
 
 
 def parse_lexicon(name: str, data: dict[str, Any], folder: Path | None = None) -> Lexicon:

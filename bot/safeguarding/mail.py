@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import smtplib
 import ssl
-from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from bot.core.records import SmtpSettings, SmtpTls
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,10 @@ class SmtpMailer:
         self._settings = settings
 
     async def send(self, to: str, subject: str, body: str) -> bool:
+        # Imported at the first email, not at start: most runs never send one.
+        import smtplib
+        from email.message import EmailMessage
+
         message = EmailMessage()
         message["From"] = self._settings.sender
         message["To"] = to
@@ -66,6 +72,8 @@ class SmtpMailer:
         return ssl.create_default_context(cafile=self._settings.ca_file)
 
     def _deliver(self, message: EmailMessage) -> None:
+        import smtplib
+
         s = self._settings
         smtp: smtplib.SMTP
         if s.tls is SmtpTls.IMPLICIT:

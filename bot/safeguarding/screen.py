@@ -127,8 +127,12 @@ class DisclosureScreen:
     def from_file(cls, path: Path, cache_dir: Path | None = None) -> DisclosureScreen:
         """The lexicon in ``path``, with the second opinion it names (``model``); its built
         trie is read from (or written to) ``cache_dir`` when given (``screen_cache``)."""
-        lexicon = load_lexicon(path)
-        second = None if lexicon.model_file is None else SecondOpinion.from_file(lexicon.model_file)
+        lexicon = load_lexicon(path, cache_dir)
+        second = (
+            None
+            if lexicon.model_file is None
+            else SecondOpinion.from_file(lexicon.model_file, cache_dir)
+        )
         return cls(lexicon, second, matcher=cached_matcher(lexicon, path, cache_dir))
 
     @property

@@ -1,40 +1,37 @@
-"""The disclosure screen's built trie, kept on disk as plain JSON so a start need not build it.
+"""The disclosure screen's built trie, kept on disk so a start need not build it.
 
 Building the ``Matcher`` (every spelling of every lexicon entry, stemmed, in a trie of about
-55,000 nodes) takes most of a second; reading it back takes a tenth of that. The cache file
+55,000 nodes) takes most of a second; reading it back takes a few milliseconds, as the
+frozen trie is a few flat arrays (``screen_trie``), stored with the word lists as a packed
+file (``bot.packed``: a checksum, a line of JSON, the arrays' bytes). The file
 is named for a hash of everything the build depends on (``build_inputs``): the lexicon file,
-the model file it names, the source of this package and of the modules it builds with from
-outside it (the stemmer's, the data-file reader), the snowballstemmer, Python and Unicode
-versions. A changed file, or a new version of any of them, gives a new name, so a stale cache
-is never read. What is read is checked
-(format, key, every field's shape) before it is used; anything wrong, and the trie is built
-from the lexicon as if there were no cache. Plain data only: nothing is unpickled or run.
+the source of this package and of the modules it builds with from
+outside it (the stemmer's, the data-file reader), the stemmer in use (PyStemmer's version,
+or snowballstemmer's English stemmer), Python and Unicode versions. A changed file, or a new
+version of any of them, gives a new name, so a stale cache is never read. What is read is
+checked (checksum, format, key, byte order and item sizes, every field's shape, and that the
+arrays fit together) before it is used; anything wrong, and the trie is built from the
+lexicon as if there were no cache. Plain data only: nothing is unpickled or run.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import hashlib
-import json
-import logging
-import os
 import sys
-import tempfile
 import unicodedata
+from array import array
 from collections import defaultdict
-from collections.abc import Iterator
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import snowballstemmer
+
+from bot import packed
 from bot.safeguarding.lexicon import Lexicon
-from bot.safeguarding.screen_match import Kind, Matcher, _Node
+from bot.safeguarding.screen_match import Kind, Label, Matcher
+from bot.safeguarding.screen_trie import INDEX, LABEL, Trie
 from bot.tagging.text import Stemmer
 
-log = logging.getLogger(__name__)
-
-FORMAT = "consultbot-screen-trie/2"
+FORMAT = "consultbot-screen-trie/4"
 _CODE = Path(__file__).resolve().parent
 _BOT = _CODE.parent
 # The build's code from outside this package: the stemmer and text splitting, and the
@@ -47,37 +44,33 @@ class BadCache(ValueError):
     """The cache file is not what this code writes."""
 
 
-def build_inputs(lexicon_file: Path, model_file: Path | None) -> dict[str, bytes]:
-    """Everything the built trie depends on, by name: a change to any gives a new key."""
-    inputs: dict[str, bytes] = {}
-    for name, path in (("lexicon", lexicon_file), ("model", model_file)):
-        has_file = path is not None and path.is_file()
-        inputs[name] = path.read_bytes() if has_file and path is not None else b""
+def build_inputs(lexicon_file: Path) -> dict[str, bytes]:
+    """Everything the built trie depends on, by name: a change to any gives a new key. (Not
+    the model file the lexicon names: the second opinion is kept apart, by its own key.)"""
+    inputs: dict[str, bytes] = {"lexicon": packed.file_bytes(lexicon_file)}
     for source in (*sorted(_CODE.glob("*.py")), *_OUTSIDE_SOURCES):
         inputs[f"source:{source.relative_to(_BOT).as_posix()}"] = source.read_bytes()
-    inputs["snowballstemmer"] = _version_of("snowballstemmer").encode()
+    inputs["format"] = FORMAT.encode()
+    inputs["snowballstemmer"] = _stemmer_in_use()
     inputs["python"] = sys.version.encode()
     inputs["unicode"] = unicodedata.unidata_version.encode()
     return inputs
 
 
-def _version_of(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return ""
+def _stemmer_in_use() -> bytes:
+    """What stems the words: snowballstemmer hands over to PyStemmer (C) when it is
+    installed, so that one's version; else snowballstemmer's own English stemmer, by its
+    source. (Read from the modules: looking up a package's version costs more than the rest
+    of the key.)"""
+    in_c = sys.modules.get("Stemmer")
+    if in_c is not None and snowballstemmer.stemmer is getattr(in_c, "Stemmer", None):
+        return f"PyStemmer {in_c.version()}".encode()
+    from snowballstemmer import english_stemmer
+
+    return Path(english_stemmer.__file__).read_bytes()
 
 
-def key_of(inputs: dict[str, bytes]) -> str:
-    digest = hashlib.sha256(FORMAT.encode())
-    for name, value in sorted(inputs.items()):
-        digest.update(b"\0" + name.encode() + b"\0" + str(len(value)).encode() + b"\0")
-        digest.update(value)
-    return digest.hexdigest()[:32]
-
-
-def cache_key(lexicon_file: Path, model_file: Path | None) -> str:
-    return key_of(build_inputs(lexicon_file, model_file))
+key_of = packed.key_of
 
 
 def cached_matcher(lexicon: Lexicon, lexicon_file: Path, cache_dir: Path | None) -> Matcher:
@@ -85,48 +78,37 @@ def cached_matcher(lexicon: Lexicon, lexicon_file: Path, cache_dir: Path | None)
     built, and written there for the next start (if the folder can be written)."""
     if cache_dir is None:
         return Matcher(lexicon)
-    key = cache_key(lexicon_file, lexicon.model_file)
-    path = cache_dir / f"screen-{key}.json"
-    with contextlib.suppress(FileNotFoundError):
-        try:
-            with _no_collection():
-                return restore(lexicon, read(path), key)
-        except (BadCache, ValueError, TypeError, KeyError, IndexError) as exc:
-            log.warning("the screen cache %s was not usable (%s); building it again", path, exc)
-    matcher = Matcher(lexicon)
-    try:
-        _write(path, state(matcher, key))
-    except OSError as exc:
-        log.warning("the screen cache could not be written to %s: %s", cache_dir, exc)
-    return matcher
+    inputs = build_inputs(lexicon_file)
+    key = key_of(inputs)
+
+    def pack(matcher: Matcher) -> packed.Packed:
+        data = state(matcher, key)
+        return packed.Packed({k: v for k, v in data.items() if k != "arrays"}, data["arrays"])
+
+    def unpack(read: packed.Packed) -> Matcher:
+        return restore(lexicon, {**read.header, "arrays": read.arrays}, key)
+
+    return packed.cached(
+        cache_dir, "screen", inputs, build=lambda: Matcher(lexicon), pack=pack, unpack=unpack
+    )
+
+
+_ARRAYS = {"first": INDEX, "edge_keys": INDEX, "edge_to": INDEX, "ends": LABEL}
 
 
 def state(matcher: Matcher, key: str) -> dict[str, Any]:
-    """The built matcher as plain data: the trie flattened, node 0 the root."""
-    nodes: list[_Node] = [matcher._root]
-    index = {id(matcher._root): 0}
-    flat: list[list[Any]] = []
-    position = 0
-    while position < len(nodes):
-        node = nodes[position]
-        position += 1
-        links: list[_Node] = [*node.children.values(), *([node.gap] if node.gap else [])]
-        for child in links:
-            index[id(child)] = len(nodes)
-            nodes.append(child)
-        flat.append(
-            [
-                {k: index[id(c)] for k, c in node.children.items()},
-                index[id(node.gap)] if node.gap is not None else -1,
-                sorted([int(kind), n] for kind, n in node.ends),
-            ]
-        )
+    """The built matcher as plain data: the frozen trie's arrays (``screen_trie``) and the
+    word lists, each sorted."""
+    trie = matcher._trie
     return {
         "format": FORMAT,
         "key": key,
-        "nodes": flat,
+        "keys": list(trie.keys),
+        "label_sets": [sorted([int(kind), n] for kind, n in s) for s in trie.label_sets],
+        "gaps": sorted([node, gap] for node, gap in trie.gaps.items()),
+        "arrays": {name: getattr(trie, name) for name in _ARRAYS},
         "vocabulary": sorted(matcher._vocabulary),
-        "heads": sorted(matcher._heads),
+        "plain_words": list(matcher._plain_words),
         "not_fuzzy": sorted(matcher._not_fuzzy),
         "openers": sorted(matcher._openers),
         "fillers": sorted(matcher._fillers),
@@ -138,33 +120,34 @@ def state(matcher: Matcher, key: str) -> dict[str, Any]:
 
 def restore(lexicon: Lexicon, data: Any, key: str) -> Matcher:
     """A matcher from ``state``'s data (``BadCache`` if it is not that): the format, the
-    key, and the word lists' shapes are checked; links are trusted only because the file's
-    own checksum (``read``) matched."""
+    key, the word lists' shapes and the trie's arrays (``Trie`` checks that they fit
+    together) are checked."""
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
         raise BadCache("another format or another lexicon")
-    raw_nodes = data["nodes"]
-    if not isinstance(raw_nodes, list) or not raw_nodes:
-        raise BadCache("no trie")
-    count = len(raw_nodes)
-    nodes = [object.__new__(_Node) for _ in range(count)]
-    # A read trie is never added to, so nodes share equal label sets and one empty dict:
-    # most nodes are leaves with one label, and this halves the trie's memory.
-    no_children: dict[str, _Node] = {}
-    label_sets: dict[str, set[tuple[Kind, int]]] = {}
-    for node, (children, gap, ends) in zip(nodes, raw_nodes, strict=True):
-        node.children = {w: nodes[c] for w, c in children.items()} if children else no_children
-        node.gap = nodes[gap] if gap > 0 else None
-        name = repr(ends)
-        shared = label_sets.get(name)
-        if shared is None:
-            shared = label_sets[name] = {(_KINDS[kind], int(n)) for kind, n in ends}
-        node.ends = shared
+    arrays = data["arrays"]
+    if not isinstance(arrays, dict) or set(arrays) != set(_ARRAYS):
+        raise BadCache("not the trie's arrays")
+    for name, code in _ARRAYS.items():
+        if not isinstance(arrays[name], array) or arrays[name].typecode != code:
+            raise BadCache(f"the array {name} is not of {code!r}")
+    vocabulary = _words(data["vocabulary"])
+    # One string object for each word, wherever it is used (JSON gives one per mention).
+    same = {word: word for word in vocabulary}
+    trie: Trie[Label] = Trie(
+        keys=[same.get(k, k) for k in _words_list(data["keys"])],
+        first=arrays["first"],
+        edge_keys=arrays["edge_keys"],
+        edge_to=arrays["edge_to"],
+        ends=arrays["ends"],
+        label_sets=[frozenset((_KINDS[kind], int(n)) for kind, n in s) for s in data["label_sets"]],
+        gaps={int(node): int(gap) for node, gap in data["gaps"]},
+    )
     matcher = Matcher.__new__(Matcher)
     matcher._lexicon = lexicon
     matcher._stemmer = Stemmer()
-    matcher._root = nodes[0]
-    matcher._vocabulary = _words(data["vocabulary"])
-    matcher._heads = _words(data["heads"])
+    matcher._trie = trie
+    matcher._vocabulary = vocabulary
+    matcher._plain_words = tuple(sorted(same.get(w, w) for w in _words(data["plain_words"])))
     matcher._word_keys = {}
     matcher._joined = {}
     matcher._keys = {}
@@ -176,24 +159,11 @@ def restore(lexicon: Lexicon, data: Any, key: str) -> Matcher:
     for start, pairs in data["fuzzy"].items():
         matcher._fuzzy[_text(start)] = [(_text(w), _text(k)) for w, k in pairs]
     matcher._starts = frozenset(_words(data["starts"]))
-    matcher._root_keys = frozenset(matcher._root.children)
+    matcher._root_keys = trie.root_keys()
     matcher._shorthand = {
         _text(k): tuple(_text(w) for w in v) for k, v in data["shorthand"].items()
     }
     return matcher
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Tens of thousands of new lists and nodes, none of them garbage: the cycle collector
-    would walk them all again and again (it doubled the time)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _text(value: Any) -> str:
@@ -203,31 +173,10 @@ def _text(value: Any) -> str:
 
 
 def _words(values: Any) -> set[str]:
-    if not isinstance(values, list):
-        raise BadCache("a word list is not a list")
-    return {_text(v) for v in values}
+    return set(_words_list(values))
 
 
-def read(path: Path) -> Any:
-    """The JSON after the first line, if the first line is its SHA-256 (a torn or edited
-    file is refused)."""
-    checksum, _, payload = path.read_bytes().partition(b"\n")
-    if hashlib.sha256(payload).hexdigest().encode() != checksum:
-        raise BadCache("its checksum does not match")
-    return json.loads(payload)
-
-
-def _write(path: Path, data: dict[str, Any]) -> None:
-    """Whole or not at all: written aside, then renamed into place; the first line is the
-    checksum of the JSON that follows."""
-    payload = json.dumps(data, separators=(",", ":")).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".screen-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+def _words_list(values: Any) -> list[str]:
+    if not isinstance(values, list) or not set(map(type, values)) <= {str}:
+        raise BadCache("a word list is not a list of text")
+    return values

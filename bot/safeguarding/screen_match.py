@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import NamedTuple
 
 from bot.safeguarding.lexicon import GAP, Lexicon
 from bot.safeguarding.normalise import Word, skeleton, words
+from bot.safeguarding.screen_trie import Trie
 from bot.tagging.text import Stemmer
 
 MAX_GAP = 3  # words that "..." stands for
@@ -85,14 +87,15 @@ class Match(NamedTuple):
 
 
 class Matcher:
-    """Every entry of one lexicon in a trie; build once, match every answer."""
+    """Every entry of one lexicon in a trie; build once, match every answer. The trie is
+    built from linked ``_Node``s, then frozen (``screen_trie``)."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self._lexicon = lexicon
         self._stemmer = Stemmer()
-        self._root = _Node()
+        root = _Node()
         self._vocabulary: set[str] = set()
-        self._heads: set[str] = set()  # beginnings of lexicon words, for "my self", "self harm"
+        self._words_seen: set[str] = set()  # while building: every lexicon word
         self._word_keys: dict[str, frozenset[str]] = {}
         self._joined: dict[str, str | None] = {}
         self._keys: dict[str, str] = {}
@@ -104,13 +107,13 @@ class Matcher:
         one_word: set[str] = set()
         for n, category in enumerate(lexicon.categories):
             for phrase in category.phrases:
-                one_word |= self._add(phrase, (Kind.PHRASE, n))
+                one_word |= self._add(root, phrase, (Kind.PHRASE, n))
             for topic in category.topics:
-                one_word |= self._add(topic, (Kind.TOPIC, n))
+                one_word |= self._add(root, topic, (Kind.TOPIC, n))
             for concern in category.concerns:
-                one_word |= self._add(concern, (Kind.CONCERN, n))
+                one_word |= self._add(root, concern, (Kind.CONCERN, n))
             for hint in category.hints:
-                self._add(hint.removeprefix(PAIR_ONLY), (Kind.HINT, n))  # never loosely
+                self._add(root, hint.removeprefix(PAIR_ONLY), (Kind.HINT, n))  # never loosely
         for kind, entries in (
             (Kind.CUE, lexicon.cues),
             (Kind.DISTANCING, lexicon.distancing),
@@ -130,17 +133,27 @@ class Matcher:
             (Kind.DATE, lexicon.dates),
         ):
             for entry in entries:
-                self._add(entry, (kind, -1))
+                self._add(root, entry, (kind, -1))
         self._fuzzy: dict[str, list[tuple[str, str]]] = defaultdict(list)  # first two letters
         for word in sorted(one_word):
             if len(word) >= _MIN_FUZZY_LEXICON and not word.startswith(EXACT):
                 self._fuzzy[word[:2]].append((word, self.key(word)))
         self._starts = frozenset(k.removeprefix(EXACT)[:2] for k in self._vocabulary)
-        self._root_keys = frozenset(self._root.children)
+        self._trie: Trie[Label] = Trie.freeze(root)
+        # The lexicon's words, sorted: their beginnings are where an answer word may go on
+        # into the next ("my self", "self harm"; ``_is_head``).
+        self._plain_words = tuple(sorted(self._words_seen))
+        del self._words_seen
+        self._root_keys = self._trie.root_keys()
         self._shorthand = {
             "".join(w.norm for w in words(key)): tuple(w.norm for w in words(value))
             for key, value in lexicon.shorthand
         }
+        # The build stemmed every lexicon word (40,000, 2 MiB in the caches): answers start
+        # the caches afresh, as they do for a matcher read back from the screen cache.
+        self._keys.clear()
+        self._groups.clear()
+        self._stemmer = Stemmer()
 
     def opens(self, word: Word) -> bool:
         """Whether ``word`` is one of the ``openers`` ("Was abused in care")."""
@@ -168,29 +181,36 @@ class Matcher:
         joined: list[str | None] = [None] * n
         for i in range(n - 1):
             if (
-                found[i].norm in self._heads
+                self._is_head(found[i].norm)
                 and len(found[i].norm) + len(found[i + 1].norm) <= _MAX_JOINED
             ):
                 joined[i] = self._joined_key(found[i].norm + found[i + 1].norm)
-        walk = _Walk(found, keys, joined, fillers)
+        key_ids = self._trie.key_ids
+        walk = _Walk(
+            self._trie,
+            found,
+            [[key_ids[k] for k in ks if k in key_ids] for ks in keys],
+            [-1 if k is None else key_ids.get(k, -1) for k in joined],
+            fillers,
+        )
         out: set[Match] = set()
         starts = self._root_keys
         for i in range(n):
             if joined[i] is not None or not keys[i].isdisjoint(starts):
-                for end, labels in walk.from_word(self._root, i):
+                for end, labels in walk.from_word(i):
                     out.update(Match(label, i, end) for label in labels)
         return sorted(out, key=lambda m: (m.start, m.end, m.label))
 
     # building the trie
 
-    def _add(self, entry: str, label: Label) -> set[str]:
+    def _add(self, root: _Node, entry: str, label: Label) -> set[str]:
         """Put every spelling of ``entry`` in the trie; return it if it is one word."""
         one_word: set[str] = set()
         for sequence in self._expand(entry):
             if len(sequence) == 1 and sequence[0] is not None:
                 one_word.add(sequence[0])
             for variant in _joined_variants(sequence):
-                node = self._root
+                node = root
                 for word in variant:
                     if word is None:
                         node.gap = node.gap or _Node()
@@ -198,8 +218,7 @@ class Matcher:
                     else:
                         key = self.key(word)
                         self._vocabulary.add(key)
-                        plain = word.removeprefix(EXACT)
-                        self._heads.update(plain[:k] for k in range(1, len(plain)))
+                        self._words_seen.add(word.removeprefix(EXACT))
                         node = node.children.setdefault(key, _Node())
                 node.ends.add(label)
         return one_word
@@ -237,6 +256,16 @@ class Matcher:
                 key = skeleton(self._stemmer.stem(word))
             self._keys[word] = key
         return key
+
+    def _is_head(self, text: str) -> bool:
+        """Whether ``text`` is the beginning of a lexicon word, shorter than the word. The
+        words are sorted, so those beginning with ``text`` follow where it would go: it
+        itself first, if it is one, then longer ones."""
+        words = self._plain_words
+        at = bisect_left(words, text)
+        if at < len(words) and words[at] == text:
+            at += 1
+        return at < len(words) and bool(text) and words[at].startswith(text)
 
     def _answer_key(self, word: str) -> str:
         """``key`` for an answer word, without stemming one that cannot match anything.
@@ -296,48 +325,66 @@ class Matcher:
 
 
 class _Walk:
-    """Following the lexicon trie along the words of one answer."""
+    """Following the lexicon trie along the words of one answer: ``keys`` are each word's
+    key numbers in the trie, ``joined`` the number of the key a word makes with the next
+    (-1 for none). The trie's arrays are read here directly (``screen_trie``): this is the
+    screen's inner loop."""
 
     def __init__(
         self,
+        trie: Trie[Label],
         found: Sequence[Word],
-        keys: Sequence[frozenset[str]],
-        joined: Sequence[str | None],
+        keys: Sequence[Sequence[int]],
+        joined: Sequence[int],
         fillers: Sequence[bool],
     ) -> None:
+        self._first, self._edge_keys, self._edge_to = trie.first, trie.edge_keys, trie.edge_to
+        self._ends, self._label_sets, self._gaps = trie.ends, trie.label_sets, trie.gaps
         self._found = found
         self._keys = keys
         self._joined = joined
         self._fillers = fillers
 
-    def from_word(self, root: _Node, start: int) -> list[tuple[int, set[Label]]]:
+    def from_word(self, start: int) -> list[tuple[int, frozenset[Label]]]:
         """Every (end, labels) of lexicon entries matching from word ``start``."""
-        out: list[tuple[int, set[Label]]] = []
-        self._step(root, start, self._found[start].sentence, out, first=True)
+        out: list[tuple[int, frozenset[Label]]] = []
+        self._step(0, start, self._found[start].sentence, out, first=True)
         return out
 
     def _step(
-        self, node: _Node, j: int, sentence: int, out: list[tuple[int, set[Label]]], first: bool
+        self,
+        node: int,
+        j: int,
+        sentence: int,
+        out: list[tuple[int, frozenset[Label]]],
+        first: bool,
     ) -> None:
-        if node.ends:
-            out.append((j, node.ends))
+        labels = self._ends[node]
+        if labels:
+            out.append((j, self._label_sets[labels]))
         found = self._found
-        if node.gap is not None:
+        if node in self._gaps:
+            gap = self._gaps[node]
             for skip in range(MAX_GAP + 1):
                 if skip and found[j + skip - 1].sentence != sentence:
                     break
-                self._step(node.gap, j + skip, sentence, out, first=False)
+                self._step(gap, j + skip, sentence, out, first=False)
                 if j + skip >= len(found):
                     break
         if j >= len(found):
             return
-        for key in self._keys[j]:
-            child = node.children.get(key)
-            if child is not None:
-                self._step(child, j + 1, sentence, out, first=False)
-        key2 = self._joined[j]
-        if key2 is not None and (child := node.children.get(key2)) is not None:
-            self._step(child, j + 2, sentence, out, first=False)
+        lo, hi = self._first[node], self._first[node + 1]
+        if lo < hi:  # the node has children
+            edge_keys, edge_to = self._edge_keys, self._edge_to
+            for key in self._keys[j]:
+                i = bisect_left(edge_keys, key, lo, hi)
+                if i < hi and edge_keys[i] == key:
+                    self._step(edge_to[i], j + 1, sentence, out, first=False)
+            key = self._joined[j]
+            if key >= 0:
+                i = bisect_left(edge_keys, key, lo, hi)
+                if i < hi and edge_keys[i] == key:
+                    self._step(edge_to[i], j + 2, sentence, out, first=False)
         if not first and self._fillers and self._fillers[j] and found[j].sentence == sentence:
             self._step(node, j + 1, sentence, out, first=False)
 

@@ -25,6 +25,7 @@ from functools import cache
 from itertools import islice
 from pathlib import Path
 
+from bot import packed
 from bot.alias import alias_candidates
 from bot.datafile import SHIPPED_PROMPTS_DIR
 from bot.safeguarding.scrub_names import (
@@ -63,6 +64,8 @@ __all__ = [
 DEFAULT_NAMES = SHIPPED_PROMPTS_DIR / "first-names.txt"
 DEFAULT_SURNAMES = SHIPPED_PROMPTS_DIR / "surnames.txt"
 SURNAMES_FILE = "surnames.txt"
+_CODE = Path(__file__).resolve().parent
+_READER = _CODE.parent / "datafile.py"  # reads the lists
 KINDS = ("name", "phone", "email", "address", "school", "handle")
 # Characters young people compare care with: names, but nobody's personal data.
 _FICTION = frozenset(
@@ -93,7 +96,10 @@ class Scrubber:
     """Finds and replaces personal data using a first-name and a surname list; build once."""
 
     def __init__(self, names: FirstNames, surnames: Surnames | None = None) -> None:
-        self._names = NameFinder(names, surnames or Surnames())
+        self._set_up(NameFinder(names, surnames or Surnames()))
+
+    def _set_up(self, names: NameFinder) -> None:
+        self._names = names
         pairs = {
             tuple(a.casefold().split()) for a in islice(alias_candidates(random.Random(0)), 900)
         }
@@ -101,12 +107,32 @@ class Scrubber:
         self._pair_firsts = frozenset(first for first, _ in self._alias_pairs)
 
     @classmethod
-    def from_file(cls, path: Path, surnames: Path | None = None) -> Scrubber:
-        """Load ``path``, and the surname list beside it (or the shipped one if none is)."""
+    def from_file(
+        cls, path: Path, surnames: Path | None = None, cache_dir: Path | None = None
+    ) -> Scrubber:
+        """Load ``path``, and the surname list beside it (or the shipped one if none is);
+        with ``cache_dir``, the lists as read are kept there for the next start
+        (``bot.packed``: checking 25,000 names a line at a time is most of it)."""
         if surnames is None:
             beside = path.with_name(SURNAMES_FILE)
             surnames = beside if beside.exists() else DEFAULT_SURNAMES
-        return cls(load_first_names(path), load_surnames(surnames))
+        last = surnames
+        finder = packed.cached(
+            cache_dir,
+            "names",
+            {
+                "first-names": packed.file_bytes(path),
+                "surnames": packed.file_bytes(last),
+                "unicode": unicodedata.unidata_version.encode(),
+                **packed.sources(_CODE.parent / "textmodel", _CODE / "scrub_names.py", _READER),
+            },
+            build=lambda: NameFinder(load_first_names(path), load_surnames(last)),
+            pack=NameFinder.to_packed,
+            unpack=NameFinder.from_packed,
+        )
+        scrubber = cls.__new__(cls)
+        scrubber._set_up(finder)
+        return scrubber
 
     def find(self, text: str) -> tuple[PiiSpan, ...]:
         """The personal data in ``text``, in reading order, over the original text."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import packed
 from bot.core.errors import DataFileError
 from bot.textmodel.model import LinearTextModel
 from bot.textmodel.schema import Checker, read_json
@@ -36,6 +37,7 @@ SCHEMA_VERSION = 1
 LABEL = "hold"
 OUTCOMES = ("hold", "inform_lead", "share")
 _TOP_KEYS = ("schema_version", "threshold", "examples", "model")
+_TEXTMODEL = Path(__file__).resolve().parent.parent / "textmodel"  # what a packed model needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +93,47 @@ class SecondOpinion:
         self._examples = _examples(check, top["examples"], set(self._model.example_labels))
 
     @classmethod
-    def from_file(cls, path: Path) -> SecondOpinion:
-        return cls(read_json(path), source=str(path))
+    def from_file(cls, path: Path, cache_dir: Path | None = None) -> SecondOpinion:
+        """The file in ``path``, checked; read from its packed form in ``cache_dir`` when one
+        made from these bytes by this code is there (``bot.packed``)."""
+        return packed.cached(
+            cache_dir,
+            "second-opinion",
+            {
+                "model": packed.file_bytes(path),
+                **packed.sources(_TEXTMODEL, Path(__file__)),
+            },
+            build=lambda: cls(read_json(path), source=str(path)),
+            pack=SecondOpinion.to_packed,
+            unpack=SecondOpinion.from_packed,
+        )
+
+    def to_packed(self) -> packed.Packed:
+        model = self._model.to_packed()
+        header = {
+            "threshold": self.threshold,
+            "examples": {i: [s, o, list(c)] for i, (s, o, c) in self._examples.items()},
+            "model": model.header,
+        }
+        return packed.Packed(header, model.arrays)
+
+    @classmethod
+    def from_packed(cls, data: packed.Packed) -> SecondOpinion:
+        """The second opinion ``packed`` was made from (``ValueError`` if it doesn't fit)."""
+        opinion = cls.__new__(cls)
+        opinion.threshold = float(data.header["threshold"])
+        opinion._model = LinearTextModel.from_packed(
+            packed.Packed(data.header["model"], data.arrays)
+        )
+        opinion._examples = {
+            str(i): (str(s), str(o), tuple(str(c) for c in cs))
+            for i, (s, o, cs) in data.header["examples"].items()
+        }
+        if opinion._model.labels != (LABEL,) or set(opinion._examples) != set(
+            opinion._model.example_labels
+        ):
+            raise ValueError("not a second opinion's model")
+        return opinion
 
     @property
     def training(self) -> dict[str, Any]:

@@ -76,9 +76,10 @@ class Codebook:
         raise KeyError(f"unknown theme {theme_id!r}; known: {', '.join(self.ids)}")
 
 
-def load_codebook(path: Path) -> Codebook:
-    """Read and validate a codebook file; raise ``DataFileError`` on any problem."""
-    return _parse(str(path), read_toml(path), path.parent)
+def load_codebook(path: Path, cache_dir: Path | None = None) -> Codebook:
+    """Read and validate a codebook file; raise ``DataFileError`` on any problem. With
+    ``cache_dir``, its parse is kept there (``read_toml``)."""
+    return _parse(str(path), read_toml(path, cache_dir), path.parent)
 
 
 def _parse(name: str, data: dict[str, Any], folder: Path) -> Codebook:

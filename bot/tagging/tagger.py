@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from bot.tagging.codebook import Codebook
@@ -72,9 +73,14 @@ class Tagger:
         *,
         model: ThemeModel | Literal["codebook"] | None = FROM_CODEBOOK,
         mode: Mode = "fusion",
+        cache_dir: Path | None = None,
     ) -> None:
+        """``model``: the codebook's own by default, read through ``cache_dir`` when given
+        (``load_theme_model``)."""
         if model == FROM_CODEBOOK:
-            model = load_theme_model(codebook.model_file) if codebook.model_file else None
+            model = (
+                load_theme_model(codebook.model_file, cache_dir) if codebook.model_file else None
+            )
         if mode != "keywords" and model is None:
             mode = "keywords"
         self._codebook = codebook

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import packed
 from bot.core.errors import DataFileError
 from bot.tagging.codebook import Codebook
 from bot.textmodel.model import LinearTextModel
@@ -31,6 +32,7 @@ from bot.textmodel.schema import read_json
 SCHEMA_VERSION = 1
 _TOP_KEYS = frozenset({"schema_version", "codebook_sha256", "fusion", "snippets", "model"})
 _FUSION_KEYS = ("keyword_floor", "model_alone", "fallback")
+_TEXTMODEL = Path(__file__).resolve().parent.parent / "textmodel"  # what a packed model needs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,6 +83,30 @@ class ThemeModel:
         except DataFileError as e:
             raise DataFileError(source, f"model.{e.field}", e.problem) from e
 
+    def to_packed(self) -> packed.Packed:
+        """The loaded file as plain data and arrays, for ``load_theme_model``'s cache."""
+        model = self._model.to_packed()
+        header = {
+            "codebook_sha256": self.codebook_sha256,
+            "fusion": self.fusion.to_dict(),
+            "snippets": self._snippets,
+            "model": model.header,
+        }
+        return packed.Packed(header, model.arrays)
+
+    @classmethod
+    def from_packed(cls, data: packed.Packed) -> ThemeModel:
+        """The theme model ``to_packed`` was given (``ValueError`` if it doesn't fit)."""
+        header = data.header
+        theme_model = cls.__new__(cls)
+        theme_model.codebook_sha256 = str(header["codebook_sha256"])
+        theme_model.fusion = Fusion(**{key: float(header["fusion"][key]) for key in _FUSION_KEYS})
+        theme_model._snippets = {str(k): str(v) for k, v in header["snippets"].items()}
+        theme_model._model = LinearTextModel.from_packed(
+            packed.Packed(header["model"], data.arrays)
+        )
+        return theme_model
+
     @property
     def labels(self) -> tuple[str, ...]:
         return self._model.labels
@@ -105,9 +131,18 @@ class ThemeModel:
         return tuple(found[:k])
 
 
-def load_theme_model(path: Path) -> ThemeModel:
-    """Read and check a theme model file; ``DataFileError`` on any problem."""
-    return ThemeModel(read_json(path), source=str(path))
+def load_theme_model(path: Path, cache_dir: Path | None = None) -> ThemeModel:
+    """Read and check a theme model file; ``DataFileError`` on any problem. With
+    ``cache_dir``, read from its packed form there when one made from these bytes by this
+    code is there (``bot.packed``)."""
+    return packed.cached(
+        cache_dir,
+        "theme-model",
+        {"model": packed.file_bytes(path), **packed.sources(_TEXTMODEL, Path(__file__))},
+        build=lambda: ThemeModel(read_json(path), source=str(path)),
+        pack=ThemeModel.to_packed,
+        unpack=ThemeModel.from_packed,
+    )
 
 
 def codebook_digest(codebook: Codebook) -> str:

@@ -35,13 +35,15 @@ from __future__ import annotations
 
 import math
 import operator
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
+from bot.packed import Packed
 from bot.textmodel.features import FeatureSettings, word_features, words
 from bot.textmodel.schema import WHOLE, Checker, read_json
 
@@ -54,6 +56,10 @@ _FEATURE_KEYS = ("version", "word_ngrams", "char_ngrams")
 _TRAINING_KEYS = ("data_sha256", "examples", "positives", "settings", "versions")
 _HEX = frozenset("0123456789abcdef")
 _WORD_CACHE = 20_000  # words whose columns are kept between texts
+# Whole numbers (weights, columns, counts; checked to be under 2**53) are kept in arrays, not
+# lists: 64-bit, or for columns and counts (never negative) the fewest bytes that hold them.
+_WHOLE = "q"
+_UNSIGNED = ("B", "H", "I", "L")  # 1, 2, 4 and 4 or 8 bytes
 
 
 class Neighbour(NamedTuple):
@@ -89,13 +95,13 @@ class LinearTextModel:
         vocabulary = check.strings(top["vocabulary"], "vocabulary")
         self._columns = {feature: j for j, feature in enumerate(vocabulary)}
         self._word_columns: dict[str, tuple[int, ...]] = {}
-        self._idf = check.numbers(top["idf"], "idf", len(vocabulary))
+        self._idf = array("d", check.numbers(top["idf"], "idf", len(vocabulary)))
         if min(self._idf) <= 0:
             check.fail("idf", "must hold positive numbers only")
         coefficients = check.table(top["coefficients"], "coefficients", self.labels)
         self._weights = [self._read_weights(check, label, coefficients) for label in self.labels]
         self.example_labels: dict[str, tuple[str, ...]] = {}
-        self._example_counts: list[tuple[str, list[int], list[float]]] = []
+        self._example_counts: list[tuple[str, array[int], array[int]]] = []
         if not isinstance(top["examples"], list):
             check.fail("examples", "must be a list")
         for i, example in enumerate(top["examples"]):
@@ -104,7 +110,7 @@ class LinearTextModel:
 
     def _read_weights(
         self, check: Checker, label: str, coefficients: dict[str, Any]
-    ) -> tuple[list[float], float, float]:
+    ) -> tuple[array[int], float, float]:
         """A label's weights for every column, the power of ten they scale by, its intercept."""
         field, size = f"coefficients.{label}", len(self._idf)
         row = check.table(
@@ -113,10 +119,13 @@ class LinearTextModel:
         exponent = row["exponent"]
         if type(exponent) is not int or not -40 <= exponent <= 40:
             check.fail(f"{field}.exponent", "must be a whole number from -40 to 40")
-        index, weights = check.sparse(row, field, size, WHOLE, "value")
-        if index is not None:
-            weights, nonzero = [0] * size, weights
-            for j, w in zip(index, nonzero, strict=True):
+        index, values = check.sparse(row, field, size, WHOLE, "value")
+        whole = cast(list[int], values)  # checked: whole numbers only
+        if index is None:
+            weights = array(_WHOLE, whole)
+        else:
+            weights = array(_WHOLE, bytes(size * array(_WHOLE).itemsize))
+            for j, w in zip(index, whole, strict=True):
                 weights[j] = w
         intercept = check.number(row["intercept"], f"{field}.intercept")
         return weights, float(f"1e{exponent}"), intercept
@@ -132,8 +141,81 @@ class LinearTextModel:
         index, counts = check.sparse(example, field, len(self._idf), WHOLE, "count")
         if counts and min(counts) < 1:
             check.fail(f"{field}.count", "must hold whole numbers from 1 up")
-        self._example_counts.append((example_id, index or [], counts))
+        whole = cast(list[int], counts)  # checked: whole numbers only
+        self._example_counts.append((example_id, _compact(index or []), _compact(whole)))
         self.example_labels[example_id] = tuple(labels)
+
+    def to_packed(self) -> Packed:
+        """The loaded model as plain data and arrays (``bot.packed``), for a cache:
+        ``from_packed`` gives the same model back without parsing or checking the file."""
+        examples = self._example_counts
+        offsets = [0]
+        for _, index, _ in examples:
+            offsets.append(offsets[-1] + len(index))
+        header = {
+            "labels": list(self.labels),
+            "features": self.features.to_dict(),
+            "sublinear": self._sublinear,
+            "vocabulary": list(self._columns),  # in column order
+            "scales": [scale for _, scale, _ in self._weights],
+            "intercepts": [intercept for _, _, intercept in self._weights],
+            "examples": [[i, list(self.example_labels[i])] for i, _, _ in examples],
+            "training": self.training,
+        }
+        arrays: dict[str, array[Any]] = {
+            "idf": self._idf,
+            "weights": array(_WHOLE, chain.from_iterable(w for w, _, _ in self._weights)),
+            "example_offsets": _compact(offsets),
+            "example_index": _compact([j for _, index, _ in examples for j in index]),
+            "example_counts": _compact([n for _, _, counts in examples for n in counts]),
+        }
+        return Packed(header, arrays)
+
+    @classmethod
+    def from_packed(cls, packed: Packed) -> LinearTextModel:
+        """The model ``packed`` was made from (``ValueError`` if its parts don't fit)."""
+        header, arrays = packed.header, packed.arrays
+        model = cls.__new__(cls)
+        model.labels = tuple(str(label) for label in header["labels"])
+        model.features = FeatureSettings.from_dict(header["features"])
+        model._sublinear = bool(header["sublinear"])
+        vocabulary = header["vocabulary"]
+        model._columns = {str(feature): j for j, feature in enumerate(vocabulary)}
+        model._word_columns = {}
+        size = len(vocabulary)
+        idf, weights = arrays["idf"], arrays["weights"]
+        if idf.typecode != "d" or len(idf) != size or len(model._columns) != size:
+            raise ValueError("the idf does not fit the vocabulary")
+        if weights.typecode != _WHOLE or len(weights) != size * len(model.labels):
+            raise ValueError("the weights do not fit the labels and vocabulary")
+        model._idf = idf
+        scales, intercepts = header["scales"], header["intercepts"]
+        model._weights = [
+            (weights[n * size : (n + 1) * size], float(scales[n]), float(intercepts[n]))
+            for n in range(len(model.labels))
+        ]
+        offsets, index, counts = (
+            arrays["example_offsets"],
+            arrays["example_index"],
+            arrays["example_counts"],
+        )
+        examples = header["examples"]
+        if (
+            len(offsets) != len(examples) + 1
+            or offsets[0] != 0
+            or offsets[-1] != len(index)
+            or len(counts) != len(index)
+            or any(a > b for a, b in pairwise(offsets))
+            or (index and max(index) >= size)
+        ):
+            raise ValueError("the stored examples do not fit together")
+        model._example_counts = [
+            (str(example_id), index[a:b], counts[a:b])
+            for (example_id, _), (a, b) in zip(examples, pairwise(offsets), strict=True)
+        ]
+        model.example_labels = {str(i): tuple(str(x) for x in labels) for i, labels in examples}
+        model.training = dict(header["training"])
+        return model
 
     @property
     def vocabulary_size(self) -> int:
@@ -229,6 +311,16 @@ def _sigmoid(z: float) -> float:
         return 1.0 / (1.0 + math.exp(-z))
     except OverflowError:
         return 0.0
+
+
+def _compact(values: list[int]) -> array[int]:
+    if values and min(values) < 0:
+        return array(_WHOLE, values)
+    top = max(values, default=0)
+    for code in _UNSIGNED:
+        if top < 2 ** (8 * array(code).itemsize):
+            return array(code, values)
+    return array(_WHOLE, values)
 
 
 def load_model(path: Path) -> LinearTextModel:
