@@ -53,7 +53,7 @@ def render_csv(digest: Digest) -> bytes:
     the text of a 50,000-answer file is never held as one string."""
     reactions = reaction_columns(digest)
     buffer = io.BytesIO()
-    text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="", write_through=False)
+    text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
     header = [*FIXED_COLUMNS, *(f"{emoji} {label}" for emoji, label in reactions), *END_COLUMNS]
     if digest.actions:  # "you said, we did": the status of each of the answer's themes
@@ -90,9 +90,9 @@ class _Rows:
     def __init__(self, digest: Digest, reactions: tuple[tuple[str, str], ...]) -> None:
         self._digest = digest
         self._reactions = reactions
-        self._session = [defuse(digest.session_id), defuse(digest.label or "")]
+        self._session = [digest.session_id, digest.label or ""]
         self._labels = digest.theme_labels()
-        self._end = [digest.codebook_version, *_feedback_cells(digest)]
+        self._feedback = _feedback_cells(digest)
         self._statuses: dict[tuple[str, ...], str] = {}
 
     def row(self, answer: DigestAnswer, question: str) -> list[str]:
@@ -116,10 +116,11 @@ class _Rows:
             str(answer.agreement),
             words.share(answer.agreement, digest.participant_count),
             answer.consensus.value,
-            *self._end,
+            digest.codebook_version,
         ]
-        if digest.actions:
+        if digest.actions:  # under its column, before the feedback columns (as headed)
             row.append(self._status(answer.themes))
+        row += self._feedback
         return row
 
     def _status(self, themes: tuple[str, ...]) -> str:

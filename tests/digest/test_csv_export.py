@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
+from bot.digest.build import end_check_result
 from bot.digest.csv_export import defuse, render_csv
-from bot.digest.model import Digest
+from bot.digest.model import Digest, ThemeAction
 
 from .sample import all_answers
 
@@ -89,3 +92,30 @@ def test_no_timestamps_or_extra_fields(digest: Digest) -> None:
     text = render_csv(digest).decode("utf-8-sig")
     assert not re.search(r"\d{4}-\d\d-\d\d|\d\d:\d\d", text)
     assert all(len(row) == 17 for row in rows(digest))
+
+
+def test_each_cell_is_under_its_column_with_actions_and_feedback_together(
+    digest: Digest,
+) -> None:
+    action = ThemeAction(
+        action_id="x1",
+        theme_id="words",
+        label="Words adults use",
+        status="taken to the Board",
+        taken_to="the Board",
+        because="",
+        follow_up=None,
+        updated_at=datetime(2025, 5, 1, 9, tzinfo=UTC),
+        updates=1,
+    )
+    full = replace(digest, actions=(action,), audience="The Board", end_check=end_check_result({}))
+    header, *body = rows(full)
+    assert header[-3:] == ["you-said-we-did", "audience", "end-check"]
+    cells = {
+        a.answer_id: dict(zip(header, row, strict=True))
+        for a, row in zip(all_answers(full), body, strict=True)
+    }
+    assert cells["a7"]["you-said-we-did"] == "words: taken to the Board"
+    assert cells["a2"]["you-said-we-did"] == ""  # trust: no action yet
+    assert {c["audience"] for c in cells.values()} == {"The Board"}
+    assert all(c["end-check"].startswith("Did you feel safe?") for c in cells.values())
