@@ -2,8 +2,9 @@
 --http``) against the bare slack-bolt app, on the same fake Slack as ``bench.slack_burst``.
 
 Each round starts both apps in turn (the order alternates between rounds, so neither always
-runs on a warmer machine), times process start → port open, waits a second, reads the
-resident set, and stops them. consultbot is started once first, untimed, to fill its cache of
+runs on a warmer machine), times process start → port open, reads the CPU time the process
+used to get there (steadier than the wall clock on a shared machine), waits a second, reads
+the resident set, and stops them. consultbot is started once first, untimed, to fill its cache of
 built data. Prints each round and the medians; asserts nothing.
 
     python -m bench.slack_start            # 7 rounds
@@ -19,6 +20,7 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.slack_burst import (
     CONSULTBOT,
@@ -33,19 +35,26 @@ from bench.slack_burst import (
 IDLE_AFTER = 1.0  # seconds between port open and reading the resident set
 
 
-async def measure(argv: list[str], env: dict[str, str], port: int) -> tuple[float, float]:
-    """One start: (cold start in seconds, idle resident set in MiB)."""
+class Start(NamedTuple):
+    cold: float  # seconds, process start → port open
+    cpu: float  # seconds of CPU (user + system) the process had used by then
+    rss: float  # MiB, IDLE_AFTER later
+
+
+async def measure(argv: list[str], env: dict[str, str], port: int) -> Start:
+    """One start, stopped after the idle reading."""
     child: Child = await start_child(argv, env, port)
     try:
+        cpu = child.cpu_seconds()
         await asyncio.sleep(IDLE_AFTER)
-        return child.cold_start, child.rss_mib()
+        return Start(child.cold_start, cpu, child.rss_mib())
     finally:
         child.stop()
 
 
 async def main(rounds: int, launcher: list[str] = CONSULTBOT) -> list[str]:
-    ours: list[tuple[float, float]] = []
-    bare: list[tuple[float, float]] = []
+    ours: list[Start] = []
+    bare: list[Start] = []
     lines: list[str] = []
     with tempfile.TemporaryDirectory(prefix="consultbot-start-") as workdir:
         async with TimedSlack() as fake:
@@ -57,7 +66,7 @@ async def main(rounds: int, launcher: list[str] = CONSULTBOT) -> list[str]:
 
             bare_argv = [sys.executable, "-m", "bench.bare_slack", str(port), fake.api_url, SECRET]
             first = await measure(consultbot_argv(), env, port)  # fills the cache
-            lines.append(f"  first start (fills the cache): {first[0] * 1000:.0f} ms")
+            lines.append(f"  first start (fills the cache): {first.cold * 1000:.0f} ms")
             for n in range(rounds):
                 if n % 2:
                     bare.append(await measure(bare_argv, {}, port))
@@ -65,31 +74,30 @@ async def main(rounds: int, launcher: list[str] = CONSULTBOT) -> list[str]:
                 else:
                     ours.append(await measure(consultbot_argv(), env, port))
                     bare.append(await measure(bare_argv, {}, port))
+                o, b = ours[-1], bare[-1]
                 lines.append(
-                    f"  round {n + 1}: consultbot {ours[-1][0] * 1000:5.0f} ms "
-                    f"{ours[-1][1]:5.1f} MiB · bare {bare[-1][0] * 1000:5.0f} ms "
-                    f"{bare[-1][1]:5.1f} MiB"
+                    f"  round {n + 1}: consultbot {o.cold * 1000:5.0f} ms {o.rss:5.1f} MiB "
+                    f"(CPU {o.cpu * 1000:4.0f} ms) · bare {b.cold * 1000:5.0f} ms {b.rss:5.1f} MiB "
+                    f"(CPU {b.cpu * 1000:4.0f} ms)"
                 )
     return [*lines, *summary(ours, bare)]
 
 
-def summary(ours: list[tuple[float, float]], bare: list[tuple[float, float]]) -> list[str]:
-    def spread(values: list[float], scale: float) -> str:
+def summary(ours: list[Start], bare: list[Start]) -> list[str]:
+    def row(label: str, field: str, scale: float, unit: str) -> str:
+        o = [getattr(s, field) * scale for s in ours]
+        b = [getattr(s, field) * scale for s in bare]
+        mo, mb = statistics.median(o), statistics.median(b)
         return (
-            f"{statistics.median(values) * scale:7.1f} "
-            f"({min(values) * scale:.0f}–{max(values) * scale:.0f})"
+            f"  {label:<27} consultbot {mo:7.1f} ({min(o):.0f}–{max(o):.0f}) {unit:<3}  "
+            f"bare {mb:7.1f} ({min(b):.0f}–{max(b):.0f}) {unit:<3}  ratio {mo / mb:.2f}×"
         )
 
-    o_start, o_rss = [s for s, _ in ours], [m for _, m in ours]
-    b_start, b_rss = [s for s, _ in bare], [m for _, m in bare]
     return [
         f"Slack cold start and idle memory, medians of {len(ours)} (min–max)",
-        f"  cold start (to port open)  consultbot {spread(o_start, 1000)} ms   "
-        f"bare {spread(b_start, 1000)} ms   ratio "
-        f"{statistics.median(o_start) / statistics.median(b_start):.2f}×",
-        f"  idle memory (RSS)          consultbot {spread(o_rss, 1)} MiB  "
-        f"bare {spread(b_rss, 1)} MiB  ratio "
-        f"{statistics.median(o_rss) / statistics.median(b_rss):.2f}×",
+        row("cold start (to port open)", "cold", 1000, "ms"),
+        row("  CPU used by then", "cpu", 1000, "ms"),
+        row("idle memory (RSS)", "rss", 1, "MiB"),
     ]
 
 
