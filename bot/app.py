@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import random
 import secrets
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings
 from bot.core.errors import ConfigError, StorageError
 from bot.core.events import Person, utc_now
-from bot.core.ports import JobWaker, Outbox, Screener, ScreenVerdict
+from bot.core.ports import JobWaker, Outbox, Screener
 from bot.core.store import Store
 from bot.digest.delivery import Digests
 from bot.digest.json_export import render_json
@@ -42,7 +41,7 @@ from bot.safeguarding.keys import (
     rotate_safeguarding_key,
 )
 from bot.safeguarding.mail import NoMailer, SmtpMailer
-from bot.safeguarding.screen import DisclosureScreen
+from bot.safeguarding.screen_loading import LazyScreen, load_screen
 from bot.safeguarding.scrub import Scrubber
 from bot.safeguarding.vault import IdentityVault
 from bot.scheduling.runner import JobRunner
@@ -70,29 +69,6 @@ if TYPE_CHECKING:
 THEMES_FILE = "themes.toml"
 SAFEGUARDING_FILE = "safeguarding.toml"
 FIRST_NAMES_FILE = "first-names.txt"
-
-
-def load_screen(path: Path, cache_dir: Path | None = None) -> DisclosureScreen:
-    """The disclosure screen takes most of a second to build: build it once per file
-    version per process, and read its built trie from ``cache_dir`` when one is kept there
-    (``bot.safeguarding.screen_cache``)."""
-    return _cached_screen(path, path.stat().st_mtime_ns if path.exists() else 0, cache_dir)
-
-
-@functools.lru_cache(maxsize=4)
-def _cached_screen(path: Path, _version: int, cache_dir: Path | None) -> DisclosureScreen:
-    return DisclosureScreen.from_file(path, cache_dir)
-
-
-class LazyScreen:
-    """The disclosure screen, built (or read from the cache) at its first answer: commands
-    that never screen an answer (``consultbot digest``, ``sessions``…) don't pay for it."""
-
-    def __init__(self, path: Path, cache_dir: Path | None) -> None:
-        self._path, self._cache_dir = path, cache_dir
-
-    def screen(self, text: str) -> ScreenVerdict:
-        return load_screen(self._path, self._cache_dir).screen(text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

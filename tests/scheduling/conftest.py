@@ -64,7 +64,8 @@ def open_rt(settings: Settings, clock: FakeClock, waker: RecordingWaker) -> Runt
 def _disclosure_screen_built_once() -> None:
     """Building the disclosure screen takes most of a second, once per process; do it
     before the timed tests so their own time is what they measure."""
-    from bot.app import SAFEGUARDING_FILE, load_screen
+    from bot.app import SAFEGUARDING_FILE
     from bot.config import DEFAULT_PROMPTS_DIR
+    from bot.safeguarding.screen_loading import load_screen
 
     load_screen(DEFAULT_PROMPTS_DIR / SAFEGUARDING_FILE)
