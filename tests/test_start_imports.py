@@ -120,20 +120,16 @@ def test_a_discord_run_imports_no_slack(discord_run: set[str]) -> None:
 
 
 @pytest.mark.parametrize("platform", ["slack", "discord"])
-def test_a_run_imports_no_training_document_or_workspace_code(
-    platform: str, slack_run: set[str], discord_run: set[str]
+@pytest.mark.parametrize(
+    "packages",
+    [NEVER, LATER],
+    ids=["no-training-document-or-workspace-code", "email-and-renderers-later"],
+)
+def test_a_run_leaves_out_what_it_never_needs_or_needs_only_later(
+    platform: str, packages: tuple[str, ...], slack_run: set[str], discord_run: set[str]
 ) -> None:
     modules = slack_run if platform == "slack" else discord_run
-    for package in NEVER:
-        assert imported(modules, package) == [], package
-
-
-@pytest.mark.parametrize("platform", ["slack", "discord"])
-def test_email_and_file_renderers_wait_until_first_used(
-    platform: str, slack_run: set[str], discord_run: set[str]
-) -> None:
-    modules = slack_run if platform == "slack" else discord_run
-    for package in LATER:
+    for package in packages:
         assert imported(modules, package) == [], package
 
 

@@ -64,15 +64,13 @@ def end_check_report_lines(report: Report) -> list[str]:
 
 def feedback_data(report: Report) -> dict[str, object]:
     total, had = end_check_total(report)
+    still_open = end_check_still_open(report)
+    counts = (end_check_data(total) or {}) if total is not None else {}
     return {
         "audiences": {w.label: w.audience for w in report.workshops if w.source is Source.CHAT},
         "end_check": (
-            None
-            if total is None and not end_check_still_open(report)
-            else {
-                "workshops": had,
-                "still_open_in": end_check_still_open(report),
-                **((end_check_data(total) or {}) if total is not None else {}),
-            }
+            {"workshops": had, "still_open_in": still_open, **counts}
+            if total is not None or still_open
+            else None
         ),
     }
